@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "fieldlog",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "fieldlog", targets: ["fieldlog"]),
+    .library(name: "FieldLogCore", targets: ["FieldLogCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .target(
+      name: "FieldLogCore",
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .target(
+      name: "FieldLogCLI",
+      dependencies: [
+        "FieldLogCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "fieldlog", dependencies: ["FieldLogCLI"]),
+    .testTarget(
+      name: "FieldLogCoreTests",
+      dependencies: ["FieldLogCore"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "FieldLogCLITests",
+      dependencies: ["FieldLogCore", "fieldlog"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,56 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+/// The `fieldlog` command: a fieldwork logger for participatory action research.
+public struct FieldLog: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "fieldlog",
+    abstract: "Log, find and verify participatory action-research fieldwork in an append-only journal.",
+    discussion: """
+      The journal is one SQLite file: --journal PATH, else $FIELDLOG_JOURNAL, else ./fieldlog.sqlite.
+      Exit codes: 0 ok, 1 failure (e.g. verify found damage), 64 usage, 65 bad input data,
+      66 journal or file not found, 74 I/O error.
+      """,
+    version: "0.1.0",
+    subcommands: [
+      Init.self, Add.self, List.self, Show.self, Search.self, Verify.self, Rebuild.self,
+      StudyCommand.self,
+    ]
+  )
+
+  public init() {}
+
+  /// Parses the arguments, runs the command, prints any error as `error: ...` and exits with its code.
+  public static func runMain(_ arguments: [String]? = nil) -> Never {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+      Foundation.exit(0)
+    } catch let error as FieldLogError {
+      Output.error(error.message, hint: error.hint)
+      Foundation.exit(error.exitCode)
+    } catch let error as CommandFailure {
+      Output.error(error.message, hint: error.hint)
+      Foundation.exit(error.exitCode)
+    } catch {
+      let code = exitCode(for: error)
+      let text = fullMessage(for: error)
+      if code == .success {
+        print(text)
+      } else if text.hasPrefix("Error: ") {
+        Output.stderr("error: " + text.dropFirst("Error: ".count))
+      } else if !text.isEmpty {
+        Output.stderr(text)
+      }
+      Foundation.exit(code.rawValue)
+    }
+  }
+}
+
+/// A failure the CLI itself detects (an aborted edit, damage found by verify), with its exit code.
+struct CommandFailure: Error {
+  var message: String
+  var hint: String?
+  var exitCode: Int32
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+extension FieldLog {
+  struct Verify: JournalCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Prove the journal is whole: every hash, link, payload and guard is checked.")
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run(_ journal: Journal) throws {
+      let report = try journal.verify(progress: Output.progress("verified events:"))
+      if Output.stderrIsTerminal { Output.stderr("") }
+      if output.json {
+        try Output.json(report)
+      } else {
+        for redacted in report.redacted {
+          print("redacted: feed \(redacted.feed.prefix(8)) seq \(redacted.seq) (\(redacted.type))")
+        }
+        for problem in report.problems {
+          var place = problem.feed.map { "feed \($0.prefix(8))" } ?? "journal"
+          if let seq = problem.seq { place += " seq \(seq)" }
+          if let type = problem.type { place += " (\(type)" + (problem.subject.map { " \($0.prefix(8))" } ?? "") + ")" }
+          print("damaged: \(place): \(problem.problem)")
+        }
+        let summary =
+          "\(report.feeds) feed(s), \(report.events) events, \(report.payloads) payloads verified, "
+          + "\(report.redacted.count) redacted"
+        print(report.ok ? "ok: \(journal.path) is whole: \(summary)" : "damaged: \(report.problems.count) problem(s) in \(journal.path); \(summary)")
+      }
+      if !report.ok {
+        throw ExitCode(1)
+      }
+    }
+  }
+
+  struct Rebuild: JournalCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Recreate the current-state tables and the search index from the events alone.")
+
+    @OptionGroup var journalOptions: JournalOptions
+
+    func run(_ journal: Journal) throws {
+      let count = try journal.rebuild(progress: Output.progress("replayed events:"))
+      if Output.stderrIsTerminal { Output.stderr("") }
+      print("rebuilt the projections of \(journal.path) from \(count) events")
+    }
+  }
+}

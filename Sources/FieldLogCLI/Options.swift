@@ -1,0 +1,57 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+/// The journal every command works on.
+struct JournalOptions: ParsableArguments {
+  @Option(name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).")
+  var journal: String?
+
+  var path: String {
+    Journal.resolvePath(journal, environment: ProcessInfo.processInfo.environment)
+  }
+}
+
+/// Output format for reading commands.
+struct OutputOptions: ParsableArguments {
+  @Flag(name: .long, help: "Print stable machine-readable JSON.")
+  var json = false
+}
+
+/// The filters `list` and `search` share.
+struct FilterOptions: ParsableArguments {
+  @Option(help: "Only entries of this kind.")
+  var kind: String?
+  @Option(help: "Only entries in this neighbourhood.")
+  var neighbourhood: String?
+  @Option(help: "Only entries about this initiative.")
+  var initiative: String?
+  @Option(help: "Only entries for this research question (e.g. RQ1).")
+  var question: String?
+  @Option(help: "Only entries by this author.")
+  var author: String?
+  @Option(help: "Only entries with this tag.")
+  var tag: String?
+  @Option(help: "Only fieldwork on or after this date or time.")
+  var since: String?
+  @Option(help: "Only fieldwork on or before this date or time.")
+  var until: String?
+
+  func filter() throws -> EntryFilter {
+    EntryFilter(
+      kind: try kind.map(EntryKind.parse), neighbourhood: neighbourhood, initiative: initiative,
+      question: question, author: author, tag: tag, since: since, until: until)
+  }
+}
+
+/// A command that works on an existing journal: it is opened once, here, and handed to `run(_:)`.
+protocol JournalCommand: ParsableCommand {
+  var journalOptions: JournalOptions { get }
+  func run(_ journal: Journal) throws
+}
+
+extension JournalCommand {
+  func run() throws {
+    try run(try Journal.open(at: journalOptions.path))
+  }
+}

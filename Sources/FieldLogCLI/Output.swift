@@ -1,0 +1,71 @@
+import FieldLogCore
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Everything the CLI prints goes through here.
+enum Output {
+  static func stderr(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  static func error(_ message: String, hint: String?) {
+    stderr("error: " + message)
+    if let hint { stderr("hint: " + hint) }
+  }
+
+  static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+  static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+  static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) != 0 }
+
+  /// Stable JSON: sorted keys, no escaped slashes, one document.
+  static func json<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+  }
+
+  /// Progress for long work, only when a person is watching stderr.
+  static func progress(_ label: String) -> ((Int) -> Void)? {
+    guard stderrIsTerminal else { return nil }
+    return { count in FileHandle.standardError.write(Data("\r\(label) \(count)…".utf8)) }
+  }
+
+  /// A plain text table: columns padded to their widest cell, the last one cut to fit 100 columns.
+  static func table(_ header: [String], _ rows: [[String]]) {
+    guard !rows.isEmpty else { return }
+    var widths = header.map(\.count)
+    for row in rows {
+      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+    }
+    let fixed = widths.dropLast().reduce(0, +) + 2 * (widths.count - 1)
+    widths[widths.count - 1] = min(widths[widths.count - 1], max(20, 100 - fixed))
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { index, cell in
+        let width = widths[index]
+        let cut = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
+        return index == cells.count - 1 ? cut : cut.padding(toLength: width, withPad: " ", startingAt: 0)
+      }.joined(separator: "  ")
+    }
+    print(line(header))
+    for row in rows { print(line(row)) }
+  }
+
+  /// The table of entries `list` and `search` print.
+  static func entries(_ entries: [EntryRecord]) {
+    table(
+      ["ID", "WHEN", "KIND", "NEIGHBOURHOOD", "TITLE"],
+      entries.map { entry in
+        [
+          entry.shortID, localMinute(entry.occurredAt), entry.kind.rawValue, entry.neighbourhood,
+          entry.title,
+        ]
+      })
+  }
+
+  static func localMinute(_ rfc3339: String) -> String {
+    (try? FieldTime.parse(rfc3339).localMinute) ?? rfc3339
+  }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+extension FieldLog {
+  struct List: JournalCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List entries at their latest version, newest fieldwork first.")
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var filters: FilterOptions
+
+    func run(_ journal: Journal) throws {
+      let entries = try journal.entries(try filters.filter())
+      if output.json {
+        try Output.json(entries)
+      } else if entries.isEmpty {
+        Output.stderr("no entries")
+      } else {
+        Output.entries(entries)
+      }
+    }
+  }
+
+  struct Search: JournalCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Search titles and bodies; diacritics and case do not matter.",
+      discussion: """
+        Every word must occur; "quoted words" are a phrase, word* matches a prefix,
+        and OR and NOT work between words.
+        """)
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var filters: FilterOptions
+
+    @Argument(help: "What to look for.")
+    var query: String
+
+    func run(_ journal: Journal) throws {
+      let entries = try journal.search(query, filter: try filters.filter())
+      if output.json {
+        try Output.json(entries)
+      } else if entries.isEmpty {
+        Output.stderr("no entries match '\(query)'")
+      } else {
+        Output.table(
+          ["ID", "WHEN", "KIND", "TITLE", "MATCH"],
+          entries.map { entry in
+            [
+              entry.shortID, Output.localMinute(entry.occurredAt), entry.kind.rawValue, entry.title,
+              (entry.snippet ?? "").replacingOccurrences(of: "\n", with: " "),
+            ]
+          })
+      }
+    }
+  }
+
+  struct Show: JournalCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one entry in full.")
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The entry's id, or at least 4 of its first hex digits.")
+    var id: String
+
+    func run(_ journal: Journal) throws {
+      let entry = try journal.entry(id: try journal.resolveEntryID(id))
+      if output.json {
+        try Output.json(entry)
+        return
+      }
+      var lines = [
+        "\(entry.title)",
+        "id:            \(entry.id)",
+        "kind:          \(entry.kind.rawValue)",
+        "occurred:      \(entry.occurredAt)",
+        "recorded:      \(entry.recordedAt) by \(entry.author)",
+        "version:       \(entry.version)",
+        "neighbourhood: \(entry.neighbourhood)",
+      ]
+      if let initiative = entry.initiative { lines.append("initiative:    \(initiative)") }
+      lines.append("questions:     " + entry.questions.joined(separator: ", "))
+      if !entry.tags.isEmpty { lines.append("tags:          " + entry.tags.joined(separator: ", ")) }
+      if !entry.participants.isEmpty {
+        lines.append(
+          "participants:  "
+            + entry.participants.map { person in
+              person.role.map { "\(person.pseudonym) (\($0))" } ?? person.pseudonym
+            }.joined(separator: ", "))
+      }
+      for key in entry.fields.keys.sorted() {
+        lines.append("\(key):".padding(toLength: 15, withPad: " ", startingAt: 0) + Self.describe(entry.fields[key]))
+      }
+      print(lines.joined(separator: "\n"))
+      print("")
+      print(entry.body)
+    }
+
+    static func describe(_ value: JSONValue?) -> String {
+      switch value {
+      case .string(let text): return text
+      case .integer(let number): return String(number)
+      case .bool(let flag): return flag ? "yes" : "no"
+      case .array(let items): return items.map { describe($0) }.joined(separator: ", ")
+      case .object(let members):
+        return members.keys.sorted().map { "\($0) \(describe(members[$0]))" }.joined(separator: ", ")
+      case .null, .none: return ""
+      }
+    }
+  }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+
+/// A pseudonymous participant named on an entry, with their role in it.
+public struct ParticipantRef: Codable, Equatable, Sendable {
+  public var pseudonym: String
+  public var role: String?
+
+  public init(pseudonym: String, role: String?) {
+    self.pseudonym = pseudonym
+    self.role = role
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(pseudonym, forKey: .pseudonym)
+    try container.encode(role, forKey: .role)
+  }
+
+  /// Parses `P-017` or `P-017:role`.
+  public static func parse(_ text: String) throws -> ParticipantRef {
+    let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+    let pseudonym = parts[0].trimmingCharacters(in: .whitespaces)
+    guard isValidPseudonym(pseudonym) else {
+      throw FieldLogError.invalidInput(
+        "'\(pseudonym)' is not a pseudonym: use letters, digits, '.', '_' or '-' (like P-017)",
+        hint: "the journal holds pseudonyms only; real names belong in the key file")
+    }
+    var role: String?
+    if parts.count == 2 {
+      let given = Text.normalize(String(parts[1])).trimmingCharacters(in: .whitespaces)
+      guard !given.isEmpty else {
+        throw FieldLogError.invalidInput("the role after '\(pseudonym):' is empty")
+      }
+      role = given
+    }
+    return ParticipantRef(pseudonym: pseudonym, role: role)
+  }
+
+  static func isValidPseudonym(_ text: String) -> Bool {
+    let scalars = Array(text.unicodeScalars)
+    guard let first = scalars.first, scalars.count <= 64, first.isASCIILetter || first.isASCIIDigit
+    else { return false }
+    return scalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "._-".unicodeScalars.contains($0) }
+  }
+}
+
+/// What a researcher gives to record an entry, before it is checked.
+public struct EntryDraft: Sendable, Equatable {
+  public var kind: EntryKind
+  public var title: String?
+  public var body: String
+  public var neighbourhood: String?
+  public var initiative: String?
+  public var questions: [String]
+  public var tags: [String]
+  public var participants: [String]
+  public var fields: [(String, String)]
+  /// When the fieldwork happened, as typed; nil means now.
+  public var occurredAt: String?
+
+  public init(
+    kind: EntryKind, title: String? = nil, body: String = "", neighbourhood: String? = nil,
+    initiative: String? = nil, questions: [String] = [], tags: [String] = [],
+    participants: [String] = [], fields: [(String, String)] = [], occurredAt: String? = nil
+  ) {
+    self.kind = kind
+    self.title = title
+    self.body = body
+    self.neighbourhood = neighbourhood
+    self.initiative = initiative
+    self.questions = questions
+    self.tags = tags
+    self.participants = participants
+    self.fields = fields
+    self.occurredAt = occurredAt
+  }
+
+  public static func == (lhs: EntryDraft, rhs: EntryDraft) -> Bool {
+    lhs.kind == rhs.kind && lhs.title == rhs.title && lhs.body == rhs.body
+      && lhs.neighbourhood == rhs.neighbourhood && lhs.initiative == rhs.initiative
+      && lhs.questions == rhs.questions && lhs.tags == rhs.tags
+      && lhs.participants == rhs.participants && lhs.occurredAt == rhs.occurredAt
+      && lhs.fields.map { "\($0.0)=\($0.1)" } == rhs.fields.map { "\($0.0)=\($0.1)" }
+  }
+}
+
+/// An entry at its latest version, as `--json` prints it (Schemas/entry.schema.json).
+public struct EntryRecord: Codable, Equatable, Sendable {
+  public var id: String
+  public var kind: EntryKind
+  public var title: String
+  public var body: String
+  public var neighbourhood: String
+  public var initiative: String?
+  public var questions: [String]
+  public var tags: [String]
+  public var participants: [ParticipantRef]
+  public var fields: [String: JSONValue]
+  public var occurredAt: String
+  public var recordedAt: String
+  public var author: String
+  public var version: Int
+  /// The matching passage, for search results only.
+  public var snippet: String?
+
+  enum CodingKeys: String, CodingKey {
+    case id, kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
+    case occurredAt = "occurred_at"
+    case recordedAt = "recorded_at"
+    case author, version, snippet
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(title, forKey: .title)
+    try container.encode(body, forKey: .body)
+    try container.encode(neighbourhood, forKey: .neighbourhood)
+    try container.encode(initiative, forKey: .initiative)
+    try container.encode(questions, forKey: .questions)
+    try container.encode(tags, forKey: .tags)
+    try container.encode(participants, forKey: .participants)
+    try container.encode(fields, forKey: .fields)
+    try container.encode(occurredAt, forKey: .occurredAt)
+    try container.encode(recordedAt, forKey: .recordedAt)
+    try container.encode(author, forKey: .author)
+    try container.encode(version, forKey: .version)
+    try container.encodeIfPresent(snippet, forKey: .snippet)
+  }
+
+  /// The first 8 hex digits of the id, as the CLI shows it.
+  public var shortID: String { String(id.prefix(8)) }
+}
+
+extension Journal {
+  /// Checks a draft and records it as a new entry; returns the entry as stored.
+  public func record(_ draft: EntryDraft, now: Date = Date()) throws -> EntryRecord {
+    let id = UUID()
+    try write { db in
+      let payload = try EntryRecorder.payload(for: draft, in: db, now: now)
+      try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db, at: now)
+    }
+    return try entry(id: id.lowercased)
+  }
+}
+
+/// Turns a draft into the payload of `entry.recorded`, refusing anything that does not fit the study.
+enum EntryRecorder {
+  static let maximumTitleCharacters = 200
+
+  static func payload(for draft: EntryDraft, in db: Database, now: Date) throws
+    -> Payload.EntryRecorded
+  {
+    let body = try Text.body(draft.body, source: "the entry")
+    guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      throw FieldLogError.invalidInput(
+        "the body is empty; nothing was recorded",
+        hint: "give --text, --file PATH, '-' for standard input, or write it in the editor")
+    }
+    let title = try title(draft.title, body: body)
+
+    guard let neighbourhoodName = try draft.neighbourhood ?? soleNeighbourhood(db) else {
+      throw FieldLogError.invalidInput(
+        "name the neighbourhood with --neighbourhood",
+        hint: "'fieldlog study show' lists the study's neighbourhoods")
+    }
+    let neighbourhood = try Vocabulary.neighbourhood(neighbourhoodName, in: db)
+    let initiative = try draft.initiative.map {
+      try Vocabulary.initiative($0, in: neighbourhood, db: db)
+    }
+
+    var questions: [String] = []
+    for code in draft.questions.flatMap({ $0.split(separator: ",") }) {
+      let question = try Vocabulary.question(String(code).trimmingCharacters(in: .whitespaces), in: db)
+      if !questions.contains(question.id) { questions.append(question.id) }
+    }
+    guard !questions.isEmpty else {
+      throw FieldLogError.invalidInput(
+        "name at least one research question with --question",
+        hint: "'fieldlog study show' lists the study's questions")
+    }
+
+    var tags: [String] = []
+    var foldedTags: Set<String> = []
+    for raw in draft.tags {
+      let tag = try Text.line(raw, what: "tag")
+      guard !tag.contains("|") else {
+        throw FieldLogError.invalidInput("the tag '\(tag)' contains '|', which separates tags in exports")
+      }
+      guard tag.count <= 100 else {
+        throw FieldLogError.invalidInput("the tag '\(tag.prefix(20))…' is longer than 100 characters")
+      }
+      if foldedTags.insert(Text.fold(tag)).inserted { tags.append(tag) }
+    }
+
+    var participants: [ParticipantRef] = []
+    for raw in draft.participants {
+      var participant = try ParticipantRef.parse(raw)
+      if draft.kind == .networkConversation, let role = participant.role {
+        participant.role = try Fields.networkRole(role)
+      }
+      guard !participants.contains(where: { $0.pseudonym == participant.pseudonym }) else {
+        throw FieldLogError.invalidInput("the participant '\(participant.pseudonym)' is named twice")
+      }
+      participants.append(participant)
+    }
+
+    let fields = try Fields.validate(draft.fields, kind: draft.kind)
+    let occurred =
+      try draft.occurredAt.map { try FieldTime.parse($0, now: now, what: "time --at") }
+      ?? FieldTime.now(now)
+
+    return Payload.EntryRecorded(
+      kind: draft.kind.rawValue, title: title, body: body, neighbourhood: neighbourhood.id,
+      initiative: initiative?.id, questions: questions, tags: tags, participants: participants,
+      fields: fields, occurredAt: occurred.rfc3339, author: try EventLog.author(db))
+  }
+
+  /// The given title, or the first line of the body, shortened at a word.
+  static func title(_ given: String?, body: String) throws -> String {
+    if let given {
+      let title = try Text.line(given, what: "title")
+      guard title.count <= maximumTitleCharacters else {
+        throw FieldLogError.invalidInput(
+          "the title is \(title.count) characters; the limit is \(maximumTitleCharacters)")
+      }
+      return title
+    }
+    let firstLine =
+      body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .first { !$0.isEmpty } ?? ""
+    let cleaned = String(firstLine.unicodeScalars.filter { $0.properties.generalCategory != .control })
+      .trimmingCharacters(in: CharacterSet(charactersIn: "# ").union(.whitespaces))
+    guard cleaned.count > 60 else { return cleaned.isEmpty ? "(untitled)" : cleaned }
+    let cut = cleaned.prefix(60)
+    let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
+    return atWord.trimmingCharacters(in: .whitespaces) + "…"
+  }
+
+  private static func soleNeighbourhood(_ db: Database) throws -> String? {
+    let names = try String.fetchAll(db, sql: "SELECT name FROM neighbourhood LIMIT 2")
+    return names.count == 1 ? names[0] : nil
+  }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import GRDB
+
+/// Which entries to show; every filter is optional and they combine with AND.
+public struct EntryFilter: Sendable, Equatable {
+  public var kind: EntryKind?
+  public var neighbourhood: String?
+  public var initiative: String?
+  public var question: String?
+  public var author: String?
+  public var tag: String?
+  /// Earliest occurred-at, as typed (a date means from its start).
+  public var since: String?
+  /// Latest occurred-at, as typed (a date means to its end).
+  public var until: String?
+
+  public init(
+    kind: EntryKind? = nil, neighbourhood: String? = nil, initiative: String? = nil,
+    question: String? = nil, author: String? = nil, tag: String? = nil, since: String? = nil,
+    until: String? = nil
+  ) {
+    self.kind = kind
+    self.neighbourhood = neighbourhood
+    self.initiative = initiative
+    self.question = question
+    self.author = author
+    self.tag = tag
+    self.since = since
+    self.until = until
+  }
+
+  /// The WHERE clauses and their arguments, with every name checked against the study.
+  func sql(_ db: Database) throws -> (String, StatementArguments) {
+    var clauses: [String] = []
+    var arguments = StatementArguments()
+    if let kind {
+      clauses.append("e.kind = ?")
+      _ = arguments.append(contentsOf: [kind.rawValue])
+    }
+    var place: Vocabulary.Item?
+    if let neighbourhood {
+      let item = try Vocabulary.neighbourhood(neighbourhood, in: db)
+      place = item
+      clauses.append("e.neighbourhood_id = ?")
+      _ = arguments.append(contentsOf: [item.id])
+    }
+    if let initiative {
+      if let place {
+        let item = try Vocabulary.initiative(initiative, in: place, db: db)
+        clauses.append("e.initiative_id = ?")
+        _ = arguments.append(contentsOf: [item.id])
+      } else {
+        let ids = try String.fetchAll(
+          db, sql: "SELECT id FROM initiative WHERE folded = ?", arguments: [Text.fold(initiative)])
+        guard !ids.isEmpty else {
+          let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM initiative")
+          throw FieldLogError.unknownName(
+            kind: "initiative", value: initiative,
+            suggestions: Text.suggestions(for: initiative, among: names))
+        }
+        clauses.append("e.initiative_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))")
+        _ = arguments.append(contentsOf: StatementArguments(ids))
+      }
+    }
+    if let question {
+      let item = try Vocabulary.question(question, in: db)
+      clauses.append(
+        "EXISTS (SELECT 1 FROM entry_question eq WHERE eq.entry_id = e.id AND eq.question_id = ?)")
+      _ = arguments.append(contentsOf: [item.id])
+    }
+    if let author {
+      clauses.append("e.author = ? COLLATE NOCASE")
+      _ = arguments.append(contentsOf: [author])
+    }
+    if let tag {
+      let folded = Text.fold(tag)
+      let known = try Bool.fetchOne(
+        db, sql: "SELECT EXISTS (SELECT 1 FROM entry_tag WHERE folded = ?)", arguments: [folded])
+      if known != true {
+        let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM entry_tag")
+        throw FieldLogError.unknownName(
+          kind: "tag", value: tag, suggestions: Text.suggestions(for: tag, among: tags))
+      }
+      clauses.append(
+        "EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = e.id AND et.folded = ?)")
+      _ = arguments.append(contentsOf: [folded])
+    }
+    if let since {
+      clauses.append("e.occurred_utc >= ?")
+      _ = arguments.append(contentsOf: [try FieldTime.parse(since, what: "--since").utc])
+    }
+    if let until {
+      let time = try FieldTime.parse(until, what: "--until")
+      let isDate = until.trimmingCharacters(in: .whitespaces).count == 10
+      if isDate {
+        // A date alone means up to the end of that day in the fieldwork time zone.
+        let next = try FieldTime.local(
+          days: Int((time.epochSeconds + Int64(time.offsetSeconds)) / 86_400) + 1, seconds: 0,
+          zone: FieldTime.fieldworkZone())
+        clauses.append("e.occurred_utc < ?")
+        _ = arguments.append(contentsOf: [next.utc])
+      } else {
+        clauses.append("e.occurred_utc <= ?")
+        _ = arguments.append(contentsOf: [time.utc])
+      }
+    }
+    return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), arguments)
+  }
+}
+
+/// Reads entries from the projections.
+enum EntryQuery {
+  static let columns = """
+    e.id, e.kind, e.title, e.body, n.name AS neighbourhood, i.name AS initiative, e.fields,
+    e.occurred_at, e.recorded_at, e.author, e.version,
+    (SELECT group_concat(code, char(31)) FROM (
+      SELECT q.code FROM entry_question eq JOIN question q ON q.id = eq.question_id
+      WHERE eq.entry_id = e.id ORDER BY eq.position)) AS questions,
+    (SELECT group_concat(tag, char(31)) FROM (
+      SELECT tag FROM entry_tag WHERE entry_id = e.id ORDER BY position)) AS tags,
+    (SELECT group_concat(p, char(31)) FROM (
+      SELECT pseudonym || char(30) || ifnull(role, '') AS p FROM entry_participant
+      WHERE entry_id = e.id ORDER BY position)) AS participants
+    """
+  static let joins = """
+    JOIN neighbourhood n ON n.id = e.neighbourhood_id
+    LEFT JOIN initiative i ON i.id = e.initiative_id
+    """
+
+  static func record(_ row: Row) throws -> EntryRecord {
+    func list(_ column: String) -> [String] {
+      guard let text = row[column] as String?, !text.isEmpty else { return [] }
+      return text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+    }
+    let participants = list("participants").map { item -> ParticipantRef in
+      let parts = item.split(separator: "\u{1E}", maxSplits: 1, omittingEmptySubsequences: false)
+      let role = parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : nil
+      return ParticipantRef(pseudonym: String(parts[0]), role: role)
+    }
+    let fieldsText: String = row["fields"]
+    let fields = try JSONDecoder().decode([String: JSONValue].self, from: Data(fieldsText.utf8))
+    let kindText: String = row["kind"]
+    guard let kind = EntryKind(rawValue: kindText) else {
+      throw FieldLogError.damaged("an entry has an unknown kind '\(kindText)'; run 'fieldlog rebuild'")
+    }
+    return EntryRecord(
+      id: row["id"], kind: kind, title: row["title"], body: row["body"],
+      neighbourhood: row["neighbourhood"], initiative: row["initiative"],
+      questions: list("questions"), tags: list("tags"), participants: participants, fields: fields,
+      occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], author: row["author"],
+      version: row["version"], snippet: row["snippet"])
+  }
+
+  /// Builds an FTS5 query from what a researcher types: words and "quoted phrases" must all occur,
+  /// `word*` matches a prefix, and AND, OR, NOT keep their meaning. Other punctuation is searched as text.
+  static func fullTextQuery(_ input: String) throws -> String {
+    var terms: [String] = []
+    var current = ""
+    var inQuote = false
+    var quoted = false
+    func flush() {
+      defer {
+        current = ""
+        quoted = false
+      }
+      guard !current.isEmpty || quoted else { return }
+      if !quoted && ["AND", "OR", "NOT"].contains(current) {
+        terms.append(current)
+        return
+      }
+      var word = current
+      var prefix = false
+      if !quoted && word.hasSuffix("*") && word.count > 1 {
+        word.removeLast()
+        prefix = true
+      }
+      terms.append("\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : ""))
+    }
+    for character in Text.normalize(input) {
+      if character == "\"" {
+        if inQuote { quoted = true; flush() } else { flush() }
+        inQuote.toggle()
+      } else if character.isWhitespace && !inQuote {
+        flush()
+      } else {
+        current.append(character)
+      }
+    }
+    if inQuote { quoted = true }
+    flush()
+    while let last = terms.last, ["AND", "OR", "NOT"].contains(last) { terms.removeLast() }
+    while let first = terms.first, ["AND", "OR", "NOT"].contains(first) { terms.removeFirst() }
+    guard !terms.isEmpty else {
+      throw FieldLogError.invalidInput("the search '\(input)' has no words to look for")
+    }
+    return terms.joined(separator: " ")
+  }
+}
+
+extension Journal {
+  /// Entries at their latest version, newest fieldwork first.
+  public func entries(_ filter: EntryFilter = EntryFilter(), limit: Int? = nil) throws
+    -> [EntryRecord]
+  {
+    try read { db in
+      let (clause, arguments) = try filter.sql(db)
+      let sql = """
+        SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
+        WHERE \(clause) ORDER BY e.occurred_utc DESC, e.recorded_at DESC, e.id
+        \(limit.map { "LIMIT \($0)" } ?? "")
+        """
+      return try Row.fetchCursor(db, sql: sql, arguments: arguments).map(EntryQuery.record).reduce(
+        into: []) { $0.append($1) }
+    }
+  }
+
+  /// Entries whose title or body match `query` (diacritics-insensitive), best match first, with snippets.
+  public func search(_ query: String, filter: EntryFilter = EntryFilter()) throws -> [EntryRecord] {
+    let match = try EntryQuery.fullTextQuery(query)
+    return try read { db in
+      let (clause, arguments) = try filter.sql(db)
+      let sql = """
+        SELECT \(EntryQuery.columns), snippet(entry_fts, -1, '[', ']', '…', 12) AS snippet
+        FROM entry_fts JOIN entry e ON e.rowid = entry_fts.rowid \(EntryQuery.joins)
+        WHERE entry_fts MATCH ? AND \(clause) ORDER BY entry_fts.rank, e.occurred_utc DESC
+        """
+      var all = StatementArguments([match])
+      _ = all.append(contentsOf: arguments)
+      do {
+        return try Row.fetchAll(db, sql: sql, arguments: all).map(EntryQuery.record)
+      } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+        throw FieldLogError.invalidInput(
+          "the search '\(query)' cannot be run: \(error.message ?? "syntax error")")
+      }
+    }
+  }
+
+  /// The entry with this full id.
+  public func entry(id: String) throws -> EntryRecord {
+    try read { db in
+      let sql = "SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins) WHERE e.id = ?"
+      guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else {
+        throw FieldLogError.unknownID(kind: "entry", prefix: id)
+      }
+      return try EntryQuery.record(row)
+    }
+  }
+
+  /// The full id of the one entry whose id starts with `prefix` (at least 4 hex digits).
+  public func resolveEntryID(_ prefix: String) throws -> String {
+    let wanted = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+    let hexDigits = wanted.filter { $0 != "-" }
+    guard hexDigits.count >= 4, wanted.count <= 36,
+      wanted.allSatisfy({ $0 == "-" || $0.isHexDigit })
+    else {
+      throw FieldLogError.invalidInput(
+        "'\(prefix)' is not an entry id: give at least 4 hex digits of it, as 'fieldlog list' shows")
+    }
+    return try read { db in
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT id, kind, title FROM entry WHERE id >= ? AND id < ? ORDER BY id LIMIT 10",
+        arguments: [wanted, wanted + "~"])
+      switch rows.count {
+      case 0: throw FieldLogError.unknownID(kind: "entry", prefix: prefix)
+      case 1: return rows[0]["id"]
+      default:
+        throw FieldLogError.ambiguousID(
+          kind: "entry", prefix: prefix,
+          candidates: rows.map { row in
+            let id: String = row["id"]
+            let kind: String = row["kind"]
+            let title: String = row["title"]
+            return "\(id.prefix(8)) (\(kind): \(title))"
+          })
+      }
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import GRDB
+
+/// What `verify` found.
+public struct VerificationReport: Encodable, Equatable, Sendable {
+  /// One damaged event, or a damaged part of the file, and why.
+  public struct Problem: Codable, Equatable, Sendable {
+    public var feed: String?
+    public var seq: Int64?
+    public var type: String?
+    public var subject: String?
+    public var problem: String
+  }
+
+  /// An event whose payload was erased by a redaction: reported, not damage.
+  public struct Redacted: Codable, Equatable, Sendable {
+    public var feed: String
+    public var seq: Int64
+    public var type: String
+  }
+
+  public var ok: Bool { problems.isEmpty }
+  public var feeds: Int
+  public var events: Int
+  public var payloads: Int
+  public var redacted: [Redacted]
+  public var problems: [Problem]
+
+  enum CodingKeys: String, CodingKey {
+    case ok, feeds, events, payloads, redacted, problems
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(ok, forKey: .ok)
+    try container.encode(feeds, forKey: .feeds)
+    try container.encode(events, forKey: .events)
+    try container.encode(payloads, forKey: .payloads)
+    try container.encode(redacted, forKey: .redacted)
+    try container.encode(problems, forKey: .problems)
+  }
+}
+
+extension Journal {
+  /// Recomputes every hash, link and payload commitment, and checks the guards and the file itself.
+  public func verify(progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
+    try read { db in try Verifier.run(db, progress: progress) }
+  }
+}
+
+enum Verifier {
+  static func run(_ db: Database, progress: ((Int) -> Void)?) throws -> VerificationReport {
+    var report = VerificationReport(feeds: 0, events: 0, payloads: 0, redacted: [], problems: [])
+    func problem(_ text: String, _ event: StoredEvent? = nil, feed: String? = nil) {
+      report.problems.append(
+        .init(
+          feed: event?.feed ?? feed, seq: event?.seq, type: event?.type, subject: event?.subject,
+          problem: text))
+    }
+
+    let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+    if integrity != ["ok"] {
+      for line in integrity.prefix(20) { problem("SQLite integrity check: \(line)") }
+    }
+
+    let triggers = try Row.fetchAll(
+      db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    let present = Dictionary(
+      triggers.map { ($0["name"] as String, $0["sql"] as String? ?? "") },
+      uniquingKeysWith: { first, _ in first })
+    for (name, sql) in Schema.guardTriggers.sorted(by: { $0.key < $1.key }) {
+      if let found = present[name] {
+        if found != sql { problem("the guard trigger \(name) was altered") }
+      } else {
+        problem("the guard trigger \(name) is missing: events or payloads could be edited")
+      }
+    }
+
+    var heads: [String: (Int64, Data)] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT id, head_seq, head_hash FROM feed") {
+      heads[row["id"]] = (row["head_seq"], row["head_hash"])
+    }
+
+    var currentFeed: String?
+    var expectedSeq: Int64 = 1
+    var previousHash = EventLog.zeroHash
+    var last: StoredEvent?
+    func finishFeed() {
+      guard let feed = currentFeed, let last else { return }
+      report.feeds += 1
+      guard let head = heads.removeValue(forKey: feed) else {
+        problem("feed \(feed.prefix(8)) is not one this journal wrote or received", feed: feed)
+        return
+      }
+      if head.0 > last.seq {
+        problem(
+          "the feed ends at seq \(last.seq) but its recorded head is seq \(head.0): "
+            + "\(head.0 - last.seq) event(s) at the end were removed", feed: feed)
+      } else if head.0 < last.seq {
+        problem(
+          "the feed goes on past its recorded head seq \(head.0) to seq \(last.seq): "
+            + "events were added outside fieldlog", feed: feed)
+      } else if head.1 != last.hash {
+        problem("the last event is not the one the journal recorded as the feed's head", last)
+      }
+    }
+
+    let events = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT e.feed, e.seq, e.prev, e.recorded_at, e.type, e.subject, e.target, e.commitment,
+          e.hash, p.salt, p.json,
+          (p.commitment IS NULL AND EXISTS (
+            SELECT 1 FROM event r WHERE r.target = e.hash AND r.type = 'redaction')) AS redacted
+        FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+        ORDER BY e.feed, e.seq
+        """)
+    while let row = try events.next() {
+      let event = StoredEvent(row: row)
+      if event.feed != currentFeed {
+        finishFeed()
+        currentFeed = event.feed
+        expectedSeq = 1
+        previousHash = EventLog.zeroHash
+      }
+      report.events += 1
+      if report.events % 10_000 == 0 { progress?(report.events) }
+      if event.seq > expectedSeq {
+        problem(
+          expectedSeq == event.seq - 1
+            ? "event seq \(expectedSeq) before it is missing"
+            : "events seq \(expectedSeq) to \(event.seq - 1) before it are missing", event)
+      }
+      if event.prev != previousHash {
+        problem(
+          event.seq == 1
+            ? "it is the first of its feed but does not start the chain"
+            : "its link (prev) does not match the hash of the event before it", event)
+      }
+      if event.recomputedHash != event.hash {
+        problem(
+          "its hash does not match its contents: its feed, seq, time, type, subject, target or "
+            + "commitment was changed", event)
+      }
+      if let salt = row["salt"] as Data?, let json = row["json"] as String? {
+        report.payloads += 1
+        if Hashing.commitment(salt: salt, json: Data(json.utf8)) != event.commitment {
+          problem("its payload does not match its commitment: the content was changed", event)
+        }
+      } else if row["redacted"] as Bool? == true {
+        report.redacted.append(.init(feed: event.feed, seq: event.seq, type: event.type))
+      } else {
+        problem("its payload is missing and no redaction names it", event)
+      }
+      expectedSeq = event.seq + 1
+      previousHash = event.hash
+      last = event
+    }
+    finishFeed()
+    for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
+      problem("the feed has a recorded head seq \(head.0) but no events", feed: feed)
+    }
+
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT feed, seq, type, subject FROM event e WHERE target IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM event t WHERE t.hash = e.target) ORDER BY feed, seq
+        """)
+    {
+      report.problems.append(
+        .init(
+          feed: row["feed"], seq: row["seq"], type: row["type"], subject: row["subject"],
+          problem: "it corrects an event that is not in the journal"))
+    }
+    let orphans = try Int.fetchOne(
+      db,
+      sql: """
+        SELECT count(*) FROM payload p
+        WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.commitment = p.commitment)
+        """) ?? 0
+    if orphans > 0 {
+      problem("\(orphans) payload(s) belong to no event: they were added outside fieldlog")
+    }
+    return report
+  }
+}
+
+extension Journal {
+  /// Recreates every projection from the events alone, in one transaction.
+  ///
+  /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
+  public func rebuild(progress: ((Int) -> Void)? = nil) throws -> Int {
+    try write { db in
+      let report = try Verifier.run(db, progress: nil)
+      guard report.ok else {
+        throw FieldLogError.damaged(
+          "the journal's events are damaged (\(report.problems.count) problem(s)); "
+            + "rebuilding from them would hide that, so nothing was changed")
+      }
+      for table in Schema.projectionTables {
+        try db.execute(sql: "DELETE FROM \(table)")
+      }
+      var count = 0
+      let events = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT e.*, p.json FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+          ORDER BY e.recorded_at, e.feed, e.seq
+          """)
+      while let row = try events.next() {
+        let event = StoredEvent(row: row)
+        if let json = row["json"] as String? {
+          try Projector.apply(event, json: Data(json.utf8), in: db)
+        }
+        count += 1
+        if count % 10_000 == 0 { progress?(count) }
+      }
+      return count
+    }
+  }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Yams
+
+/// A study as declared in a study file: its places, initiatives, research questions and codebook.
+public struct Study: Sendable, Equatable, Encodable {
+  /// A neighbourhood (wijk or buurt) where fieldwork happens.
+  public struct Neighbourhood: Sendable, Equatable, Codable {
+    public var name: String
+    public var description: String?
+  }
+
+  /// An initiative (formal or informal) in one neighbourhood.
+  public struct Initiative: Sendable, Equatable, Codable {
+    public var name: String
+    public var neighbourhood: String
+    public var description: String?
+  }
+
+  /// A research question of the study, with the id the study gives it (`RQ1`).
+  public struct ResearchQuestion: Sendable, Equatable, Codable {
+    public var id: String
+    public var text: String
+  }
+
+  /// A code of the codebook, with its children.
+  public struct Code: Sendable, Equatable, Codable {
+    public var name: String
+    public var description: String?
+    public var color: String?
+    public var children: [Code]?
+  }
+
+  public var name: String
+  public var description: String?
+  public var neighbourhoods: [Neighbourhood]
+
+  enum CodingKeys: String, CodingKey {
+    case name = "study"
+    case description, neighbourhoods, initiatives, questions, codebook
+  }
+
+  public var initiatives: [Initiative]
+  public var questions: [ResearchQuestion]
+  public var codebook: [Code]
+
+  public init(
+    name: String, description: String? = nil, neighbourhoods: [Neighbourhood] = [],
+    initiatives: [Initiative] = [], questions: [ResearchQuestion] = [], codebook: [Code] = []
+  ) {
+    self.name = name
+    self.description = description
+    self.neighbourhoods = neighbourhoods
+    self.initiatives = initiatives
+    self.questions = questions
+    self.codebook = codebook
+  }
+
+  /// The pattern a research question id follows: a letter, then up to 31 letters, digits, `.`, `_`, `-`.
+  public static func isValidQuestionID(_ id: String) -> Bool {
+    guard let first = id.unicodeScalars.first, id.unicodeScalars.count <= 32, first.isASCIILetter
+    else { return false }
+    return id.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "._-".unicodeScalars.contains($0) }
+  }
+
+  /// Reads and checks a study file.
+  public static func load(from path: String) throws -> Study {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw FieldLogError.fileNotFound(path: path)
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw FieldLogError.io("cannot read the study file '\(path)'")
+    }
+    guard let text = String(validating: data, as: UTF8.self) else {
+      throw FieldLogError.invalidInput("the study file '\(path)' is not valid UTF-8")
+    }
+    return try parse(yaml: text, source: path)
+  }
+
+  /// Parses and checks study-file YAML; `source` names it in messages.
+  public static func parse(yaml: String, source: String) throws -> Study {
+    let document: Any?
+    do {
+      document = try Yams.load(yaml: yaml)
+    } catch {
+      throw FieldLogError.invalidInput(
+        "the study file '\(source)' is not valid YAML: \(yamlMessage(error))")
+    }
+    var reader = StudyReader(source: source)
+    return try reader.study(document)
+  }
+
+  private static func yamlMessage(_ error: any Error) -> String {
+    if let yamlError = error as? YamlError {
+      return yamlError.description.split(separator: "\n").first.map(String.init) ?? "\(yamlError)"
+    }
+    return "\(error)"
+  }
+}
+
+extension Unicode.Scalar {
+  var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+  var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+/// Walks the untyped YAML tree of a study file, naming the exact place of every problem.
+private struct StudyReader {
+  let source: String
+
+  func fail(_ place: String, _ problem: String) -> FieldLogError {
+    .invalidInput("the study file '\(source)': \(place) \(problem)")
+  }
+
+  func mapping(_ value: Any?, at place: String, allowed: Set<String>) throws -> [String: Any] {
+    guard let map = value as? [String: Any] else {
+      throw fail(place, "must be a mapping of keys to values")
+    }
+    for key in map.keys.sorted() where !allowed.contains(key) {
+      throw fail(place, "has an unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
+    }
+    return map
+  }
+
+  func text(_ map: [String: Any], _ key: String, at place: String, required: Bool) throws -> String? {
+    guard let value = map[key], !(value is NSNull) else {
+      if required { throw fail(place, "needs '\(key)'") }
+      return nil
+    }
+    guard let string = value as? String else {
+      throw fail("\(place).\(key)", "must be text; put '\(value)' in quotes")
+    }
+    let line = Text.normalize(string).trimmingCharacters(in: .whitespacesAndNewlines)
+    if line.isEmpty {
+      if required { throw fail("\(place).\(key)", "is empty") }
+      return nil
+    }
+    return line
+  }
+
+  func list(_ map: [String: Any], _ key: String, at place: String, required: Bool) throws -> [Any] {
+    guard let value = map[key], !(value is NSNull) else {
+      if required { throw fail(place, "needs a list '\(key)'") }
+      return []
+    }
+    guard let items = value as? [Any] else { throw fail("\(place).\(key)", "must be a list") }
+    if required && items.isEmpty { throw fail("\(place).\(key)", "is empty") }
+    return items
+  }
+
+  mutating func study(_ document: Any?) throws -> Study {
+    let root = try mapping(
+      document, at: "the top level",
+      allowed: ["study", "description", "neighbourhoods", "initiatives", "questions", "codebook"])
+    var study = Study(name: try text(root, "study", at: "the top level", required: true) ?? "")
+    study.description = try text(root, "description", at: "the top level", required: false)
+
+    var seen: [String: String] = [:]
+    for (index, item) in try list(root, "neighbourhoods", at: "the top level", required: true)
+      .enumerated()
+    {
+      let place = "neighbourhoods[\(index + 1)]"
+      let map = try mapping(item, at: place, allowed: ["name", "description"])
+      let name = try text(map, "name", at: place, required: true) ?? ""
+      if let earlier = seen[Text.fold(name)] {
+        throw fail(place, "repeats the neighbourhood '\(earlier)'")
+      }
+      seen[Text.fold(name)] = name
+      study.neighbourhoods.append(
+        .init(name: name, description: try text(map, "description", at: place, required: false)))
+    }
+
+    var seenInitiatives: Set<String> = []
+    for (index, item) in try list(root, "initiatives", at: "the top level", required: false)
+      .enumerated()
+    {
+      let place = "initiatives[\(index + 1)]"
+      let map = try mapping(item, at: place, allowed: ["name", "neighbourhood", "description"])
+      let name = try text(map, "name", at: place, required: true) ?? ""
+      let neighbourhood = try text(map, "neighbourhood", at: place, required: true) ?? ""
+      guard let known = seen[Text.fold(neighbourhood)] else {
+        let suggestions = Text.suggestions(for: neighbourhood, among: Array(seen.values))
+        throw fail(
+          "\(place).neighbourhood",
+          "names an unknown neighbourhood '\(neighbourhood)'"
+            + (suggestions.isEmpty ? "" : "; did you mean '\(suggestions[0])'?"))
+      }
+      guard seenInitiatives.insert(Text.fold(known) + "/" + Text.fold(name)).inserted else {
+        throw fail(place, "repeats the initiative '\(name)' in '\(known)'")
+      }
+      study.initiatives.append(
+        .init(
+          name: name, neighbourhood: known,
+          description: try text(map, "description", at: place, required: false)))
+    }
+
+    var seenQuestions: Set<String> = []
+    for (index, item) in try list(root, "questions", at: "the top level", required: true)
+      .enumerated()
+    {
+      let place = "questions[\(index + 1)]"
+      let map = try mapping(item, at: place, allowed: ["id", "text"])
+      let id = try text(map, "id", at: place, required: true) ?? ""
+      guard Study.isValidQuestionID(id) else {
+        throw fail(
+          "\(place).id",
+          "'\(id)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)")
+      }
+      guard seenQuestions.insert(Text.fold(id)).inserted else {
+        throw fail(place, "repeats the question id '\(id)'")
+      }
+      study.questions.append(.init(id: id, text: try text(map, "text", at: place, required: true) ?? ""))
+    }
+
+    study.codebook = try codes(
+      try list(root, "codebook", at: "the top level", required: false), at: "codebook")
+    return study
+  }
+
+  func codes(_ items: [Any], at place: String) throws -> [Study.Code] {
+    var siblings: Set<String> = []
+    return try items.enumerated().map { index, item in
+      let here = "\(place)[\(index + 1)]"
+      let map = try mapping(item, at: here, allowed: ["name", "description", "color", "children"])
+      let name = try text(map, "name", at: here, required: true) ?? ""
+      guard siblings.insert(Text.fold(name)).inserted else {
+        throw fail(here, "repeats the code '\(name)' among its siblings")
+      }
+      var color = try text(map, "color", at: here, required: false)
+      if let given = color {
+        guard let normalized = Study.normalizeColor(given) else {
+          throw fail("\(here).color", "'\(given)' is not a colour like #1F77B4")
+        }
+        color = normalized
+      }
+      let children = try codes(
+        try list(map, "children", at: here, required: false), at: "\(here).children")
+      return Study.Code(
+        name: name, description: try text(map, "description", at: here, required: false),
+        color: color, children: children.isEmpty ? nil : children)
+    }
+  }
+}
+
+extension Study {
+  /// `#RRGGBB` in upper case, or nil when `text` is not such a colour.
+  public static func normalizeColor(_ text: String) -> String? {
+    let scalars = Array(text.unicodeScalars)
+    guard scalars.count == 7, scalars[0] == "#",
+      scalars.dropFirst().allSatisfy({ $0.isASCIIDigit || ("a"..."f").contains($0) || ("A"..."F").contains($0) })
+    else { return nil }
+    return text.uppercased()
+  }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Every failure fieldlog reports, with a message that names the offending value.
+///
+/// Messages are lower case and complete; the CLI prints them after `error: `, followed by the hint
+/// when there is an obvious next step.
+public enum FieldLogError: Error, Equatable, Sendable {
+  /// The journal file does not exist.
+  case journalNotFound(path: String)
+  /// `init` was asked to create a journal where a file already exists.
+  case journalExists(path: String)
+  /// The file exists but is not a fieldlog journal.
+  case notAJournal(path: String, reason: String)
+  /// The journal was written by a newer fieldlog; it is left untouched.
+  case newerJournal(path: String, unknownMigrations: [String])
+  /// An input file (study file, body file, recording) does not exist.
+  case fileNotFound(path: String)
+  /// A value given by the user is not acceptable.
+  case invalidInput(String, hint: String? = nil)
+  /// A name that must be known (neighbourhood, initiative, question, kind ...) is not.
+  case unknownName(kind: String, value: String, suggestions: [String])
+  /// An id prefix matches nothing.
+  case unknownID(kind: String, prefix: String)
+  /// An id prefix matches more than one thing.
+  case ambiguousID(kind: String, prefix: String, candidates: [String])
+  /// Reading or writing a file failed, or the journal cannot be written.
+  case io(String, hint: String? = nil)
+  /// An operation found the journal damaged (verify, rebuild, append on a broken chain).
+  case damaged(String)
+}
+
+extension FieldLogError: LocalizedError {
+  public var errorDescription: String? { message }
+
+  /// The message, without the `error: ` prefix.
+  public var message: String {
+    switch self {
+    case .journalNotFound(let path):
+      return "no journal at '\(path)'"
+    case .journalExists(let path):
+      return "a file already exists at '\(path)'; fieldlog never overwrites a journal"
+    case .notAJournal(let path, let reason):
+      return "'\(path)' is not a fieldlog journal: \(reason)"
+    case .newerJournal(let path, let unknown):
+      return "the journal '\(path)' was written by a newer fieldlog (schema steps "
+        + unknown.sorted().joined(separator: ", ") + "); it was left untouched"
+    case .fileNotFound(let path):
+      return "no file at '\(path)'"
+    case .invalidInput(let message, _):
+      return message
+    case .unknownName(let kind, let value, let suggestions):
+      var text = "unknown \(kind) '\(value)'"
+      if !suggestions.isEmpty {
+        text += "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
+      }
+      return text
+    case .unknownID(let kind, let prefix):
+      return "no \(kind) with id '\(prefix)'"
+    case .ambiguousID(let kind, let prefix, let candidates):
+      return "the id '\(prefix)' is ambiguous; it starts \(candidates.count) \(kind) ids: "
+        + candidates.joined(separator: ", ")
+    case .io(let message, _):
+      return message
+    case .damaged(let message):
+      return message
+    }
+  }
+
+  /// A suggested next step, when there is an obvious one.
+  public var hint: String? {
+    switch self {
+    case .journalNotFound:
+      return "create one with 'fieldlog init --study FILE', or name another with --journal PATH"
+    case .journalExists:
+      return "name another path with --journal PATH"
+    case .newerJournal:
+      return "update fieldlog to open this journal"
+    case .ambiguousID:
+      return "give more characters of the id"
+    case .invalidInput(_, let hint), .io(_, let hint):
+      return hint
+    case .damaged:
+      return "run 'fieldlog verify' to see every damaged event"
+    default:
+      return nil
+    }
+  }
+
+  /// The process exit code the CLI uses for this error (sysexits-style, documented in README).
+  public var exitCode: Int32 {
+    switch self {
+    case .journalNotFound, .fileNotFound: return 66
+    case .journalExists, .damaged: return 1
+    case .notAJournal, .newerJournal, .invalidInput, .unknownName, .unknownID, .ambiguousID:
+      return 65
+    case .io: return 74
+    }
+  }
+}

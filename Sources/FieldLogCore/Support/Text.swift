@@ -1,0 +1,97 @@
+import Foundation
+
+/// Rules for the text fieldlog stores: valid UTF-8, NFC, LF line ends, no NUL, bounded size.
+public enum Text {
+  /// The largest body fieldlog accepts, in UTF-8 bytes (10 MiB).
+  public static let maximumBodyBytes = 10 * 1024 * 1024
+
+  /// Decodes bytes as strict UTF-8 and normalises them; `source` names where they came from.
+  public static func body(from data: Data, source: String) throws -> String {
+    guard data.count <= maximumBodyBytes else {
+      throw FieldLogError.invalidInput(
+        "the body from \(source) is \(data.count) bytes; the limit is \(maximumBodyBytes) bytes (10 MiB)")
+    }
+    guard let string = String(validating: data, as: UTF8.self) else {
+      throw FieldLogError.invalidInput(
+        "the body from \(source) is not valid UTF-8", hint: "save the file as UTF-8 and try again")
+    }
+    return try body(string, source: source)
+  }
+
+  /// Normalises a body: NFC, LF line ends; refuses NUL bytes and bodies over the limit.
+  public static func body(_ string: String, source: String) throws -> String {
+    let normalized = normalize(string)
+    if normalized.utf8.contains(0) {
+      throw FieldLogError.invalidInput("the body from \(source) contains a NUL byte")
+    }
+    if normalized.utf8.count > maximumBodyBytes {
+      throw FieldLogError.invalidInput(
+        "the body from \(source) is \(normalized.utf8.count) bytes; the limit is "
+          + "\(maximumBodyBytes) bytes (10 MiB)")
+    }
+    return normalized
+  }
+
+  /// NFC with LF line ends (CRLF and lone CR become LF).
+  public static func normalize(_ string: String) -> String {
+    var text = string
+    if text.contains("\r") {
+      text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        .replacingOccurrences(of: "\r", with: "\n")
+    }
+    return text.precomposedStringWithCanonicalMapping
+  }
+
+  /// A short single-line value (a name, a title, a tag): normalised, trimmed, without control characters.
+  public static func line(_ string: String, what: String) throws -> String {
+    let value = normalize(string).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !value.isEmpty else { throw FieldLogError.invalidInput("the \(what) is empty") }
+    if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+      throw FieldLogError.invalidInput(
+        "the \(what) '\(value.debugDescription.dropFirst().dropLast())' contains a control character")
+    }
+    return value
+  }
+
+  /// The form in which names are compared: case- and diacritics-insensitive, white space collapsed.
+  public static func fold(_ string: String) -> String {
+    let folded = string.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+  }
+
+  /// The known names closest to `value`, best first, for "did you mean" hints.
+  public static func suggestions(for value: String, among names: [String], limit: Int = 2)
+    -> [String]
+  {
+    let target = Array(fold(value))
+    let scored = names.map { name -> (String, Int) in
+      let candidate = Array(fold(name))
+      var distance = editDistance(target, candidate)
+      if candidate.starts(with: target) || target.starts(with: candidate) {
+        distance = min(distance, 1)
+      }
+      return (name, distance)
+    }
+    let threshold = max(2, target.count / 3)
+    return scored.filter { $0.1 <= threshold }
+      .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+      .prefix(limit).map(\.0)
+  }
+
+  /// Levenshtein distance over characters.
+  static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+}

@@ -1,0 +1,3 @@
+import FieldLogCLI
+
+FieldLog.runMain()
