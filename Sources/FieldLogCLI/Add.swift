@@ -5,6 +5,7 @@ import Foundation
 extension FieldLog {
   struct Add: JournalCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record an entry: observation, network-conversation, interview or nabije-kennis.",
       discussion: """
         The body comes from --text, --file PATH, standard input ('-'), or, on a terminal,

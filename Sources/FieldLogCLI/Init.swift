@@ -5,6 +5,7 @@ import Foundation
 extension FieldLog {
   struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Create a new journal, optionally for the study a study file declares.")
 
     @OptionGroup var journalOptions: JournalOptions

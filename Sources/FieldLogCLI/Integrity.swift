@@ -5,6 +5,7 @@ import Foundation
 extension FieldLog {
   struct Verify: JournalCommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Prove the journal is whole: every hash, link, payload and guard is checked.")
 
     @OptionGroup var journalOptions: JournalOptions
@@ -38,6 +39,7 @@ extension FieldLog {
 
   struct Rebuild: JournalCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rebuild",
       abstract: "Recreate the current-state tables and the search index from the events alone.")
 
     @OptionGroup var journalOptions: JournalOptions

@@ -33,15 +33,25 @@ enum Output {
     return { count in FileHandle.standardError.write(Data("\r\(label) \(count)…".utf8)) }
   }
 
-  /// A plain text table: columns padded to their widest cell, the last one cut to fit 100 columns.
+  /// The terminal's width when stdout is one; nil when output goes to a file or a pipe.
+  static var terminalWidth: Int? {
+    guard stdoutIsTerminal else { return nil }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 100 }
+    return Int(size.ws_col)
+  }
+
+  /// A plain text table: columns padded to their widest cell; on a terminal the last one is cut to fit.
   static func table(_ header: [String], _ rows: [[String]]) {
     guard !rows.isEmpty else { return }
     var widths = header.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
     }
-    let fixed = widths.dropLast().reduce(0, +) + 2 * (widths.count - 1)
-    widths[widths.count - 1] = min(widths[widths.count - 1], max(20, 100 - fixed))
+    if let available = terminalWidth {
+      let fixed = widths.dropLast().reduce(0, +) + 2 * (widths.count - 1)
+      widths[widths.count - 1] = min(widths[widths.count - 1], max(20, available - fixed))
+    }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { index, cell in
         let width = widths[index]

@@ -5,6 +5,7 @@ import Foundation
 extension FieldLog {
   struct List: JournalCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List entries at their latest version, newest fieldwork first.")
 
     @OptionGroup var journalOptions: JournalOptions
@@ -25,6 +26,7 @@ extension FieldLog {
 
   struct Search: JournalCommand {
     static let configuration = CommandConfiguration(
+      commandName: "search",
       abstract: "Search titles and bodies; diacritics and case do not matter.",
       discussion: """
         Every word must occur; "quoted words" are a phrase, word* matches a prefix,
@@ -58,7 +60,8 @@ extension FieldLog {
   }
 
   struct Show: JournalCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one entry in full.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one entry in full.")
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions

@@ -467,8 +467,9 @@ def verify(conn) -> Report:
         tc, ts, tj = as_text(tc), as_text(ts), as_text(tj)
         probs = []
         if tc != "blob" or len(commitment) != 32:
+            name = commitment.hex()[:8] if isinstance(commitment, bytes) else repr(commitment)
             r.damage(Problem(None, None, None, "commitment is not a 32-byte blob",
-                             where=f"payload {bytes(commitment or b'').hex()[:8]}"))
+                             where=f"payload {name}"))
             continue
         if commitment in payloads:
             probs.append("payload commitment appears in more than one row")
@@ -582,7 +583,8 @@ def verify(conn) -> Report:
             if hseq is None:
                 r.damage(Problem(fid, None, None, "head_seq in table feed is not an integer"))
             elif not chain:
-                # A feed with no events can only have head 0 (the doc does not say; 0 is the natural reading).
+                # A feed with no events can only have head 0. (The doc does not say; this is the
+                # natural reading, and head_hash is not looked at.)
                 if hseq != 0:
                     r.damage(Problem(fid, None, None,
                                      f"no events, but the recorded head is seq {hseq}: lost its tail"))

@@ -137,7 +137,11 @@ public struct EntryRecord: Codable, Equatable, Sendable {
 extension Journal {
   /// Checks a draft and records it as a new entry; returns the entry as stored.
   public func record(_ draft: EntryDraft, now: Date = Date()) throws -> EntryRecord {
-    let id = UUID()
+    try record(draft, id: UUID(), now: now)
+  }
+
+  /// Records with a given id; tests use it to make ids that share a prefix.
+  func record(_ draft: EntryDraft, id: UUID, now: Date = Date()) throws -> EntryRecord {
     try write { db in
       let payload = try EntryRecorder.payload(for: draft, in: db, now: now)
       try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db, at: now)

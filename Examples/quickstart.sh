@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The main job end to end on a fresh checkout: build fieldlog, create a journal from the Amsterdam
+# example in a temporary folder, record all four kinds of entry, list and search them, verify the
+# journal, and say where it is.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+echo "== building fieldlog (the first build fetches and compiles the dependencies)"
+swift build --package-path "$root" --product fieldlog >/dev/null
+bin="$(swift build --package-path "$root" --show-bin-path)/fieldlog"
+fieldlog() { "$bin" "$@"; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/fieldlog-quickstart.XXXXXX")
+export FIELDLOG_JOURNAL="$work/werkplaats-amsterdam.sqlite"
+
+echo "== fieldlog init --study Examples/werkplaats-amsterdam.yaml"
+fieldlog init --study "$root/Examples/werkplaats-amsterdam.yaml" --author "Sanne de Vries"
+
+echo "== recording one entry of each kind"
+fieldlog add observation --at "2024-03-12 10:00" --neighbourhood Holendrecht \
+  --initiative "Buurtkamer De Brug" --question RQ1 --question RQ3 --tag koffieochtend \
+  --title "Koffieochtend in de buurtkamer" --field setting=buurtkamer --field duration-minutes=90 \
+  --text "Twaalf bewoners bij de koffieochtend. Mevrouw A. vertelt dat ze via de buurtmoeder bij het
+wijkteam terechtkwam; het café-gevoel van de ochtend maakt de drempel lager."
+
+printf '%s\n' "De wijkcoach bespreekt met P-017, haar zus en een buurvrouw wie de boodschappen doet." \
+  "Afspraak: de buurvrouw gaat op dinsdag mee naar het voedselpunt." |
+  fieldlog add network-conversation - --at "2024-03-20 15:00" --neighbourhood "Jan van Maijenbuurt" \
+    --question RQ1 --participant P-017:client --participant P-021:family --participant P-022:neighbour \
+    --field roles=client,family,neighbour --field facilitator=wijkcoach --field follow-up=2024-04-02 \
+    --title "Netwerkgesprek over boodschappen"
+
+note="$work/interview.txt"
+printf '%s\n' "Interview met een vrijwilliger van het voedselpunt over wie er niet komt en waarom." >"$note"
+fieldlog add interview --file "$note" --at "2024-04-05 11:00" --neighbourhood "jan van maijenbuurt" \
+  --initiative "Voedselpunt De Gedeelde Tafel" --question RQ2 --question RQ3 \
+  --field interviewee=P-030 --field consent=written --field language=nl --field duration-minutes=45 \
+  --tag voedselzekerheid
+
+fieldlog add nabije-kennis --at yesterday --neighbourhood Holendrecht --question RQ2 \
+  --field holder=P-040 --field holder-role=buurtmoeder --field context="na het vrijdaggebed" \
+  --title "Wat de buurtmoeder ziet" \
+  --text "Ze merkt dat oudere mannen na het overlijden van hun vrouw uit beeld raken."
+
+echo "== fieldlog list"
+fieldlog list
+echo "== fieldlog list --neighbourhood Holendrecht --since 2024-03-01"
+fieldlog list --neighbourhood Holendrecht --since 2024-03-01
+echo "== fieldlog search cafe   (finds 'café': diacritics do not matter)"
+fieldlog search cafe
+echo "== fieldlog verify"
+fieldlog verify
+echo
+echo "The journal is at $FIELDLOG_JOURNAL"
+echo "Try: FIELDLOG_JOURNAL=$FIELDLOG_JOURNAL $bin show <id>"

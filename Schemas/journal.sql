@@ -1,0 +1,159 @@
+-- The schema of a new fieldlog journal (format 1), as SQLite stores it.
+-- Generated from a new journal; SchemaTests fails when this file and the code drift apart.
+-- docs/journal-format.md explains the event, payload and feed tables; the rest are projections.
+PRAGMA application_id = 1179406151;
+PRAGMA journal_mode = WAL;
+
+CREATE TABLE code (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (name <> ''),
+  folded TEXT NOT NULL,
+  parent_id TEXT REFERENCES code(id),
+  description TEXT,
+  color TEXT CHECK (color IS NULL OR color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]')
+);
+
+CREATE TABLE entry (
+  id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
+  kind TEXT NOT NULL
+    CHECK (kind IN ('observation', 'network-conversation', 'interview', 'nabije-kennis')),
+  title TEXT NOT NULL CHECK (title <> ''),
+  body TEXT NOT NULL,
+  neighbourhood_id TEXT NOT NULL REFERENCES neighbourhood(id),
+  initiative_id TEXT REFERENCES initiative(id),
+  fields TEXT NOT NULL CHECK (json_valid(fields)),
+  occurred_at TEXT NOT NULL,
+  occurred_utc TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  author TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  event_hash BLOB NOT NULL
+);
+
+CREATE VIRTUAL TABLE entry_fts USING fts5(
+  title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE entry_participant (
+  entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+  pseudonym TEXT NOT NULL,
+  role TEXT,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (entry_id, pseudonym)
+) WITHOUT ROWID;
+
+CREATE TABLE entry_question (
+  entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+  question_id TEXT NOT NULL REFERENCES question(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (entry_id, question_id)
+) WITHOUT ROWID;
+
+CREATE TABLE entry_tag (
+  entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  folded TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (entry_id, folded)
+) WITHOUT ROWID;
+
+CREATE TABLE event (
+  feed TEXT NOT NULL CHECK (length(feed) = 36 AND feed = lower(feed)),
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  prev BLOB NOT NULL CHECK (length(prev) = 32),
+  recorded_at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  subject TEXT NOT NULL CHECK (length(subject) = 36 AND subject = lower(subject)),
+  target BLOB CHECK (target IS NULL OR length(target) = 32),
+  commitment BLOB NOT NULL CHECK (length(commitment) = 32),
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (feed, seq)
+);
+
+CREATE TABLE feed (
+  id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
+  head_seq INTEGER NOT NULL CHECK (head_seq >= 1),
+  head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
+);
+
+CREATE TABLE initiative (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (name <> ''),
+  folded TEXT NOT NULL,
+  neighbourhood_id TEXT NOT NULL REFERENCES neighbourhood(id),
+  description TEXT,
+  UNIQUE (neighbourhood_id, folded)
+);
+
+CREATE TABLE local (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE neighbourhood (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (name <> ''),
+  folded TEXT NOT NULL UNIQUE,
+  description TEXT
+);
+
+CREATE TABLE payload (
+  commitment BLOB PRIMARY KEY CHECK (length(commitment) = 32),
+  salt BLOB NOT NULL CHECK (length(salt) = 32),
+  json TEXT NOT NULL CHECK (json_valid(json))
+);
+
+CREATE TABLE question (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL CHECK (code <> ''),
+  folded TEXT NOT NULL UNIQUE,
+  text TEXT NOT NULL
+);
+
+CREATE TABLE writer (
+  feed TEXT PRIMARY KEY,
+  author TEXT NOT NULL,
+  study TEXT NOT NULL,
+  opened_at TEXT NOT NULL
+);
+
+CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
+
+CREATE INDEX entry_by_neighbourhood ON entry(neighbourhood_id, occurred_utc);
+
+CREATE INDEX entry_by_time ON entry(occurred_utc, recorded_at);
+
+CREATE INDEX entry_question_by_question ON entry_question(question_id);
+
+CREATE INDEX entry_tag_by_tag ON entry_tag(folded);
+
+CREATE INDEX event_by_commitment ON event(commitment);
+
+CREATE UNIQUE INDEX event_by_hash ON event(hash);
+
+CREATE INDEX event_by_subject ON event(subject);
+
+CREATE INDEX event_by_target ON event(target) WHERE target IS NOT NULL;
+
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END;
+
+CREATE TRIGGER event_no_replace BEFORE INSERT ON event
+WHEN EXISTS (SELECT 1 FROM event WHERE (feed = NEW.feed AND seq = NEW.seq) OR hash = NEW.hash)
+BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exists and cannot be replaced'); END;
+
+CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be updated'); END;
+
+CREATE TRIGGER payload_delete_only_redacted BEFORE DELETE ON payload
+WHEN NOT EXISTS (
+  SELECT 1 FROM event AS corrected JOIN event AS redaction ON redaction.target = corrected.hash
+  WHERE corrected.commitment = OLD.commitment AND redaction.type = 'redaction')
+BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload can only be deleted by a redaction event'); END;
+
+CREATE TRIGGER payload_no_replace BEFORE INSERT ON payload
+WHEN EXISTS (SELECT 1 FROM payload WHERE commitment = NEW.commitment)
+BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload with this commitment exists and cannot be replaced'); END;
+
+CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
+BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END;
