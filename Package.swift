@@ -30,7 +30,16 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "fieldlog", dependencies: ["FieldLogCLI"]),
+    .executableTarget(
+      name: "fieldlog",
+      dependencies: ["FieldLogCLI"],
+      linkerSettings: [
+        // `add` is run once per note: packed relative relocations (DT_RELR) shorten every start.
+        .unsafeFlags(
+          ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+          .when(platforms: [.linux], configuration: .release))
+      ]
+    ),
     .testTarget(
       name: "FieldLogCoreTests",
       dependencies: ["FieldLogCore"],

@@ -15,7 +15,10 @@ extension FieldLog {
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The kind: observation, network-conversation, interview, nabije-kennis (alias proximate-knowledge).")
+    @Argument(
+      help:
+        "The kind: observation, network-conversation, interview, nabije-kennis (alias proximate-knowledge)."
+    )
     var kind: String
 
     @Argument(help: "'-' to read the body from standard input.")
@@ -44,7 +47,8 @@ extension FieldLog {
 
     func validate() throws {
       if let stdin, stdin != "-" {
-        throw ValidationError("unexpected argument '\(stdin)'; give '-' to read the body from standard input")
+        throw ValidationError(
+          "unexpected argument '\(stdin)'; give '-' to read the body from standard input")
       }
       let sources = [text != nil, file != nil, stdin != nil].filter { $0 }.count
       if sources > 1 {
@@ -68,7 +72,8 @@ extension FieldLog {
       } else if let file {
         draft.body = try Text.body(from: try BodyInput.read(file), source: "'\(file)'")
       } else if stdin != nil {
-        draft.body = try Text.body(from: try BodyInput.readStandardInput(), source: "standard input")
+        draft.body = try Text.body(
+          from: try BodyInput.readStandardInput(), source: "standard input")
       } else if Output.stdinIsTerminal {
         guard let edited = try BodyInput.edit(draft, journal: journal) else {
           throw CommandFailure(
@@ -77,7 +82,8 @@ extension FieldLog {
         draft = edited
       } else {
         throw ValidationError(
-          "no body: give --text, --file PATH or '-' for standard input (the editor needs a terminal)")
+          "no body: give --text, --file PATH or '-' for standard input (the editor needs a terminal)"
+        )
       }
       let entry = try journal.record(draft)
       if output.json {

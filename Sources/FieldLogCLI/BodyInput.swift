@@ -27,7 +27,8 @@ enum BodyInput {
     let limit = Text.maximumBodyBytes + 1
     var data = Data()
     do {
-      while data.count < limit, let chunk = try handle.read(upToCount: min(1 << 20, limit - data.count)),
+      while data.count < limit,
+        let chunk = try handle.read(upToCount: min(1 << 20, limit - data.count)),
         !chunk.isEmpty
       {
         data.append(chunk)
@@ -41,7 +42,8 @@ enum BodyInput {
   /// Opens `$VISUAL` or `$EDITOR` on the entry template; nil when the body was left empty.
   static func edit(_ draft: EntryDraft, journal: Journal) throws -> EntryDraft? {
     let environment = ProcessInfo.processInfo.environment
-    let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
+    let editor =
+      [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
       .first { !$0.isEmpty } ?? "vi"
     let template = EntryTemplate.render(draft, study: try journal.study(), now: try FieldTime.now())
     let folder = FileManager.default.temporaryDirectory
@@ -67,7 +69,8 @@ enum BodyInput {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       throw CommandFailure(
-        message: "nothing recorded: the editor '\(editor)' exited with status \(process.terminationStatus)",
+        message:
+          "nothing recorded: the editor '\(editor)' exited with status \(process.terminationStatus)",
         hint: nil, exitCode: 1)
     }
     guard let data = FileManager.default.contents(atPath: file.path) else {

@@ -6,7 +6,8 @@ import Foundation
 public struct FieldLog: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "fieldlog",
-    abstract: "Log, find and verify participatory action-research fieldwork in an append-only journal.",
+    abstract:
+      "Log, find and verify participatory action-research fieldwork in an append-only journal.",
     discussion: """
       The journal is one SQLite file: --journal PATH, else $FIELDLOG_JOURNAL, else ./fieldlog.sqlite.
       Exit codes: 0 ok, 1 failure (e.g. verify found damage), 64 usage, 65 bad input data,

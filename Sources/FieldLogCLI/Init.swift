@@ -18,8 +18,10 @@ extension FieldLog {
 
     func run() throws {
       let path = journalOptions.path
-      let study = try self.study.map(Study.load) ?? Study(
-        name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+      let study =
+        try self.study.map(Study.load)
+        ?? Study(
+          name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
       let environment = ProcessInfo.processInfo.environment
       let author = self.author ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
       let journal = try Journal.create(at: path, study: study, author: author)

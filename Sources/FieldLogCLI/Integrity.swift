@@ -23,13 +23,18 @@ extension FieldLog {
         for problem in report.problems {
           var place = problem.feed.map { "feed \($0.prefix(8))" } ?? "journal"
           if let seq = problem.seq { place += " seq \(seq)" }
-          if let type = problem.type { place += " (\(type)" + (problem.subject.map { " \($0.prefix(8))" } ?? "") + ")" }
+          if let type = problem.type {
+            place += " (\(type)" + (problem.subject.map { " \($0.prefix(8))" } ?? "") + ")"
+          }
           print("damaged: \(place): \(problem.problem)")
         }
         let summary =
           "\(report.feeds) feed(s), \(report.events) events, \(report.payloads) payloads verified, "
           + "\(report.redacted.count) redacted"
-        print(report.ok ? "ok: \(journal.path) is whole: \(summary)" : "damaged: \(report.problems.count) problem(s) in \(journal.path); \(summary)")
+        print(
+          report.ok
+            ? "ok: \(journal.path) is whole: \(summary)"
+            : "damaged: \(report.problems.count) problem(s) in \(journal.path); \(summary)")
       }
       if !report.ok {
         throw ExitCode(1)

@@ -4,7 +4,8 @@ import Foundation
 
 /// The journal every command works on.
 struct JournalOptions: ParsableArguments {
-  @Option(name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).")
+  @Option(
+    name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).")
   var journal: String?
 
   var path: String {

@@ -56,7 +56,8 @@ enum Output {
       cells.enumerated().map { index, cell in
         let width = widths[index]
         let cut = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
-        return index == cells.count - 1 ? cut : cut.padding(toLength: width, withPad: " ", startingAt: 0)
+        return index == cells.count - 1
+          ? cut : cut.padding(toLength: width, withPad: " ", startingAt: 0)
       }.joined(separator: "  ")
     }
     print(line(header))

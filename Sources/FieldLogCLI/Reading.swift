@@ -86,7 +86,9 @@ extension FieldLog {
       ]
       if let initiative = entry.initiative { lines.append("initiative:    \(initiative)") }
       lines.append("questions:     " + entry.questions.joined(separator: ", "))
-      if !entry.tags.isEmpty { lines.append("tags:          " + entry.tags.joined(separator: ", ")) }
+      if !entry.tags.isEmpty {
+        lines.append("tags:          " + entry.tags.joined(separator: ", "))
+      }
       if !entry.participants.isEmpty {
         lines.append(
           "participants:  "
@@ -95,7 +97,9 @@ extension FieldLog {
             }.joined(separator: ", "))
       }
       for key in entry.fields.keys.sorted() {
-        lines.append("\(key):".padding(toLength: 15, withPad: " ", startingAt: 0) + Self.describe(entry.fields[key]))
+        lines.append(
+          "\(key):".padding(toLength: 15, withPad: " ", startingAt: 0)
+            + Self.describe(entry.fields[key]))
       }
       print(lines.joined(separator: "\n"))
       print("")
@@ -109,7 +113,8 @@ extension FieldLog {
       case .bool(let flag): return flag ? "yes" : "no"
       case .array(let items): return items.map { describe($0) }.joined(separator: ", ")
       case .object(let members):
-        return members.keys.sorted().map { "\($0) \(describe(members[$0]))" }.joined(separator: ", ")
+        return members.keys.sorted().map { "\($0) \(describe(members[$0]))" }.joined(
+          separator: ", ")
       case .null, .none: return ""
       }
     }

@@ -14,7 +14,8 @@ extension FieldLog {
   struct ShowStudy: JournalCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "List neighbourhoods, initiatives, research questions and codes (--json: a study file).")
+      abstract:
+        "List neighbourhoods, initiatives, research questions and codes (--json: a study file).")
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions

@@ -29,8 +29,10 @@ import Testing
     #expect(try FieldTime.parse("yesterday", now: now).rfc3339 == "2024-03-31T00:00:00+01:00")
   }
 
-  @Test(arguments: ["2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31", "2024-03-12 25:00",
-    "12-03-2024", "gisteren", "2024-03-12T14:30:00.5Z", "2024-03-12T14:30+1", ""])
+  @Test(arguments: [
+    "2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31", "2024-03-12 25:00",
+    "12-03-2024", "gisteren", "2024-03-12T14:30:00.5Z", "2024-03-12T14:30+1", "",
+  ])
   func refusesImpossibleOrMalformedTimes(input: String) {
     #expect(throws: FieldLogError.self) { try FieldTime.parse(input) }
   }
@@ -44,7 +46,9 @@ import Testing
   }
 
   @Test func recordedAtIsUTCWithMilliseconds() {
-    #expect(FieldTime.recordedAt(Date(timeIntervalSince1970: 1_710_250_200.123)) == "2024-03-12T13:30:00.123Z")
+    #expect(
+      FieldTime.recordedAt(Date(timeIntervalSince1970: 1_710_250_200.123))
+        == "2024-03-12T13:30:00.123Z")
   }
 }
 
@@ -56,13 +60,16 @@ import Testing
   }
 
   @Test func invalidUTF8AndNULAreRefused() {
-    #expect(throws: FieldLogError.self) { try Text.body(from: Data([0x61, 0xFF, 0xFE]), source: "x") }
+    #expect(throws: FieldLogError.self) {
+      try Text.body(from: Data([0x61, 0xFF, 0xFE]), source: "x")
+    }
     #expect(throws: FieldLogError.self) { try Text.body("a\u{0}b", source: "x") }
   }
 
   @Test func bodiesOverTenMebibytesAreRefused() throws {
     let limit = Text.maximumBodyBytes
-    #expect(try Text.body(from: Data(repeating: 0x61, count: limit), source: "x").utf8.count == limit)
+    #expect(
+      try Text.body(from: Data(repeating: 0x61, count: limit), source: "x").utf8.count == limit)
     #expect(throws: FieldLogError.self) {
       try Text.body(from: Data(repeating: 0x61, count: limit + 1), source: "x")
     }

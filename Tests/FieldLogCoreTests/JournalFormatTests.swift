@@ -13,12 +13,15 @@ import Testing
 
   @Test func canonicalJSONVector() {
     let json = CanonicalJSON.encode(Self.value)
-    #expect(String(decoding: json, as: UTF8.self) == #"{"b":[1,-2,true,null],"naam":"Café \"De Buurt\"\n"}"#)
+    #expect(
+      String(decoding: json, as: UTF8.self)
+        == #"{"b":[1,-2,true,null],"naam":"Café \"De Buurt\"\n"}"#)
   }
 
   @Test func payloadVector() {
     let commitment = Hashing.commitment(salt: Self.salt, json: CanonicalJSON.encode(Self.value))
-    #expect(Hashing.hex(commitment) == "206da3325654bb614557ef0e254e27e065c6fd350de6d1245cadd3878c54c632")
+    #expect(
+      Hashing.hex(commitment) == "206da3325654bb614557ef0e254e27e065c6fd350de6d1245cadd3878c54c632")
   }
 
   @Test func eventVector() throws {
@@ -94,7 +97,9 @@ import Testing
     }
     let sample = Sample(title: "Één café", minutes: 90, tags: ["koffie"])
     let json = try CanonicalJSON.encode(sample)
-    #expect(String(decoding: json, as: UTF8.self) == #"{"minutes":90,"tags":["koffie"],"title":"Één café"}"#)
+    #expect(
+      String(decoding: json, as: UTF8.self)
+        == #"{"minutes":90,"tags":["koffie"],"title":"Één café"}"#)
     #expect(try CanonicalJSON.decode(Sample.self, from: json) == sample)
   }
 

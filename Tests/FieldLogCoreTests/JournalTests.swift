@@ -9,7 +9,8 @@ import Testing
     let folder = try TemporaryFolder()
     let journal = try Fixture.journal(in: folder)
     try Fixture.record(journal)
-    for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: journal.path + suffix) {
+    for suffix in ["", "-wal", "-shm"]
+    where FileManager.default.fileExists(atPath: journal.path + suffix) {
       let attributes = try FileManager.default.attributesOfItem(atPath: journal.path + suffix)
       #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(suffix)")
     }
@@ -30,9 +31,13 @@ import Testing
   @Test func theJournalUsesWALAndFullSync() throws {
     let folder = try TemporaryFolder()
     let journal = try Fixture.journal(in: folder)
-    let mode = try Fixture.raw(journal.path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+    let mode = try Fixture.raw(journal.path).read {
+      try String.fetchOne($0, sql: "PRAGMA journal_mode")
+    }
     #expect(mode == "wal")
-    #expect(try Fixture.raw(journal.path).read { try Int32.fetchOne($0, sql: "PRAGMA application_id") } == 0x464C_4F47)
+    #expect(
+      try Fixture.raw(journal.path).read { try Int32.fetchOne($0, sql: "PRAGMA application_id") }
+        == 0x464C_4F47)
   }
 
   @Test func aMissingJournalIsNotFound() {
@@ -67,7 +72,10 @@ import Testing
       try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
     }
     let before = try Data(contentsOf: URL(fileURLWithPath: journal.path))
-    #expect(throws: FieldLogError.newerJournal(path: journal.path, unknownMigrations: ["v9-from-the-future"])) {
+    #expect(
+      throws: FieldLogError.newerJournal(
+        path: journal.path, unknownMigrations: ["v9-from-the-future"])
+    ) {
       try Journal.open(at: journal.path)
     }
     #expect(try Data(contentsOf: URL(fileURLWithPath: journal.path)) == before)

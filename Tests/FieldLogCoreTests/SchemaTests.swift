@@ -31,7 +31,9 @@ import Testing
       try (Self.header + current).write(to: Self.file, atomically: true, encoding: .utf8)
     }
     let committed = try String(contentsOf: Self.file, encoding: .utf8)
-    #expect(committed == Self.header + current, "run FIELDLOG_UPDATE_SCHEMA=1 swift test --filter SchemaTests")
+    #expect(
+      committed == Self.header + current,
+      "run FIELDLOG_UPDATE_SCHEMA=1 swift test --filter SchemaTests")
   }
 
   @Test func journalSQLCreatesAWorkingSchema() throws {
@@ -39,7 +41,8 @@ import Testing
     let db = try DatabaseQueue()
     try db.writeWithoutTransaction { try $0.execute(sql: committed) }
     let tables = try db.read {
-      try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      try String.fetchAll(
+        $0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     }
     #expect(tables.contains("event"))
     #expect(tables.contains("entry_fts"))

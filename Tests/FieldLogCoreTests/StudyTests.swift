@@ -27,7 +27,10 @@ import Testing
     ("malformed.yaml", "is not valid YAML"),
     ("unknown-key.yaml", "unknown key 'neighborhoods'"),
     ("bad-question-id.yaml", "'RQ 1' is not a question id"),
-    ("unknown-neighbourhood.yaml", "unknown neighbourhood 'Holendrech'; did you mean 'Holendrecht'?"),
+    (
+      "unknown-neighbourhood.yaml",
+      "unknown neighbourhood 'Holendrech'; did you mean 'Holendrecht'?"
+    ),
   ])
   func badStudyFilesAreRefusedWithTheirProblem(file: String, fragment: String) throws {
     let path = try Fixture.study(file)
@@ -64,7 +67,10 @@ import Testing
     try journal.addQuestion("RQ5", text: "Een vijfde vraag")
     let study = try journal.study()
     #expect(study.neighbourhoods.map(\.name).contains("Bijlmer-Centrum"))
-    #expect(study.initiatives.contains { $0.name == "Huiskamer Bijlmer" && $0.neighbourhood == "Bijlmer-Centrum" })
+    #expect(
+      study.initiatives.contains {
+        $0.name == "Huiskamer Bijlmer" && $0.neighbourhood == "Bijlmer-Centrum"
+      })
     #expect(study.questions.map(\.id).contains("RQ5"))
     #expect(throws: FieldLogError.invalidInput("the neighbourhood 'Holendrecht' exists already")) {
       try journal.addNeighbourhood("HOLENDRECHT")

@@ -41,7 +41,8 @@ enum Fixture {
   }
 
   /// A new journal for the Amsterdam example in `folder`.
-  static func journal(in folder: TemporaryFolder, name: String = "journal.sqlite") throws -> Journal {
+  static func journal(in folder: TemporaryFolder, name: String = "journal.sqlite") throws -> Journal
+  {
     try Journal.create(at: folder.path(name), study: try amsterdam, author: "Sanne de Vries")
   }
 
@@ -53,11 +54,13 @@ enum Fixture {
         EntryDraft(
           kind: .observation, title: "Koffieochtend", body: "Twaalf bewoners in het café.",
           neighbourhood: "Holendrecht", initiative: "Buurtkamer De Brug", questions: ["RQ1"],
-          tags: ["koffie", "ontmoeting"], fields: [("setting", "buurtkamer"), ("duration-minutes", "90")],
+          tags: ["koffie", "ontmoeting"],
+          fields: [("setting", "buurtkamer"), ("duration-minutes", "90")],
           occurredAt: "2024-03-12 10:00")),
       try journal.record(
         EntryDraft(
-          kind: .networkConversation, title: "Netwerkgesprek", body: "Moeder, buurvrouw en wijkcoach.",
+          kind: .networkConversation, title: "Netwerkgesprek",
+          body: "Moeder, buurvrouw en wijkcoach.",
           neighbourhood: "Jan van Maijenbuurt", questions: ["RQ1", "RQ2"],
           participants: ["P-017:client", "P-018:neighbour"],
           fields: [("roles", "client,neighbour"), ("follow-up", "2024-04-02")],

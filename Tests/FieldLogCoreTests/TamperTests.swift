@@ -24,15 +24,21 @@ import Testing
   static let cases: [Case] = [
     Case(
       name: "change a body",
-      sql: ["UPDATE payload SET json = replace(json, 'Twaalf bewoners', 'Negen bewoners') WHERE json LIKE '%Twaalf%'"],
+      sql: [
+        "UPDATE payload SET json = replace(json, 'Twaalf bewoners', 'Negen bewoners') WHERE json LIKE '%Twaalf%'"
+      ],
       seq: 23, fragment: "payload does not match its commitment"),
     Case(
       name: "change a tag",
-      sql: ["UPDATE payload SET json = replace(json, '\"koffie\"', '\"thee\"') WHERE json LIKE '%koffie%'"],
+      sql: [
+        "UPDATE payload SET json = replace(json, '\"koffie\"', '\"thee\"') WHERE json LIKE '%koffie%'"
+      ],
       seq: 23, fragment: "payload does not match its commitment"),
     Case(
       name: "change a time of fieldwork",
-      sql: ["UPDATE payload SET json = replace(json, '2024-06-01T09:30', '2024-06-02T09:30') WHERE json LIKE '%2024-06-01%'"],
+      sql: [
+        "UPDATE payload SET json = replace(json, '2024-06-01T09:30', '2024-06-02T09:30') WHERE json LIKE '%2024-06-01%'"
+      ],
       seq: 25, fragment: "payload does not match its commitment"),
     Case(
       name: "change a recorded time",
@@ -131,7 +137,10 @@ import Testing
       arguments: [commitment, salt, String(decoding: json, as: UTF8.self)])
     try db.execute(
       sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-      arguments: [last.feed, last.seq + 1, last.hash, recordedAt, "entry.recorded", subject.lowercased, commitment, hash])
+      arguments: [
+        last.feed, last.seq + 1, last.hash, recordedAt, "entry.recorded", subject.lowercased,
+        commitment, hash,
+      ])
   }
 
   @Test func theFixtureHasTheEventNumbersTheCasesAssume() throws {

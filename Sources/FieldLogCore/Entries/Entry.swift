@@ -41,7 +41,9 @@ public struct ParticipantRef: Codable, Equatable, Sendable {
     let scalars = Array(text.unicodeScalars)
     guard let first = scalars.first, scalars.count <= 64, first.isASCIILetter || first.isASCIIDigit
     else { return false }
-    return scalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "._-".unicodeScalars.contains($0) }
+    return scalars.allSatisfy {
+      $0.isASCIILetter || $0.isASCIIDigit || "._-".unicodeScalars.contains($0)
+    }
   }
 }
 
@@ -145,8 +147,8 @@ extension Journal {
     try write { db in
       let payload = try EntryRecorder.payload(for: draft, in: db, now: now)
       try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db, at: now)
+      return try EntryQuery.entry(id: id.lowercased, in: db)
     }
-    return try entry(id: id.lowercased)
   }
 }
 
@@ -177,7 +179,8 @@ enum EntryRecorder {
 
     var questions: [String] = []
     for code in draft.questions.flatMap({ $0.split(separator: ",") }) {
-      let question = try Vocabulary.question(String(code).trimmingCharacters(in: .whitespaces), in: db)
+      let question = try Vocabulary.question(
+        String(code).trimmingCharacters(in: .whitespaces), in: db)
       if !questions.contains(question.id) { questions.append(question.id) }
     }
     guard !questions.isEmpty else {
@@ -191,10 +194,12 @@ enum EntryRecorder {
     for raw in draft.tags {
       let tag = try Text.line(raw, what: "tag")
       guard !tag.contains("|") else {
-        throw FieldLogError.invalidInput("the tag '\(tag)' contains '|', which separates tags in exports")
+        throw FieldLogError.invalidInput(
+          "the tag '\(tag)' contains '|', which separates tags in exports")
       }
       guard tag.count <= 100 else {
-        throw FieldLogError.invalidInput("the tag '\(tag.prefix(20))…' is longer than 100 characters")
+        throw FieldLogError.invalidInput(
+          "the tag '\(tag.prefix(20))…' is longer than 100 characters")
       }
       if foldedTags.insert(Text.fold(tag)).inserted { tags.append(tag) }
     }
@@ -206,7 +211,8 @@ enum EntryRecorder {
         participant.role = try Fields.networkRole(role)
       }
       guard !participants.contains(where: { $0.pseudonym == participant.pseudonym }) else {
-        throw FieldLogError.invalidInput("the participant '\(participant.pseudonym)' is named twice")
+        throw FieldLogError.invalidInput(
+          "the participant '\(participant.pseudonym)' is named twice")
       }
       participants.append(participant)
     }
@@ -235,8 +241,10 @@ enum EntryRecorder {
     let firstLine =
       body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
       .first { !$0.isEmpty } ?? ""
-    let cleaned = String(firstLine.unicodeScalars.filter { $0.properties.generalCategory != .control })
-      .trimmingCharacters(in: CharacterSet(charactersIn: "# ").union(.whitespaces))
+    let cleaned = String(
+      firstLine.unicodeScalars.filter { $0.properties.generalCategory != .control }
+    )
+    .trimmingCharacters(in: CharacterSet(charactersIn: "# ").union(.whitespaces))
     guard cleaned.count > 60 else { return cleaned.isEmpty ? "(untitled)" : cleaned }
     let cut = cleaned.prefix(60)
     let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut

@@ -45,7 +45,9 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
         .init("interviewee", .text, "the interviewee's pseudonym"),
         .init("role", .text, "the interviewee's role"),
         .init("consent", .consent, "written, verbal or none"),
-        .init("recording", .recording, "path of the recording; fieldlog stores its SHA-256, not the file"),
+        .init(
+          "recording", .recording,
+          "path of the recording; fieldlog stores its SHA-256, not the file"),
         .init("duration-minutes", .minutes, "how long, in whole minutes"),
         .init("language", .language, "a language tag such as nl, en, tr or ar-MA"),
       ]
@@ -68,7 +70,8 @@ public struct FieldSpec: Sendable, Equatable {
 
   /// The roles a person can have in a network conversation.
   public static let networkRoles = [
-    "client", "family", "friend", "neighbour", "volunteer", "professional", "faith-community", "other",
+    "client", "family", "friend", "neighbour", "volunteer", "professional", "faith-community",
+    "other",
   ]
 
   public let name: String

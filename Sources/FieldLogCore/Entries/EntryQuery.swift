@@ -141,7 +141,8 @@ enum EntryQuery {
     let fields = try JSONDecoder().decode([String: JSONValue].self, from: Data(fieldsText.utf8))
     let kindText: String = row["kind"]
     guard let kind = EntryKind(rawValue: kindText) else {
-      throw FieldLogError.damaged("an entry has an unknown kind '\(kindText)'; run 'fieldlog rebuild'")
+      throw FieldLogError.damaged(
+        "an entry has an unknown kind '\(kindText)'; run 'fieldlog rebuild'")
     }
     return EntryRecord(
       id: row["id"], kind: kind, title: row["title"], body: row["body"],
@@ -149,6 +150,14 @@ enum EntryQuery {
       questions: list("questions"), tags: list("tags"), participants: participants, fields: fields,
       occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], author: row["author"],
       version: row["version"], snippet: row["snippet"])
+  }
+
+  static func entry(id: String, in db: Database) throws -> EntryRecord {
+    let sql = "SELECT \(columns) FROM entry e \(joins) WHERE e.id = ?"
+    guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else {
+      throw FieldLogError.unknownID(kind: "entry", prefix: id)
+    }
+    return try record(row)
   }
 
   /// Builds an FTS5 query from what a researcher types: words and "quoted phrases" must all occur,
@@ -174,7 +183,8 @@ enum EntryQuery {
         word.removeLast()
         prefix = true
       }
-      terms.append("\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : ""))
+      terms.append(
+        "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : ""))
     }
     for character in Text.normalize(input) {
       if character == "\"" {
@@ -237,13 +247,7 @@ extension Journal {
 
   /// The entry with this full id.
   public func entry(id: String) throws -> EntryRecord {
-    try read { db in
-      let sql = "SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins) WHERE e.id = ?"
-      guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else {
-        throw FieldLogError.unknownID(kind: "entry", prefix: id)
-      }
-      return try EntryQuery.record(row)
-    }
+    try read { db in try EntryQuery.entry(id: id, in: db) }
   }
 
   /// The full id of the one entry whose id starts with `prefix` (at least 4 hex digits).
@@ -254,7 +258,8 @@ extension Journal {
       wanted.allSatisfy({ $0 == "-" || $0.isHexDigit })
     else {
       throw FieldLogError.invalidInput(
-        "'\(prefix)' is not an entry id: give at least 4 hex digits of it, as 'fieldlog list' shows")
+        "'\(prefix)' is not an entry id: give at least 4 hex digits of it, as 'fieldlog list' shows"
+      )
     }
     return try read { db in
       let rows = try Row.fetchAll(

@@ -94,7 +94,9 @@ public enum EntryTemplate {
     }
     func strings(_ value: Any?) -> [String] {
       if let items = value as? [Any] { return items.compactMap(scalar) }
-      return scalar(value).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+      return scalar(value).map {
+        $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      } ?? []
     }
     draft.title = scalar(map["title"])
     draft.occurredAt = scalar(map["at"])
@@ -106,11 +108,13 @@ public enum EntryTemplate {
     var fields: [(String, String)] = []
     if let given = map["fields"], !(given is NSNull) {
       guard let fieldMap = given as? [String: Any] else {
-        throw FieldLogError.invalidInput("'fields:' in the edited entry must hold 'name: value' lines")
+        throw FieldLogError.invalidInput(
+          "'fields:' in the edited entry must hold 'name: value' lines")
       }
       for key in fieldMap.keys.sorted() {
         let value = fieldMap[key]
-        let text = (value as? [Any]).map { $0.compactMap(scalar).joined(separator: ",") } ?? scalar(value)
+        let text =
+          (value as? [Any]).map { $0.compactMap(scalar).joined(separator: ",") } ?? scalar(value)
         if let text, !text.isEmpty { fields.append((key, text)) }
       }
     }

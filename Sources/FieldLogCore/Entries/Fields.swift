@@ -72,7 +72,8 @@ enum Fields {
         }
       guard valid else {
         throw FieldLogError.invalidInput(
-          "the language '\(value)' is not a language tag", hint: "use a tag such as nl, en, tr or ar-MA")
+          "the language '\(value)' is not a language tag",
+          hint: "use a tag such as nl, en, tr or ar-MA")
       }
       return .string(value)
     }

@@ -81,8 +81,10 @@ public enum CanonicalJSON {
       bytes.append(UInt8(ascii: "]"))
     case .object(let members):
       bytes.append(UInt8(ascii: "{"))
-      let sorted = members.map { (Array($0.key.precomposedStringWithCanonicalMapping.utf8), $0.value) }
-        .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+      let sorted = members.map {
+        (Array($0.key.precomposedStringWithCanonicalMapping.utf8), $0.value)
+      }
+      .sorted { $0.0.lexicographicallyPrecedes($1.0) }
       for (index, member) in sorted.enumerated() {
         if index > 0 { bytes.append(UInt8(ascii: ",")) }
         writeEscaped(member.0, into: &bytes)

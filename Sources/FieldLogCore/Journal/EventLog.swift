@@ -67,7 +67,8 @@ enum EventLog {
 
   /// The feed this journal installation writes.
   static func writerFeed(_ db: Database) throws -> String {
-    guard let feed = try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
+    guard
+      let feed = try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
     else {
       throw FieldLogError.damaged("the journal has no writer feed")
     }
@@ -98,7 +99,8 @@ enum EventLog {
       || head?["hash"] as Data? != recorded?["head_hash"] as Data?
     {
       throw FieldLogError.damaged(
-        "the journal's feed \(feed.prefix(8)) does not end at its recorded head; nothing was recorded")
+        "the journal's feed \(feed.prefix(8)) does not end at its recorded head; nothing was recorded"
+      )
     }
     let json = try CanonicalJSON.encode(payload)
     let salt = Hashing.randomBytes(32)

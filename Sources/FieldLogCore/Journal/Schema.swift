@@ -10,34 +10,34 @@ enum Schema {
   /// The guard triggers `verify` insists on, by name, with their exact SQL.
   static let guardTriggers: [String: String] = [
     "event_no_update": """
-      CREATE TRIGGER event_no_update BEFORE UPDATE ON event
-      BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be updated'); END
-      """,
+    CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be updated'); END
+    """,
     "event_no_delete": """
-      CREATE TRIGGER event_no_delete BEFORE DELETE ON event
-      BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END
-      """,
+    CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END
+    """,
     "event_no_replace": """
-      CREATE TRIGGER event_no_replace BEFORE INSERT ON event
-      WHEN EXISTS (SELECT 1 FROM event WHERE (feed = NEW.feed AND seq = NEW.seq) OR hash = NEW.hash)
-      BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exists and cannot be replaced'); END
-      """,
+    CREATE TRIGGER event_no_replace BEFORE INSERT ON event
+    WHEN EXISTS (SELECT 1 FROM event WHERE (feed = NEW.feed AND seq = NEW.seq) OR hash = NEW.hash)
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exists and cannot be replaced'); END
+    """,
     "payload_no_update": """
-      CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
-      BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END
-      """,
+    CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END
+    """,
     "payload_no_replace": """
-      CREATE TRIGGER payload_no_replace BEFORE INSERT ON payload
-      WHEN EXISTS (SELECT 1 FROM payload WHERE commitment = NEW.commitment)
-      BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload with this commitment exists and cannot be replaced'); END
-      """,
+    CREATE TRIGGER payload_no_replace BEFORE INSERT ON payload
+    WHEN EXISTS (SELECT 1 FROM payload WHERE commitment = NEW.commitment)
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload with this commitment exists and cannot be replaced'); END
+    """,
     "payload_delete_only_redacted": """
-      CREATE TRIGGER payload_delete_only_redacted BEFORE DELETE ON payload
-      WHEN NOT EXISTS (
-        SELECT 1 FROM event AS corrected JOIN event AS redaction ON redaction.target = corrected.hash
-        WHERE corrected.commitment = OLD.commitment AND redaction.type = 'redaction')
-      BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload can only be deleted by a redaction event'); END
-      """,
+    CREATE TRIGGER payload_delete_only_redacted BEFORE DELETE ON payload
+    WHEN NOT EXISTS (
+      SELECT 1 FROM event AS corrected JOIN event AS redaction ON redaction.target = corrected.hash
+      WHERE corrected.commitment = OLD.commitment AND redaction.type = 'redaction')
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload can only be deleted by a redaction event'); END
+    """,
   ]
 
   /// Projection tables, children before parents: the order in which `rebuild` empties them.

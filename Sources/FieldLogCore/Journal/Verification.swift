@@ -173,12 +173,13 @@ enum Verifier {
           feed: row["feed"], seq: row["seq"], type: row["type"], subject: row["subject"],
           problem: "it corrects an event that is not in the journal"))
     }
-    let orphans = try Int.fetchOne(
-      db,
-      sql: """
-        SELECT count(*) FROM payload p
-        WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.commitment = p.commitment)
-        """) ?? 0
+    let orphans =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT count(*) FROM payload p
+          WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.commitment = p.commitment)
+          """) ?? 0
     if orphans > 0 {
       problem("\(orphans) payload(s) belong to no event: they were added outside fieldlog")
     }
@@ -190,6 +191,7 @@ extension Journal {
   /// Recreates every projection from the events alone, in one transaction.
   ///
   /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
+  @discardableResult
   public func rebuild(progress: ((Int) -> Void)? = nil) throws -> Int {
     try write { db in
       let report = try Verifier.run(db, progress: nil)

@@ -59,7 +59,9 @@ public struct Study: Sendable, Equatable, Encodable {
   public static func isValidQuestionID(_ id: String) -> Bool {
     guard let first = id.unicodeScalars.first, id.unicodeScalars.count <= 32, first.isASCIILetter
     else { return false }
-    return id.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "._-".unicodeScalars.contains($0) }
+    return id.unicodeScalars.allSatisfy {
+      $0.isASCIILetter || $0.isASCIIDigit || "._-".unicodeScalars.contains($0)
+    }
   }
 
   /// Reads and checks a study file.
@@ -115,12 +117,14 @@ private struct StudyReader {
       throw fail(place, "must be a mapping of keys to values")
     }
     for key in map.keys.sorted() where !allowed.contains(key) {
-      throw fail(place, "has an unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
+      throw fail(
+        place, "has an unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
     }
     return map
   }
 
-  func text(_ map: [String: Any], _ key: String, at place: String, required: Bool) throws -> String? {
+  func text(_ map: [String: Any], _ key: String, at place: String, required: Bool) throws -> String?
+  {
     guard let value = map[key], !(value is NSNull) else {
       if required { throw fail(place, "needs '\(key)'") }
       return nil
@@ -202,12 +206,14 @@ private struct StudyReader {
       guard Study.isValidQuestionID(id) else {
         throw fail(
           "\(place).id",
-          "'\(id)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)")
+          "'\(id)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)"
+        )
       }
       guard seenQuestions.insert(Text.fold(id)).inserted else {
         throw fail(place, "repeats the question id '\(id)'")
       }
-      study.questions.append(.init(id: id, text: try text(map, "text", at: place, required: true) ?? ""))
+      study.questions.append(
+        .init(id: id, text: try text(map, "text", at: place, required: true) ?? ""))
     }
 
     study.codebook = try codes(
@@ -245,7 +251,9 @@ extension Study {
   public static func normalizeColor(_ text: String) -> String? {
     let scalars = Array(text.unicodeScalars)
     guard scalars.count == 7, scalars[0] == "#",
-      scalars.dropFirst().allSatisfy({ $0.isASCIIDigit || ("a"..."f").contains($0) || ("A"..."F").contains($0) })
+      scalars.dropFirst().allSatisfy({
+        $0.isASCIIDigit || ("a"..."f").contains($0) || ("A"..."F").contains($0)
+      })
     else { return nil }
     return text.uppercased()
   }

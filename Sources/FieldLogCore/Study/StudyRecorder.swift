@@ -3,7 +3,8 @@ import GRDB
 
 /// Records a study's vocabularies as events: at `init`, and one by one with `study add-...`.
 enum StudyRecorder {
-  static func recordNewStudy(_ study: Study, author: String, in db: Database, at date: Date) throws {
+  static func recordNewStudy(_ study: Study, author: String, in db: Database, at date: Date) throws
+  {
     let feed = try EventLog.writerFeed(db)
     guard let feedID = UUID(uuidString: feed) else {
       throw FieldLogError.damaged("the journal's writer feed '\(feed)' is not a UUID")
@@ -58,7 +59,8 @@ enum StudyRecorder {
     let id = Vocabulary.initiativeID(name, neighbourhoodID: place.id)
     try EventLog.append(
       .initiativeAdded, subject: id,
-      payload: Payload.InitiativeAdded(name: name, neighbourhood: place.id, description: description),
+      payload: Payload.InitiativeAdded(
+        name: name, neighbourhood: place.id, description: description),
       in: db, at: date)
     return id.lowercased
   }
@@ -70,7 +72,8 @@ enum StudyRecorder {
     let code = code.trimmingCharacters(in: .whitespaces)
     guard Study.isValidQuestionID(code) else {
       throw FieldLogError.invalidInput(
-        "'\(code)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)")
+        "'\(code)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)"
+      )
     }
     let text = try Text.line(text, what: "text of question \(code)")
     if let existing = try String.fetchOne(
@@ -146,7 +149,9 @@ extension Journal {
           """)
       {
         study.initiatives.append(
-          .init(name: row["name"], neighbourhood: row["neighbourhood"], description: row["description"]))
+          .init(
+            name: row["name"], neighbourhood: row["neighbourhood"], description: row["description"])
+        )
       }
       for row in try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded") {
         study.questions.append(.init(id: row["code"], text: row["text"]))

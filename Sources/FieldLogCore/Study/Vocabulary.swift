@@ -54,7 +54,8 @@ enum Vocabulary {
     }
     let codes = try String.fetchAll(db, sql: "SELECT code FROM question ORDER BY code")
     throw FieldLogError.unknownName(
-      kind: "research question", value: code, suggestions: Text.suggestions(for: code, among: codes))
+      kind: "research question", value: code, suggestions: Text.suggestions(for: code, among: codes)
+    )
   }
 
   static func neighbourhoodID(_ name: String) -> UUID {

@@ -25,7 +25,8 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     let (date, seconds) = Self.civil(local)
     let sign = offsetSeconds < 0 ? "-" : "+"
     let offset = abs(offsetSeconds) / 60
-    return date + "T" + Self.clock(seconds) + sign + Self.pad(offset / 60) + ":" + Self.pad(offset % 60)
+    return date + "T" + Self.clock(seconds) + sign + Self.pad(offset / 60) + ":"
+      + Self.pad(offset % 60)
   }
 
   /// The same instant in UTC, `2024-03-12T13:30:00Z`: a fixed-width form that sorts by time.
@@ -71,9 +72,11 @@ public struct FieldTime: Equatable, Comparable, Sendable {
       hint: "use 2024-03-12, '2024-03-12 14:30', 2024-03-12T14:30:00+01:00, today or yesterday")
     let scalars = Array(text.utf8)
     guard scalars.count >= 10 else { throw invalid }
-    let days = try daysFromDate(String(decoding: scalars[0..<10], as: UTF8.self), input: input, what: what)
+    let days = try daysFromDate(
+      String(decoding: scalars[0..<10], as: UTF8.self), input: input, what: what)
     if scalars.count == 10 { return try local(days: days, seconds: 0, zone: zone) }
-    guard scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " ")
+    guard
+      scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " ")
         || scalars[10] == UInt8(ascii: "t")
     else { throw invalid }
     var rest = Array(scalars[11...])
@@ -106,7 +109,8 @@ public struct FieldTime: Equatable, Comparable, Sendable {
       offset = 0
     } else {
       guard rest.count == 6, rest[0] == UInt8(ascii: "+") || rest[0] == UInt8(ascii: "-"),
-        rest[3] == UInt8(ascii: ":"), let hours = number(rest[1..<3]), let minutes = number(rest[4..<6]),
+        rest[3] == UInt8(ascii: ":"), let hours = number(rest[1..<3]),
+        let minutes = number(rest[4..<6]),
         hours < 24, minutes < 60
       else { throw invalid }
       offset = (rest[0] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
@@ -149,7 +153,8 @@ public struct FieldTime: Equatable, Comparable, Sendable {
   static func local(days: Int, seconds: Int, zone: TimeZone) throws -> FieldTime {
     let wall = Int64(days) * 86_400 + Int64(seconds)
     var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall)))
-    offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - Int64(offset))))
+    offset = zone.secondsFromGMT(
+      for: Date(timeIntervalSince1970: TimeInterval(wall - Int64(offset))))
     return FieldTime(epochSeconds: wall - Int64(offset), offsetSeconds: offset)
   }
 

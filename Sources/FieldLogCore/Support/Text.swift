@@ -9,7 +9,8 @@ public enum Text {
   public static func body(from data: Data, source: String) throws -> String {
     guard data.count <= maximumBodyBytes else {
       throw FieldLogError.invalidInput(
-        "the body from \(source) is \(data.count) bytes; the limit is \(maximumBodyBytes) bytes (10 MiB)")
+        "the body from \(source) is \(data.count) bytes; the limit is \(maximumBodyBytes) bytes (10 MiB)"
+      )
     }
     guard let string = String(validating: data, as: UTF8.self) else {
       throw FieldLogError.invalidInput(
@@ -48,7 +49,8 @@ public enum Text {
     guard !value.isEmpty else { throw FieldLogError.invalidInput("the \(what) is empty") }
     if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
       throw FieldLogError.invalidInput(
-        "the \(what) '\(value.debugDescription.dropFirst().dropLast())' contains a control character")
+        "the \(what) '\(value.debugDescription.dropFirst().dropLast())' contains a control character"
+      )
     }
     return value
   }
