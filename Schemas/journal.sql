@@ -114,6 +114,7 @@ CREATE TABLE writer (
   feed TEXT PRIMARY KEY,
   author TEXT NOT NULL,
   study TEXT NOT NULL,
+  description TEXT,
   opened_at TEXT NOT NULL
 );
 

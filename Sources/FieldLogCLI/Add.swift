@@ -75,21 +75,40 @@ extension FieldLog {
         draft.body = try Text.body(
           from: try BodyInput.readStandardInput(), source: "standard input")
       } else if Output.stdinIsTerminal {
-        guard let edited = try BodyInput.edit(draft, journal: journal) else {
+        try print(recordEdited(draft, in: journal))
+        return
+      } else {
+        throw CommandFailure(
+          message: "no body: give --text, --file PATH or '-' for standard input",
+          hint:
+            "the editor opens only when standard input is a terminal; see 'fieldlog add --help'",
+          exitCode: 64)
+      }
+      try print(journal.record(draft))
+    }
+
+    /// Records what the researcher wrote in the editor; if that fails, their text is kept.
+    private func recordEdited(_ draft: EntryDraft, in journal: Journal) throws -> EntryRecord {
+      let edited = try BodyInput.edit(draft, journal: journal)
+      do {
+        guard let parsed = try EntryTemplate.parse(edited, base: draft) else {
           throw CommandFailure(
             message: "nothing recorded: the body was left empty", hint: nil, exitCode: 1)
         }
-        draft = edited
-      } else {
-        throw ValidationError(
-          "no body: give --text, --file PATH or '-' for standard input (the editor needs a terminal)"
-        )
+        return try journal.record(parsed)
+      } catch let error as FieldLogError {
+        if let kept = BodyInput.keep(edited, near: journal.path) {
+          Output.stderr("note: what you wrote is kept in \(kept)")
+        }
+        throw error
       }
-      let entry = try journal.record(draft)
+    }
+
+    private func print(_ entry: EntryRecord) throws {
       if output.json {
         try Output.json(entry)
       } else {
-        print(entry.id)
+        Swift.print(entry.id)
       }
     }
   }

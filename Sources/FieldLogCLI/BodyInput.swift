@@ -39,8 +39,8 @@ enum BodyInput {
     return data
   }
 
-  /// Opens `$VISUAL` or `$EDITOR` on the entry template; nil when the body was left empty.
-  static func edit(_ draft: EntryDraft, journal: Journal) throws -> EntryDraft? {
+  /// Opens `$VISUAL` or `$EDITOR` on the entry template and returns the text as it was saved.
+  static func edit(_ draft: EntryDraft, journal: Journal) throws -> String {
     let environment = ProcessInfo.processInfo.environment
     let editor =
       [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
@@ -76,7 +76,17 @@ enum BodyInput {
     guard let data = FileManager.default.contents(atPath: file.path) else {
       throw FieldLogError.io("cannot read the edited entry back from \(file.path)")
     }
-    let text = try Text.body(from: data, source: "the editor")
-    return try EntryTemplate.parse(text, base: draft)
+    return try Text.body(from: data, source: "the editor")
+  }
+
+  /// Saves edited text that could not be recorded next to the journal (mode 0600); its path, or nil.
+  static func keep(_ text: String, near journalPath: String) -> String? {
+    let folder = URL(fileURLWithPath: journalPath).deletingLastPathComponent()
+    let file = folder.appendingPathComponent(
+      "fieldlog-unsaved-\(FieldTime.recordedAt().prefix(19).replacingOccurrences(of: ":", with: "")).md"
+    )
+    let saved = FileManager.default.createFile(
+      atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    return saved ? file.path : nil
   }
 }

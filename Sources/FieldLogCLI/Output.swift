@@ -56,8 +56,9 @@ enum Output {
       cells.enumerated().map { index, cell in
         let width = widths[index]
         let cut = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
+        // Pad by characters: `padding(toLength:)` counts UTF-16 units and cuts emoji apart.
         return index == cells.count - 1
-          ? cut : cut.padding(toLength: width, withPad: " ", startingAt: 0)
+          ? cut : cut + String(repeating: " ", count: max(0, width - cut.count))
       }.joined(separator: "  ")
     }
     print(line(header))

@@ -179,7 +179,12 @@ import Testing
     #expect(try titles(EntryFilter(question: "RQ2")) == ["Wat de imam weet", "Netwerkgesprek"])
     #expect(try titles(EntryFilter(tag: "Voedsel")) == ["Interview over de voedselbank."])
     #expect(try titles(EntryFilter(author: "sanne de vries")).count == 4)
-    #expect(try titles(EntryFilter(author: "Iemand Anders")).isEmpty)
+    #expect(
+      throws: FieldLogError.unknownName(
+        kind: "author", value: "Sanne de Vrie", suggestions: ["Sanne de Vries"])
+    ) {
+      try journal.entries(EntryFilter(author: "Sanne de Vrie"))
+    }
     #expect(
       try titles(EntryFilter(since: "2024-03-20", until: "2024-06-01")) == [
         "Interview over de voedselbank.", "Netwerkgesprek",

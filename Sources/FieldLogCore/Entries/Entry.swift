@@ -238,13 +238,16 @@ enum EntryRecorder {
       }
       return title
     }
+    // Any line break ends the first line; tabs and other control characters become spaces.
     let firstLine =
-      body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      body.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
       .first { !$0.isEmpty } ?? ""
-    let cleaned = String(
-      firstLine.unicodeScalars.filter { $0.properties.generalCategory != .control }
-    )
-    .trimmingCharacters(in: CharacterSet(charactersIn: "# ").union(.whitespaces))
+    var spaced = String.UnicodeScalarView()
+    for scalar in firstLine.unicodeScalars {
+      spaced.append(scalar.properties.generalCategory == .control ? " " : scalar)
+    }
+    let cleaned = String(spaced).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      .trimmingCharacters(in: CharacterSet(charactersIn: "# "))
     guard cleaned.count > 60 else { return cleaned.isEmpty ? "(untitled)" : cleaned }
     let cut = cleaned.prefix(60)
     let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut

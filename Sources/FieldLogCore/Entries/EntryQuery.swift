@@ -69,8 +69,13 @@ public struct EntryFilter: Sendable, Equatable {
       _ = arguments.append(contentsOf: [item.id])
     }
     if let author {
-      clauses.append("e.author = ? COLLATE NOCASE")
-      _ = arguments.append(contentsOf: [author])
+      let known = try String.fetchAll(db, sql: "SELECT DISTINCT author FROM entry")
+      guard let match = known.first(where: { Text.fold($0) == Text.fold(author) }) else {
+        throw FieldLogError.unknownName(
+          kind: "author", value: author, suggestions: Text.suggestions(for: author, among: known))
+      }
+      clauses.append("e.author = ?")
+      _ = arguments.append(contentsOf: [match])
     }
     if let tag {
       let folded = Text.fold(tag)
@@ -91,8 +96,7 @@ public struct EntryFilter: Sendable, Equatable {
     }
     if let until {
       let time = try FieldTime.parse(until, what: "--until")
-      let isDate = until.trimmingCharacters(in: .whitespaces).count == 10
-      if isDate {
+      if FieldTime.isWholeDay(until) {
         // A date alone means up to the end of that day in the fieldwork time zone.
         let next = try FieldTime.local(
           days: Int((time.epochSeconds + Int64(time.offsetSeconds)) / 86_400) + 1, seconds: 0,
@@ -198,10 +202,17 @@ enum EntryQuery {
     }
     if inQuote { quoted = true }
     flush()
-    while let last = terms.last, ["AND", "OR", "NOT"].contains(last) { terms.removeLast() }
-    while let first = terms.first, ["AND", "OR", "NOT"].contains(first) { terms.removeFirst() }
     guard !terms.isEmpty else {
       throw FieldLogError.invalidInput("the search '\(input)' has no words to look for")
+    }
+    let operators: Set = ["AND", "OR", "NOT"]
+    for (index, term) in terms.enumerated() where operators.contains(term) {
+      let first = index == 0
+      if first || index == terms.count - 1 || operators.contains(terms[index + 1]) {
+        throw FieldLogError.invalidInput(
+          "the search '\(input)' has \(term) without a word on \(first ? "its left" : "its right")",
+          hint: "write 'word \(term) other'; put \"\(term)\" in quotes to look for the word itself")
+      }
     }
     return terms.joined(separator: " ")
   }
@@ -252,7 +263,17 @@ extension Journal {
 
   /// The full id of the one entry whose id starts with `prefix` (at least 4 hex digits).
   public func resolveEntryID(_ prefix: String) throws -> String {
-    let wanted = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+    var wanted = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+    if !wanted.contains("-") {
+      // Ids are stored with dashes after hex digits 8, 12, 16 and 20; a prefix typed without
+      // them gets them back, so '7f2a4344440f' finds 7f2a4344-440f-....
+      var dashed = ""
+      for (index, character) in wanted.enumerated() {
+        if [8, 12, 16, 20].contains(index) { dashed.append("-") }
+        dashed.append(character)
+      }
+      wanted = dashed
+    }
     let hexDigits = wanted.filter { $0 != "-" }
     guard hexDigits.count >= 4, wanted.count <= 36,
       wanted.allSatisfy({ $0 == "-" || $0.isHexDigit })

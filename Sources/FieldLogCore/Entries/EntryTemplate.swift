@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The text a researcher edits in `$EDITOR`: a YAML header with the entry's tags and fields, then the body.
 public enum EntryTemplate {
@@ -40,7 +39,7 @@ public enum EntryTemplate {
 
   /// Reads an edited template back; nil when the body was left empty (nothing is to be recorded).
   public static func parse(_ text: String, base: EntryDraft) throws -> EntryDraft? {
-    let normalized = Text.normalize(text)
+    let normalized = Text.normalize(Text.droppingByteOrderMark(text))
     var draft = base
     var body = normalized
     if normalized.hasPrefix("---\n") {
@@ -65,7 +64,7 @@ public enum EntryTemplate {
   private static func apply(header: String, to draft: inout EntryDraft) throws {
     let loaded: Any?
     do {
-      loaded = try Yams.load(yaml: header)
+      loaded = try YAMLText.load(header)
     } catch {
       throw FieldLogError.invalidInput(
         "the header of the edited entry is not valid YAML; nothing was recorded")
@@ -84,11 +83,6 @@ public enum EntryTemplate {
     }
     func scalar(_ value: Any?) -> String? {
       guard let value, !(value is NSNull) else { return nil }
-      if let date = value as? Date {
-        // YAML reads an unquoted 2024-03-12 as a timestamp: give it back as the text it was.
-        let time = FieldTime(epochSeconds: Int64(date.timeIntervalSince1970), offsetSeconds: 0)
-        return time.utc.hasSuffix("T00:00:00Z") ? time.localDate : time.rfc3339
-      }
       let text = "\(value)".trimmingCharacters(in: .whitespacesAndNewlines)
       return text.isEmpty ? nil : text
     }

@@ -6,6 +6,7 @@ enum Payload {
   struct FeedOpened: Codable {
     var author: String
     var study: String
+    var description: String?
     var format: Int
   }
 

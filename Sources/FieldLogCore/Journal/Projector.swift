@@ -13,8 +13,12 @@ enum Projector {
     case .feedOpened:
       let payload = try decode(Payload.FeedOpened.self, json, event)
       try db.execute(
-        sql: "INSERT INTO writer (feed, author, study, opened_at) VALUES (?, ?, ?, ?)",
-        arguments: [event.feed, payload.author, payload.study, event.recordedAt])
+        sql: """
+          INSERT INTO writer (feed, author, study, description, opened_at) VALUES (?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          event.feed, payload.author, payload.study, payload.description, event.recordedAt,
+        ])
     case .neighbourhoodAdded:
       let payload = try decode(Payload.NeighbourhoodAdded.self, json, event)
       try db.execute(

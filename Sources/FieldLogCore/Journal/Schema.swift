@@ -85,6 +85,7 @@ enum Schema {
             feed TEXT PRIMARY KEY,
             author TEXT NOT NULL,
             study TEXT NOT NULL,
+            description TEXT,
             opened_at TEXT NOT NULL
           );
           CREATE TABLE neighbourhood (

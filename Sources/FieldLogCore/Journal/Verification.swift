@@ -190,6 +190,9 @@ enum Verifier {
 extension Journal {
   /// Recreates every projection from the events alone, in one transaction.
   ///
+  /// Events are applied in the order this file received them (the event table's rowid): the
+  /// order they were applied when written, whatever the clocks said.
+  ///
   /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
   @discardableResult
   public func rebuild(progress: ((Int) -> Void)? = nil) throws -> Int {
@@ -208,7 +211,7 @@ extension Journal {
         db,
         sql: """
           SELECT e.*, p.json FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
-          ORDER BY e.recorded_at, e.feed, e.seq
+          ORDER BY e.rowid
           """)
       while let row = try events.next() {
         let event = StoredEvent(row: row)

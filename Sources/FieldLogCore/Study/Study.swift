@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A study as declared in a study file: its places, initiatives, research questions and codebook.
 public struct Study: Sendable, Equatable, Encodable {
@@ -82,21 +81,15 @@ public struct Study: Sendable, Equatable, Encodable {
   public static func parse(yaml: String, source: String) throws -> Study {
     let document: Any?
     do {
-      document = try Yams.load(yaml: yaml)
+      document = try YAMLText.load(yaml)
     } catch {
       throw FieldLogError.invalidInput(
-        "the study file '\(source)' is not valid YAML: \(yamlMessage(error))")
+        "the study file '\(source)' is not valid YAML: \(YAMLText.message(error))")
     }
     var reader = StudyReader(source: source)
     return try reader.study(document)
   }
 
-  private static func yamlMessage(_ error: any Error) -> String {
-    if let yamlError = error as? YamlError {
-      return yamlError.description.split(separator: "\n").first.map(String.init) ?? "\(yamlError)"
-    }
-    return "\(error)"
-  }
 }
 
 extension Unicode.Scalar {

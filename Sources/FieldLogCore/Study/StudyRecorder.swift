@@ -11,7 +11,9 @@ enum StudyRecorder {
     }
     try EventLog.append(
       .feedOpened, subject: feedID,
-      payload: Payload.FeedOpened(author: author, study: study.name, format: 1), in: db, at: date)
+      payload: Payload.FeedOpened(
+        author: author, study: study.name, description: study.description, format: 1), in: db,
+      at: date)
     for place in study.neighbourhoods {
       try addNeighbourhood(place.name, description: place.description, in: db, at: date)
     }
@@ -129,15 +131,16 @@ extension Journal {
   /// The study as the journal now knows it, in the shape of a study file.
   public func study() throws -> Study {
     try read { db in
-      let name =
-        try String.fetchOne(
-          db,
-          sql: """
-            SELECT w.study FROM writer w JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
-            """) ?? ""
-      var study = Study(name: name)
+      let writer = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT w.study, w.description FROM writer w
+          JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
+          """)
+      // Vocabularies are listed in the order they were added: the study file's order.
+      var study = Study(name: writer?["study"] ?? "", description: writer?["description"])
       for row in try Row.fetchAll(
-        db, sql: "SELECT name, description FROM neighbourhood ORDER BY folded")
+        db, sql: "SELECT name, description FROM neighbourhood ORDER BY rowid")
       {
         study.neighbourhoods.append(.init(name: row["name"], description: row["description"]))
       }
@@ -145,7 +148,7 @@ extension Journal {
         db,
         sql: """
           SELECT i.name, n.name AS neighbourhood, i.description FROM initiative i
-          JOIN neighbourhood n ON n.id = i.neighbourhood_id ORDER BY n.folded, i.folded
+          JOIN neighbourhood n ON n.id = i.neighbourhood_id ORDER BY n.rowid, i.rowid
           """)
       {
         study.initiatives.append(
@@ -153,11 +156,11 @@ extension Journal {
             name: row["name"], neighbourhood: row["neighbourhood"], description: row["description"])
         )
       }
-      for row in try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded") {
+      for row in try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY rowid") {
         study.questions.append(.init(id: row["code"], text: row["text"]))
       }
       let codes = try Row.fetchAll(
-        db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY folded")
+        db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")
       func children(of parent: String?) -> [Study.Code] {
         codes.filter { ($0["parent_id"] as String?) == parent }.map { row in
           let nested = children(of: row["id"])

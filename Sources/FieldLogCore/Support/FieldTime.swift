@@ -119,6 +119,12 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     return FieldTime(epochSeconds: localEpoch - Int64(offset), offsetSeconds: offset)
   }
 
+  /// Whether `input` names a whole day (`2024-03-12`, `today`, `yesterday`) rather than an instant.
+  public static func isWholeDay(_ input: String) -> Bool {
+    let text = input.trimmingCharacters(in: .whitespaces).lowercased()
+    return text == "today" || text == "yesterday" || (text.count == 10 && !text.contains(":"))
+  }
+
   /// The current time in the fieldwork time zone, to the second.
   public static func now(_ date: Date = Date()) throws -> FieldTime {
     FieldTime(date: date, zone: try fieldworkZone())
@@ -155,7 +161,19 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall)))
     offset = zone.secondsFromGMT(
       for: Date(timeIntervalSince1970: TimeInterval(wall - Int64(offset))))
-    return FieldTime(epochSeconds: wall - Int64(offset), offsetSeconds: offset)
+    let time = FieldTime(epochSeconds: wall - Int64(offset), offsetSeconds: offset)
+    // A wall time the clocks skip (02:30 on the last Sunday of March) maps to an instant whose own
+    // offset differs: refuse it rather than guess.
+    let actual = zone.secondsFromGMT(
+      for: Date(timeIntervalSince1970: TimeInterval(time.epochSeconds)))
+    guard actual == offset else {
+      let (date, _) = civil(wall)
+      throw FieldLogError.invalidInput(
+        "the time \(date) \(clock(seconds).prefix(5)) does not exist in \(zone.identifier): "
+          + "the clocks were moved forward",
+        hint: "give the time with its offset, e.g. \(date)T\(clock(seconds))+01:00")
+    }
+    return time
   }
 
   /// Days since 1970-01-01 of a `YYYY-MM-DD` date, refusing dates that do not exist.

@@ -16,7 +16,7 @@ public enum Text {
       throw FieldLogError.invalidInput(
         "the body from \(source) is not valid UTF-8", hint: "save the file as UTF-8 and try again")
     }
-    return try body(string, source: source)
+    return try body(droppingByteOrderMark(string), source: source)
   }
 
   /// Normalises a body: NFC, LF line ends; refuses NUL bytes and bodies over the limit.
@@ -31,6 +31,11 @@ public enum Text {
           + "\(maximumBodyBytes) bytes (10 MiB)")
     }
     return normalized
+  }
+
+  /// The text without the byte order mark some editors put before UTF-8.
+  public static func droppingByteOrderMark(_ string: String) -> String {
+    string.hasPrefix("\u{FEFF}") ? String(string.dropFirst()) : string
   }
 
   /// NFC with LF line ends (CRLF and lone CR become LF).
