@@ -11,10 +11,11 @@ CREATE TABLE code (
   parent_id TEXT REFERENCES code(id),
   description TEXT,
   color TEXT CHECK (color IS NULL OR color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]')
-);
+) STRICT;
 
 CREATE TABLE entry (
-  id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
+  key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE CHECK (length(id) = 36 AND id = lower(id)),
   kind TEXT NOT NULL
     CHECK (kind IN ('observation', 'network-conversation', 'interview', 'nabije-kennis')),
   title TEXT NOT NULL CHECK (title <> ''),
@@ -28,7 +29,7 @@ CREATE TABLE entry (
   author TEXT NOT NULL,
   version INTEGER NOT NULL CHECK (version >= 1),
   event_hash BLOB NOT NULL
-);
+) STRICT;
 
 CREATE VIRTUAL TABLE entry_fts USING fts5(
   title, body, tokenize = 'unicode61 remove_diacritics 2'
@@ -40,14 +41,14 @@ CREATE TABLE entry_participant (
   role TEXT,
   position INTEGER NOT NULL,
   PRIMARY KEY (entry_id, pseudonym)
-) WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 
 CREATE TABLE entry_question (
   entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
   question_id TEXT NOT NULL REFERENCES question(id),
   position INTEGER NOT NULL,
   PRIMARY KEY (entry_id, question_id)
-) WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 
 CREATE TABLE entry_tag (
   entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
@@ -55,9 +56,10 @@ CREATE TABLE entry_tag (
   folded TEXT NOT NULL,
   position INTEGER NOT NULL,
   PRIMARY KEY (entry_id, folded)
-) WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 
 CREATE TABLE event (
+  position INTEGER PRIMARY KEY,
   feed TEXT NOT NULL CHECK (length(feed) = 36 AND feed = lower(feed)),
   seq INTEGER NOT NULL CHECK (seq >= 1),
   prev BLOB NOT NULL CHECK (length(prev) = 32),
@@ -67,14 +69,14 @@ CREATE TABLE event (
   target BLOB CHECK (target IS NULL OR length(target) = 32),
   commitment BLOB NOT NULL CHECK (length(commitment) = 32),
   hash BLOB NOT NULL CHECK (length(hash) = 32),
-  PRIMARY KEY (feed, seq)
-);
+  UNIQUE (feed, seq)
+) STRICT;
 
 CREATE TABLE feed (
   id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
   head_seq INTEGER NOT NULL CHECK (head_seq >= 1),
   head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
-);
+) STRICT;
 
 CREATE TABLE initiative (
   id TEXT PRIMARY KEY,
@@ -83,32 +85,32 @@ CREATE TABLE initiative (
   neighbourhood_id TEXT NOT NULL REFERENCES neighbourhood(id),
   description TEXT,
   UNIQUE (neighbourhood_id, folded)
-);
+) STRICT;
 
 CREATE TABLE local (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
-);
+) STRICT;
 
 CREATE TABLE neighbourhood (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL CHECK (name <> ''),
   folded TEXT NOT NULL UNIQUE,
   description TEXT
-);
+) STRICT;
 
 CREATE TABLE payload (
   commitment BLOB PRIMARY KEY CHECK (length(commitment) = 32),
   salt BLOB NOT NULL CHECK (length(salt) = 32),
   json TEXT NOT NULL CHECK (json_valid(json))
-);
+) STRICT;
 
 CREATE TABLE question (
   id TEXT PRIMARY KEY,
   code TEXT NOT NULL CHECK (code <> ''),
   folded TEXT NOT NULL UNIQUE,
   text TEXT NOT NULL
-);
+) STRICT;
 
 CREATE TABLE writer (
   feed TEXT PRIMARY KEY,
@@ -116,7 +118,7 @@ CREATE TABLE writer (
   study TEXT NOT NULL,
   description TEXT,
   opened_at TEXT NOT NULL
-);
+) STRICT;
 
 CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
 

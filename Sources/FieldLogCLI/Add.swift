@@ -87,21 +87,21 @@ extension FieldLog {
       try print(journal.record(draft))
     }
 
-    /// Records what the researcher wrote in the editor; if that fails, their text is kept.
+    /// Records what the researcher wrote in the editor; if nothing is recorded, their text is kept.
     private func recordEdited(_ draft: EntryDraft, in journal: Journal) throws -> EntryRecord {
       let edited = try BodyInput.edit(draft, journal: journal)
+      let parsed: EntryDraft?
       do {
-        guard let parsed = try EntryTemplate.parse(edited, base: draft) else {
-          throw CommandFailure(
-            message: "nothing recorded: the body was left empty", hint: nil, exitCode: 1)
-        }
-        return try journal.record(parsed)
-      } catch let error as FieldLogError {
-        if let kept = BodyInput.keep(edited, near: journal.path) {
-          Output.stderr("note: what you wrote is kept in \(kept)")
-        }
+        let text = try Text.body(from: edited.data, source: "the editor")
+        parsed = try EntryTemplate.parse(text, base: draft)
+        if let parsed { return try journal.record(parsed) }
+      } catch {
+        BodyInput.keepIfChanged(edited, near: journal.path)
         throw error
       }
+      // An empty body is how a researcher aborts, as with an empty commit message.
+      throw CommandFailure(
+        message: "nothing recorded: the body was left empty", hint: nil, exitCode: 1)
     }
 
     private func print(_ entry: EntryRecord) throws {

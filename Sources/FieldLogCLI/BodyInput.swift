@@ -1,60 +1,51 @@
 import FieldLogCore
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Where a body comes from: a file, standard input, or the researcher's editor.
 enum BodyInput {
+  static let readLimit = Text.maximumBodyBytes
+
   static func read(_ path: String) throws -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw FieldLogError.fileNotFound(path: path)
-    }
-    guard !isDirectory.boolValue else {
-      throw FieldLogError.invalidInput("'\(path)' is a folder, not a file")
-    }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw FieldLogError.io("cannot read '\(path)'", hint: "check the file's permissions")
-    }
-    defer { try? handle.close() }
-    return try readBounded(handle, source: "'\(path)'")
+    try InputFile.read(path, what: "body file", limit: readLimit)
   }
 
   static func readStandardInput() throws -> Data {
-    try readBounded(FileHandle.standardInput, source: "standard input")
+    try InputFile.read(FileHandle.standardInput, source: "standard input", limit: readLimit)
   }
 
-  /// Reads at most one byte past the limit, so a huge input is refused without holding it all.
-  private static func readBounded(_ handle: FileHandle, source: String) throws -> Data {
-    let limit = Text.maximumBodyBytes + 1
-    var data = Data()
-    do {
-      while data.count < limit,
-        let chunk = try handle.read(upToCount: min(1 << 20, limit - data.count)),
-        !chunk.isEmpty
-      {
-        data.append(chunk)
-      }
-    } catch {
-      throw FieldLogError.io("cannot read \(source): \(error.localizedDescription)")
-    }
-    return data
+  /// What the researcher saved in the editor, and whether it differs from the template.
+  struct Edited {
+    var data: Data
+    var changed: Bool
   }
 
-  /// Opens `$VISUAL` or `$EDITOR` on the entry template and returns the text as it was saved.
-  static func edit(_ draft: EntryDraft, journal: Journal) throws -> String {
+  /// Opens `$VISUAL` or `$EDITOR` on the entry template and returns what was saved.
+  static func edit(_ draft: EntryDraft, journal: Journal) throws -> Edited {
     let environment = ProcessInfo.processInfo.environment
     let editor =
       [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
       .first { !$0.isEmpty } ?? "vi"
-    let template = EntryTemplate.render(draft, study: try journal.study(), now: try FieldTime.now())
+    let template = Data(
+      EntryTemplate.render(draft, study: try journal.study(), now: try FieldTime.now()).utf8)
     let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("fieldlog-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(
-      at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      .appendingPathComponent("fieldlog-\(UUID().uuidString)")
+    do {
+      try FileManager.default.createDirectory(
+        at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw FieldLogError.io("cannot make a folder for the entry template in \(folder.path)")
+    }
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("entry.md")
     guard
       FileManager.default.createFile(
-        atPath: file.path, contents: Data(template.utf8), attributes: [.posixPermissions: 0o600])
+        atPath: file.path, contents: template, attributes: [.posixPermissions: 0o600])
     else {
       throw FieldLogError.io("cannot write the entry template in \(folder.path)")
     }
@@ -67,26 +58,39 @@ enum BodyInput {
       throw FieldLogError.io("cannot start the editor '\(editor)': \(error.localizedDescription)")
     }
     process.waitUntilExit()
+    let data =
+      (try? InputFile.read(file.path, what: "edited entry", limit: readLimit * 2)) ?? Data()
+    let edited = Edited(data: data, changed: !data.isEmpty && data != template)
     guard process.terminationStatus == 0 else {
+      keepIfChanged(edited, near: journal.path)
       throw CommandFailure(
         message:
           "nothing recorded: the editor '\(editor)' exited with status \(process.terminationStatus)",
         hint: nil, exitCode: 1)
     }
-    guard let data = FileManager.default.contents(atPath: file.path) else {
-      throw FieldLogError.io("cannot read the edited entry back from \(file.path)")
-    }
-    return try Text.body(from: data, source: "the editor")
+    return edited
   }
 
-  /// Saves edited text that could not be recorded next to the journal (mode 0600); its path, or nil.
-  static func keep(_ text: String, near journalPath: String) -> String? {
+  /// Keeps what the researcher wrote but could not be recorded, private, next to the journal, and
+  /// says where. Nothing is kept when they left the template as it was.
+  static func keepIfChanged(_ edited: Edited, near journalPath: String) {
+    guard edited.changed else { return }
     let folder = URL(fileURLWithPath: journalPath).deletingLastPathComponent()
+    let stamp = FieldTime.recordedAt().prefix(19).replacingOccurrences(of: ":", with: "")
     let file = folder.appendingPathComponent(
-      "fieldlog-unsaved-\(FieldTime.recordedAt().prefix(19).replacingOccurrences(of: ":", with: "")).md"
-    )
-    let saved = FileManager.default.createFile(
-      atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-    return saved ? file.path : nil
+      "fieldlog-unsaved-\(stamp)-\(UUID().uuidString.prefix(8).lowercased()).md")
+    // O_EXCL: never overwrite an earlier unsaved note.
+    let descriptor = open(file.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      Output.stderr("note: what you wrote could not be kept in \(folder.path)")
+      return
+    }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    do {
+      try handle.write(contentsOf: edited.data)
+      Output.stderr("note: what you wrote is kept in \(file.path)")
+    } catch {
+      Output.stderr("note: what you wrote could not be kept in \(file.path)")
+    }
   }
 }

@@ -210,11 +210,16 @@ import Testing
     #expect(try journal.search("\"wijkcoach\" OR voedselbank").count == 2)
     #expect(
       try journal.search("café", filter: EntryFilter(neighbourhood: "Jan van Maijenbuurt")).isEmpty)
-    // What researchers type must never be an FTS syntax error.
-    for query in ["wijk-team", "\"open quote", "a AND", "(haakjes)", "NOT", "*"] {
-      _ = try? journal.search(query)
+    // What researchers type is never an FTS syntax error: words are searched as text...
+    for query in ["wijk-team", "\"open quote", "(haakjes)", "*", "café's"] {
+      #expect(throws: Never.self) { try journal.search(query) }
     }
-    #expect(try journal.search("wijk-team").isEmpty)
+    // ...and a dangling operator is refused with a message, not silently dropped.
+    for query in ["a AND", "NOT cafe", "koffie OR OR thee"] {
+      #expect(throws: FieldLogError.self) { try journal.search(query) }
+    }
+    #expect(try journal.search("koffieochtend NOT thee").map(\.title) == ["Koffieochtend"])
+    #expect(try journal.search("koffieochtend NOT cafe").isEmpty)
     #expect(throws: FieldLogError.self) { try journal.search("   ") }
   }
 

@@ -9,8 +9,9 @@ import Testing
     let folder = try TemporaryFolder()
     let journal = try Fixture.journal(in: folder)
     try Fixture.record(journal)
-    for suffix in ["", "-wal", "-shm"]
-    where FileManager.default.fileExists(atPath: journal.path + suffix) {
+    // The journal is still open, so its -wal and -shm files exist and must be private too.
+    for suffix in ["", "-wal", "-shm"] {
+      #expect(FileManager.default.fileExists(atPath: journal.path + suffix), "\(suffix)")
       let attributes = try FileManager.default.attributesOfItem(atPath: journal.path + suffix)
       #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(suffix)")
     }
@@ -28,7 +29,7 @@ import Testing
     #expect(try Journal.open(at: journal.path).entries().count == 4)
   }
 
-  @Test func theJournalUsesWALAndFullSync() throws {
+  @Test func theJournalIsInWALModeAndMarkedAsFieldlogs() throws {
     let folder = try TemporaryFolder()
     let journal = try Fixture.journal(in: folder)
     let mode = try Fixture.raw(journal.path).read {
@@ -92,6 +93,9 @@ import Testing
     "UPDATE payload SET json = '{}'",
     "DELETE FROM payload",
     "INSERT OR REPLACE INTO payload SELECT * FROM payload LIMIT 1",
+    // STRICT tables: a value of the wrong type would otherwise trip every later reader.
+    "UPDATE feed SET head_seq = 'x'",
+    "INSERT INTO event (feed, seq, prev, recorded_at, type, subject, commitment, hash) SELECT feed, 'abc', prev, recorded_at, type, subject, commitment, randomblob(32) FROM event LIMIT 1",
   ])
   func theTruthCannotBeEditedThroughSQL(statement: String) throws {
     let folder = try TemporaryFolder()
@@ -161,6 +165,13 @@ import Testing
       try db.execute(sql: "DROP TRIGGER event_no_delete")
       try db.execute(sql: "DELETE FROM event WHERE seq = (SELECT max(seq) FROM event)")
     }
+    let before = try Fixture.raw(journal.path).read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY position").map(\.description)
+    }
     #expect { try Fixture.record(journal) } throws: { ($0 as? FieldLogError)?.exitCode == 1 }
+    let after = try Fixture.raw(journal.path).read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY position").map(\.description)
+    }
+    #expect(before == after)
   }
 }

@@ -76,7 +76,8 @@ import Testing
       name: "insert a forged event in a feed of its own",
       sql: [
         """
-        INSERT INTO event SELECT '00000000-0000-4000-8000-00000000f0f0', 1, zeroblob(32), recorded_at,
+        INSERT INTO event (feed, seq, prev, recorded_at, type, subject, target, commitment, hash)
+        SELECT '00000000-0000-4000-8000-00000000f0f0', 1, zeroblob(32), recorded_at,
           type, subject, NULL, commitment, randomblob(32) FROM event WHERE seq = 23
         """
       ],
@@ -119,28 +120,106 @@ import Testing
 
   /// Someone who read docs/journal-format.md appends an event with a correct hash and commitment.
   static func appendForgedEvent(_ db: Database) throws {
-    guard let head = try Row.fetchOne(db, sql: "SELECT * FROM event ORDER BY seq DESC LIMIT 1"),
-      let feed = UUID(uuidString: head["feed"])
+    try forge(db, type: "entry.recorded", target: nil, moveHead: false)
+  }
+
+  /// Tampering that needs no dropped guard: appending is allowed, and the feed head is bookkeeping.
+  struct GuardedCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var edit: @Sendable (Database) throws -> Void
+    var fragment: String
+    var testDescription: String { name }
+  }
+
+  static let guardedCases: [GuardedCase] = [
+    GuardedCase(
+      name: "a forged redaction unlocks the delete of an entry's payload",
+      edit: { db in
+        let target = try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = 23")
+        try forge(db, type: "redaction", target: target, moveHead: true)
+        try db.execute(
+          sql:
+            "DELETE FROM payload WHERE commitment = (SELECT commitment FROM event WHERE seq = 23)")
+      },
+      fragment: "its type 'redaction' is not one fieldlog writes"),
+    GuardedCase(
+      name: "a foreign trigger silently drops new events",
+      edit: { db in
+        try db.execute(
+          sql: "CREATE TRIGGER zz BEFORE INSERT ON event BEGIN SELECT RAISE(IGNORE); END")
+      },
+      fragment: "a trigger zz that fieldlog did not make"),
+    GuardedCase(
+      name: "the event table gains a column",
+      edit: { db in try db.execute(sql: "ALTER TABLE event ADD COLUMN note TEXT") },
+      fragment: "the table event was recreated or altered"),
+    GuardedCase(
+      name: "an event appended with a moved head but the wrong first type",
+      edit: { db in
+        try forge(db, type: "entry.recorded", target: nil, moveHead: true, newFeed: true)
+      },
+      fragment: "a feed must begin with feed.opened"),
+  ]
+
+  @Test(arguments: guardedCases)
+  func verifyCatchesTamperingThatKeepsTheGuards(_ tamper: GuardedCase) throws {
+    let folder = try TemporaryFolder()
+    let journal = try Fixture.journal(in: folder)
+    try Fixture.record(journal)
+    try Fixture.raw(journal.path).writeWithoutTransaction { db in try tamper.edit(db) }
+    let report = try journal.verify()
+    #expect(!report.ok)
+    #expect(
+      report.problems.contains { $0.problem.contains(tamper.fragment) },
+      "problems were: \(report.problems.map(\.problem))")
+  }
+
+  @Test func aForeignTriggerCannotMakeAddReportSuccess() throws {
+    let folder = try TemporaryFolder()
+    let journal = try Fixture.journal(in: folder)
+    try Fixture.raw(journal.path).write { db in
+      try db.execute(
+        sql: "CREATE TRIGGER zz BEFORE INSERT ON event BEGIN SELECT RAISE(IGNORE); END")
+    }
+    #expect { try Fixture.record(journal) } throws: { ($0 as? FieldLogError)?.exitCode == 1 }
+    #expect(try journal.entries().isEmpty)
+  }
+
+  /// Appends a well-formed event (correct hash and commitment) as someone who read the format could.
+  static func forge(
+    _ db: Database, type: String, target: Data?, moveHead: Bool, newFeed: Bool = false
+  ) throws {
+    guard let head = try Row.fetchOne(db, sql: "SELECT * FROM event ORDER BY seq DESC LIMIT 1")
     else { return }
     let last = StoredEvent(row: head)
+    let feedText = newFeed ? UUID().lowercased : last.feed
+    guard let feed = UUID(uuidString: feedText) else { return }
+    let seq: Int64 = newFeed ? 1 : last.seq + 1
+    let prev = newFeed ? Data(count: 32) : last.hash
     let salt = Data(count: 32)
-    let json = Data(#"{"forged":true}"#.utf8)
+    let json = Data(#"{"reason":"forged"}"#.utf8)
     let commitment = Hashing.commitment(salt: salt, json: json)
     let subject = UUID()
     let recordedAt = "2030-01-01T00:00:00.000Z"
     let hash = Hashing.eventHash(
-      feed: feed, seq: last.seq + 1, prev: last.hash,
-      recordedAt: recordedAt, type: "entry.recorded", subject: subject, target: nil,
-      commitment: commitment)
+      feed: feed, seq: seq, prev: prev, recordedAt: recordedAt, type: type, subject: subject,
+      target: target, commitment: commitment)
     try db.execute(
       sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
       arguments: [commitment, salt, String(decoding: json, as: UTF8.self)])
     try db.execute(
-      sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+      sql: """
+        INSERT INTO event (feed, seq, prev, recorded_at, type, subject, target, commitment, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
       arguments: [
-        last.feed, last.seq + 1, last.hash, recordedAt, "entry.recorded", subject.lowercased,
-        commitment, hash,
+        feedText, seq, prev, recordedAt, type, subject.lowercased, target, commitment, hash,
       ])
+    if moveHead {
+      try db.execute(
+        sql: "INSERT OR REPLACE INTO feed (id, head_seq, head_hash) VALUES (?, ?, ?)",
+        arguments: [feedText, seq, hash])
+    }
   }
 
   @Test func theFixtureHasTheEventNumbersTheCasesAssume() throws {

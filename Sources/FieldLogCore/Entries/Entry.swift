@@ -28,11 +28,7 @@ public struct ParticipantRef: Codable, Equatable, Sendable {
     }
     var role: String?
     if parts.count == 2 {
-      let given = Text.normalize(String(parts[1])).trimmingCharacters(in: .whitespaces)
-      guard !given.isEmpty else {
-        throw FieldLogError.invalidInput("the role after '\(pseudonym):' is empty")
-      }
-      role = given
+      role = try Text.line(String(parts[1]), what: "role of \(pseudonym)")
     }
     return ParticipantRef(pseudonym: pseudonym, role: role)
   }

@@ -142,7 +142,12 @@ enum EntryQuery {
       return ParticipantRef(pseudonym: String(parts[0]), role: role)
     }
     let fieldsText: String = row["fields"]
-    let fields = try JSONDecoder().decode([String: JSONValue].self, from: Data(fieldsText.utf8))
+    guard
+      let fields = try? CanonicalJSON.decode([String: JSONValue].self, from: Data(fieldsText.utf8))
+    else {
+      throw FieldLogError.damaged(
+        "the fields of entry \(row["id"] as String) cannot be read; run 'fieldlog rebuild'")
+    }
     let kindText: String = row["kind"]
     guard let kind = EntryKind(rawValue: kindText) else {
       throw FieldLogError.damaged(
@@ -242,7 +247,7 @@ extension Journal {
       let (clause, arguments) = try filter.sql(db)
       let sql = """
         SELECT \(EntryQuery.columns), snippet(entry_fts, -1, '[', ']', '…', 12) AS snippet
-        FROM entry_fts JOIN entry e ON e.rowid = entry_fts.rowid \(EntryQuery.joins)
+        FROM entry_fts JOIN entry e ON e.key = entry_fts.rowid \(EntryQuery.joins)
         WHERE entry_fts MATCH ? AND \(clause) ORDER BY entry_fts.rank, e.occurred_utc DESC
         """
       var all = StatementArguments([match])

@@ -93,12 +93,7 @@ enum Fields {
   /// The recording's absolute path, SHA-256 and size; the file itself is never copied.
   private static func recording(_ path: String) throws -> JSONValue {
     let url = URL(fileURLWithPath: path).standardizedFileURL
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
-      !isDirectory.boolValue
-    else {
-      throw FieldLogError.fileNotFound(path: path)
-    }
+    try InputFile.check(url.path, what: "recording")
     guard let handle = FileHandle(forReadingAtPath: url.path) else {
       throw FieldLogError.io("cannot read the recording '\(path)'")
     }

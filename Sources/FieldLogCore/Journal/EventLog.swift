@@ -118,6 +118,7 @@ enum EventLog {
     try db.execute(
       sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
       arguments: [commitment, salt, String(decoding: json, as: UTF8.self)])
+    try requireOneRow(db, "payload")
     try db.execute(
       sql: """
         INSERT INTO event (feed, seq, prev, recorded_at, type, subject, target, commitment, hash)
@@ -126,6 +127,7 @@ enum EventLog {
       arguments: [
         feed, seq, prev, recordedAt, type.rawValue, event.subject, target, commitment, hash,
       ])
+    try requireOneRow(db, "event")
     try db.execute(
       sql: """
         INSERT INTO feed (id, head_seq, head_hash) VALUES (?, ?, ?)
@@ -134,5 +136,15 @@ enum EventLog {
       arguments: [feed, seq, hash])
     try Projector.apply(event, json: json, in: db)
     return event
+  }
+
+  /// A trigger that is not fieldlog's could make an INSERT do nothing (RAISE(IGNORE)): never report
+  /// success for a write that did not happen.
+  private static func requireOneRow(_ db: Database, _ table: String) throws {
+    guard db.changesCount == 1 else {
+      throw FieldLogError.damaged(
+        "the journal did not store the \(table) row: something other than fieldlog changes its "
+          + "tables; nothing was recorded")
+    }
   }
 }

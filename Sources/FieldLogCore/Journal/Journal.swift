@@ -14,9 +14,9 @@ import GRDB
 public struct Journal: Sendable {
   /// The path the journal was opened at.
   public let path: String
-  private let writer: DatabaseQueue
+  private let writer: any DatabaseWriter
 
-  private init(path: String, writer: DatabaseQueue) {
+  private init(path: String, writer: any DatabaseWriter) {
     self.path = path
     self.writer = writer
   }
@@ -51,44 +51,80 @@ public struct Journal: Sendable {
   }
 
   /// Creates a new journal (mode 0600) for a study, never touching an existing file.
+  ///
+  /// The journal is built under a temporary name in the same folder and linked into place only when
+  /// it is complete, so an interrupted `init` leaves no half-made journal behind.
   public static func create(at path: String, study: Study, author: String, now: Date = Date())
     throws -> Journal
   {
     let author = try Text.line(author, what: "author")
-    let descriptor = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw FieldLogError.fileNotFound(path: folder)
+    }
+    if FileManager.default.fileExists(atPath: path) {
+      throw FieldLogError.journalExists(path: path)
+    }
+    let temporary = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).creating-\(UUID().uuidString)").path
+    defer {
+      for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+    }
+    try createPrivateFile(temporary, for: path)
+    try build(at: temporary, study: study, author: author, now: now)
+    // link() never replaces an existing file: the last guard against overwriting a journal.
+    guard link(temporary, path) == 0 else {
       let code = errno
       if code == EEXIST { throw FieldLogError.journalExists(path: path) }
-      if code == ENOENT {
-        throw FieldLogError.fileNotFound(path: (path as NSString).deletingLastPathComponent)
-      }
       throw FieldLogError.io(
         "cannot create the journal '\(path)': \(String(cString: strerror(code)))")
     }
-    // umask can only take permissions away; make sure the owner can read and write, nobody else.
-    fchmod(descriptor, 0o600)
+    return try open(at: path)
+  }
+
+  /// An empty file only its owner can read and write, whatever the umask.
+  private static func createPrivateFile(_ temporary: String, for path: String) throws {
+    #if canImport(Glibc)
+      let descriptor = Glibc.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    #else
+      let descriptor = Darwin.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    #endif
+    guard descriptor >= 0, fchmod(descriptor, 0o600) == 0 else {
+      let code = errno
+      if descriptor >= 0 { close(descriptor) }
+      throw FieldLogError.io(
+        "cannot create the journal '\(path)': \(String(cString: strerror(code)))",
+        hint: "check that you may write in its folder")
+    }
     close(descriptor)
+  }
+
+  /// Writes the schema and the study into the file at `temporary`, then closes it fully
+  /// checkpointed, so the one file holds everything.
+  private static func build(at temporary: String, study: Study, author: String, now: Date) throws {
+    let queue = try connect(temporary)
     do {
-      let queue = try connect(path)
       try queue.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA journal_mode = WAL")
         try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
       }
       try Schema.migrator.migrate(queue)
-      let journal = Journal(path: path, writer: queue)
-      try journal.write { db in
-        let feed = UUID()
+      try Journal(path: temporary, writer: queue).write { db in
         try db.execute(
           sql: "INSERT INTO local (key, value) VALUES ('writer_feed', ?), ('author', ?)",
-          arguments: [feed.lowercased, author])
+          arguments: [UUID().lowercased, author])
         try StudyRecorder.recordNewStudy(study, author: author, in: db, at: now)
       }
-      return journal
-    } catch {
-      for suffix in ["", "-wal", "-shm", "-journal"] {
-        try? FileManager.default.removeItem(atPath: path + suffix)
+      try queue.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
       }
-      throw error
+      try queue.close()
+    } catch let error as DatabaseError {
+      throw map(error, path: temporary)
     }
   }
 
@@ -149,9 +185,11 @@ public struct Journal: Sendable {
   func write<T>(_ body: (Database) throws -> T) throws -> T {
     do {
       var result: T?
-      try writer.inTransaction(.immediate) { db in
-        result = try body(db)
-        return .commit
+      try writer.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          result = try body(db)
+          return .commit
+        }
       }
       guard let result else { throw FieldLogError.io("the journal '\(path)' did not commit") }
       return result

@@ -72,7 +72,7 @@ enum Projector {
         id, entry.kind, entry.title, entry.body, entry.neighbourhood, entry.initiative, fields,
         entry.occurredAt, occurred.utc, event.recordedAt, entry.author, version, event.hash,
       ])
-    let rowID = db.lastInsertedRowID
+    let key = db.lastInsertedRowID
     for (position, question) in entry.questions.enumerated() {
       try db.execute(
         sql: "INSERT INTO entry_question (entry_id, question_id, position) VALUES (?, ?, ?)",
@@ -92,7 +92,7 @@ enum Projector {
     }
     try db.execute(
       sql: "INSERT INTO entry_fts (rowid, title, body) VALUES (?, ?, ?)",
-      arguments: [rowID, entry.title, entry.body])
+      arguments: [key, entry.title, entry.body])
   }
 
   private static func decode<T: Decodable>(_ type: T.Type, _ json: Data, _ event: StoredEvent)

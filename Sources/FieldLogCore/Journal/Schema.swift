@@ -46,54 +46,71 @@ enum Schema {
     "question", "neighbourhood", "writer",
   ]
 
+  /// The tables that carry the truth, with their exact SQL: `verify` insists on these too, so a
+  /// table recreated without its checks is reported.
+  static let truthTables: [String: String] = [
+    "event": """
+    CREATE TABLE event (
+      position INTEGER PRIMARY KEY,
+      feed TEXT NOT NULL CHECK (length(feed) = 36 AND feed = lower(feed)),
+      seq INTEGER NOT NULL CHECK (seq >= 1),
+      prev BLOB NOT NULL CHECK (length(prev) = 32),
+      recorded_at TEXT NOT NULL,
+      type TEXT NOT NULL,
+      subject TEXT NOT NULL CHECK (length(subject) = 36 AND subject = lower(subject)),
+      target BLOB CHECK (target IS NULL OR length(target) = 32),
+      commitment BLOB NOT NULL CHECK (length(commitment) = 32),
+      hash BLOB NOT NULL CHECK (length(hash) = 32),
+      UNIQUE (feed, seq)
+    ) STRICT
+    """,
+    "payload": """
+    CREATE TABLE payload (
+      commitment BLOB PRIMARY KEY CHECK (length(commitment) = 32),
+      salt BLOB NOT NULL CHECK (length(salt) = 32),
+      json TEXT NOT NULL CHECK (json_valid(json))
+    ) STRICT
+    """,
+    "feed": """
+    CREATE TABLE feed (
+      id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
+      head_seq INTEGER NOT NULL CHECK (head_seq >= 1),
+      head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
+    ) STRICT
+    """,
+  ]
+
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-journal") { db in
+      for name in truthTables.keys.sorted() {
+        try db.execute(sql: truthTables[name] ?? "")
+      }
+      // `position` is the order this file received its events: rebuild replays in it. Every table
+      // is STRICT, so a value of the wrong type cannot be stored to trip a reader later.
       try db.execute(
         sql: """
-          CREATE TABLE event (
-            feed TEXT NOT NULL CHECK (length(feed) = 36 AND feed = lower(feed)),
-            seq INTEGER NOT NULL CHECK (seq >= 1),
-            prev BLOB NOT NULL CHECK (length(prev) = 32),
-            recorded_at TEXT NOT NULL,
-            type TEXT NOT NULL,
-            subject TEXT NOT NULL CHECK (length(subject) = 36 AND subject = lower(subject)),
-            target BLOB CHECK (target IS NULL OR length(target) = 32),
-            commitment BLOB NOT NULL CHECK (length(commitment) = 32),
-            hash BLOB NOT NULL CHECK (length(hash) = 32),
-            PRIMARY KEY (feed, seq)
-          );
           CREATE UNIQUE INDEX event_by_hash ON event(hash);
           CREATE INDEX event_by_subject ON event(subject);
           CREATE INDEX event_by_commitment ON event(commitment);
           CREATE INDEX event_by_target ON event(target) WHERE target IS NOT NULL;
-          CREATE TABLE payload (
-            commitment BLOB PRIMARY KEY CHECK (length(commitment) = 32),
-            salt BLOB NOT NULL CHECK (length(salt) = 32),
-            json TEXT NOT NULL CHECK (json_valid(json))
-          );
-          CREATE TABLE feed (
-            id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
-            head_seq INTEGER NOT NULL CHECK (head_seq >= 1),
-            head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
-          );
           CREATE TABLE local (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
-          );
+          ) STRICT;
           CREATE TABLE writer (
             feed TEXT PRIMARY KEY,
             author TEXT NOT NULL,
             study TEXT NOT NULL,
             description TEXT,
             opened_at TEXT NOT NULL
-          );
+          ) STRICT;
           CREATE TABLE neighbourhood (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL CHECK (name <> ''),
             folded TEXT NOT NULL UNIQUE,
             description TEXT
-          );
+          ) STRICT;
           CREATE TABLE initiative (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL CHECK (name <> ''),
@@ -101,13 +118,13 @@ enum Schema {
             neighbourhood_id TEXT NOT NULL REFERENCES neighbourhood(id),
             description TEXT,
             UNIQUE (neighbourhood_id, folded)
-          );
+          ) STRICT;
           CREATE TABLE question (
             id TEXT PRIMARY KEY,
             code TEXT NOT NULL CHECK (code <> ''),
             folded TEXT NOT NULL UNIQUE,
             text TEXT NOT NULL
-          );
+          ) STRICT;
           CREATE TABLE code (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL CHECK (name <> ''),
@@ -115,10 +132,11 @@ enum Schema {
             parent_id TEXT REFERENCES code(id),
             description TEXT,
             color TEXT CHECK (color IS NULL OR color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]')
-          );
+          ) STRICT;
           CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
           CREATE TABLE entry (
-            id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
+            key INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE CHECK (length(id) = 36 AND id = lower(id)),
             kind TEXT NOT NULL
               CHECK (kind IN ('observation', 'network-conversation', 'interview', 'nabije-kennis')),
             title TEXT NOT NULL CHECK (title <> ''),
@@ -132,7 +150,7 @@ enum Schema {
             author TEXT NOT NULL,
             version INTEGER NOT NULL CHECK (version >= 1),
             event_hash BLOB NOT NULL
-          );
+          ) STRICT;
           CREATE INDEX entry_by_time ON entry(occurred_utc, recorded_at);
           CREATE INDEX entry_by_neighbourhood ON entry(neighbourhood_id, occurred_utc);
           CREATE TABLE entry_question (
@@ -140,7 +158,7 @@ enum Schema {
             question_id TEXT NOT NULL REFERENCES question(id),
             position INTEGER NOT NULL,
             PRIMARY KEY (entry_id, question_id)
-          ) WITHOUT ROWID;
+          ) WITHOUT ROWID, STRICT;
           CREATE INDEX entry_question_by_question ON entry_question(question_id);
           CREATE TABLE entry_tag (
             entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
@@ -148,7 +166,7 @@ enum Schema {
             folded TEXT NOT NULL,
             position INTEGER NOT NULL,
             PRIMARY KEY (entry_id, folded)
-          ) WITHOUT ROWID;
+          ) WITHOUT ROWID, STRICT;
           CREATE INDEX entry_tag_by_tag ON entry_tag(folded);
           CREATE TABLE entry_participant (
             entry_id TEXT NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
@@ -156,7 +174,8 @@ enum Schema {
             role TEXT,
             position INTEGER NOT NULL,
             PRIMARY KEY (entry_id, pseudonym)
-          ) WITHOUT ROWID;
+          ) WITHOUT ROWID, STRICT;
+          -- Its rowid is entry.key.
           CREATE VIRTUAL TABLE entry_fts USING fts5(
             title, body, tokenize = 'unicode61 remove_diacritics 2'
           );

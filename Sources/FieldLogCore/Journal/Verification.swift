@@ -63,16 +63,33 @@ enum Verifier {
       for line in integrity.prefix(20) { problem("SQLite integrity check: \(line)") }
     }
 
-    let triggers = try Row.fetchAll(
-      db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    // The guards and the truth tables must be exactly fieldlog's; any other trigger on them could
+    // silently drop or rewrite what fieldlog writes.
+    let schema = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT type, name, tbl_name, ifnull(sql, '') AS sql FROM sqlite_master
+        WHERE type IN ('trigger', 'table') AND tbl_name IN ('event', 'payload', 'feed')
+        """)
     let present = Dictionary(
-      triggers.map { ($0["name"] as String, $0["sql"] as String? ?? "") },
+      schema.map { (($0["type"] as String) + " " + ($0["name"] as String), $0["sql"] as String) },
       uniquingKeysWith: { first, _ in first })
     for (name, sql) in Schema.guardTriggers.sorted(by: { $0.key < $1.key }) {
-      if let found = present[name] {
+      if let found = present["trigger " + name] {
         if found != sql { problem("the guard trigger \(name) was altered") }
       } else {
         problem("the guard trigger \(name) is missing: events or payloads could be edited")
+      }
+    }
+    for (name, sql) in Schema.truthTables.sorted(by: { $0.key < $1.key }) {
+      if present["table " + name] != sql { problem("the table \(name) was recreated or altered") }
+    }
+    for row in schema where row["type"] as String == "trigger" {
+      let name: String = row["name"]
+      if Schema.guardTriggers[name] == nil {
+        problem(
+          "a trigger \(name) that fieldlog did not make acts on the table \(row["tbl_name"] as String)"
+        )
       }
     }
 
@@ -137,6 +154,13 @@ enum Verifier {
             ? "it is the first of its feed but does not start the chain"
             : "its link (prev) does not match the hash of the event before it", event)
       }
+      if EventType(rawValue: event.type) == nil {
+        problem("its type '\(event.type)' is not one fieldlog writes", event)
+      } else if (event.seq == 1) != (event.type == EventType.feedOpened.rawValue) {
+        problem(
+          event.seq == 1
+            ? "a feed must begin with feed.opened" : "feed.opened may only begin a feed", event)
+      }
       if event.recomputedHash != event.hash {
         problem(
           "its hash does not match its contents: its feed, seq, time, type, subject, target or "
@@ -190,7 +214,7 @@ enum Verifier {
 extension Journal {
   /// Recreates every projection from the events alone, in one transaction.
   ///
-  /// Events are applied in the order this file received them (the event table's rowid): the
+  /// Events are applied in the order this file received them (`event.position`): the
   /// order they were applied when written, whatever the clocks said.
   ///
   /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
@@ -211,7 +235,7 @@ extension Journal {
         db,
         sql: """
           SELECT e.*, p.json FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
-          ORDER BY e.rowid
+          ORDER BY e.position
           """)
       while let row = try events.next() {
         let event = StoredEvent(row: row)

@@ -65,12 +65,7 @@ public struct Study: Sendable, Equatable, Encodable {
 
   /// Reads and checks a study file.
   public static func load(from path: String) throws -> Study {
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw FieldLogError.fileNotFound(path: path)
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw FieldLogError.io("cannot read the study file '\(path)'")
-    }
+    let data = try InputFile.read(path, what: "study file", limit: 1_048_576)
     guard let text = String(validating: data, as: UTF8.self) else {
       throw FieldLogError.invalidInput("the study file '\(path)' is not valid UTF-8")
     }

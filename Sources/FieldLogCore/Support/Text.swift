@@ -52,7 +52,15 @@ public enum Text {
   public static func line(_ string: String, what: String) throws -> String {
     let value = normalize(string).trimmingCharacters(in: .whitespacesAndNewlines)
     guard !value.isEmpty else { throw FieldLogError.invalidInput("the \(what) is empty") }
-    if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+    // Control characters, line and paragraph separators, and bidi overrides that could make a
+    // name span lines or show text other than it holds.
+    let refused = value.unicodeScalars.contains { scalar in
+      let category = scalar.properties.generalCategory
+      return category == .control || category == .lineSeparator
+        || category == .paragraphSeparator || (0x202A...0x202E).contains(scalar.value)
+        || (0x2066...0x2069).contains(scalar.value)
+    }
+    if refused {
       throw FieldLogError.invalidInput(
         "the \(what) '\(value.debugDescription.dropFirst().dropLast())' contains a control character"
       )
@@ -61,8 +69,16 @@ public enum Text {
   }
 
   /// The form in which names are compared: case- and diacritics-insensitive, white space collapsed.
+  ///
+  /// Spelled out rather than left to a platform's folding, because derived ids hash it
+  /// (docs/journal-format.md): NFD, drop nonspacing marks, Unicode lower case, NFC, single spaces.
   public static func fold(_ string: String) -> String {
-    let folded = string.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    var marksDropped = String.UnicodeScalarView()
+    for scalar in string.decomposedStringWithCanonicalMapping.unicodeScalars
+    where scalar.properties.generalCategory != .nonspacingMark {
+      marksDropped.append(scalar)
+    }
+    let folded = String(marksDropped).lowercased().precomposedStringWithCanonicalMapping
     return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   }
 
