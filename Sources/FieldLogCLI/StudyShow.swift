@@ -1,0 +1,43 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+extension FieldLog {
+  struct ShowStudy: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "show",
+      abstract:
+        "List neighbourhoods, initiatives, research questions and codes (--json: a study file).")
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run(_ journal: Journal) throws {
+      let study = try journal.study()
+      if output.json {
+        try Output.json(study)
+        return
+      }
+      print("study: \(study.name)")
+      print("\nneighbourhoods and initiatives:")
+      for place in study.neighbourhoods {
+        print("  \(place.name)")
+        for initiative in study.initiatives where initiative.neighbourhood == place.name {
+          print("    - \(initiative.name)")
+        }
+      }
+      print("\nresearch questions:")
+      for question in study.questions { print("  \(question.id)  \(question.text)") }
+      if !study.codebook.isEmpty {
+        print("\ncodebook:")
+        func show(_ codes: [Study.Code], depth: Int) {
+          for code in codes {
+            print(String(repeating: "  ", count: depth + 1) + code.name)
+            show(code.children ?? [], depth: depth + 1)
+          }
+        }
+        show(study.codebook, depth: 0)
+      }
+    }
+  }
+}
