@@ -13,6 +13,15 @@ CREATE TABLE code (
   color TEXT CHECK (color IS NULL OR color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]')
 ) STRICT;
 
+CREATE TABLE consent (
+  participant_id TEXT NOT NULL REFERENCES participant(id),
+  scope TEXT NOT NULL CHECK (scope IN ('recording', 'quotation', 'archive')),
+  state TEXT NOT NULL CHECK (state IN ('given', 'withdrawn')),
+  form TEXT CHECK (form IS NULL OR form IN ('written', 'verbal')),
+  date TEXT NOT NULL,
+  PRIMARY KEY (participant_id, scope)
+) WITHOUT ROWID, STRICT;
+
 CREATE TABLE entry (
   key INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE CHECK (length(id) = 36 AND id = lower(id)),
@@ -28,7 +37,10 @@ CREATE TABLE entry (
   recorded_at TEXT NOT NULL,
   author TEXT NOT NULL,
   version INTEGER NOT NULL CHECK (version >= 1),
-  event_hash BLOB NOT NULL
+  event_hash BLOB NOT NULL,
+  retracted_at TEXT,
+  retraction_reason TEXT,
+  redaction_reason TEXT
 ) STRICT;
 
 CREATE VIRTUAL TABLE entry_fts USING fts5(
@@ -97,6 +109,15 @@ CREATE TABLE neighbourhood (
   name TEXT NOT NULL CHECK (name <> ''),
   folded TEXT NOT NULL UNIQUE,
   description TEXT
+) STRICT;
+
+CREATE TABLE participant (
+  id TEXT PRIMARY KEY,
+  pseudonym TEXT NOT NULL,
+  folded TEXT NOT NULL UNIQUE,
+  role TEXT,
+  neighbourhood_id TEXT REFERENCES neighbourhood(id),
+  added_at TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE payload (

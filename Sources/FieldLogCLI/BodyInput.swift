@@ -19,6 +19,24 @@ enum BodyInput {
     try InputFile.read(FileHandle.standardInput, source: "standard input", limit: readLimit)
   }
 
+  /// Opens the editor on `draft` and records what comes back with `record`. An empty body records
+  /// nothing; if recording fails, what the researcher wrote is kept.
+  static func editAndRecord(
+    _ draft: EntryDraft, journal: Journal, record: (EntryDraft) throws -> EntryRecord
+  ) throws -> EntryRecord {
+    let edited = try edit(draft, journal: journal)
+    do {
+      let text = try Text.body(from: edited.data, source: "the editor")
+      if let parsed = try EntryTemplate.parse(text, base: draft) { return try record(parsed) }
+    } catch {
+      keepIfChanged(edited, near: journal.path)
+      throw error
+    }
+    // An empty body is how a researcher aborts, as with an empty commit message.
+    throw CommandFailure(
+      message: "nothing recorded: the body was left empty", hint: nil, exitCode: 1)
+  }
+
   /// What the researcher saved in the editor, and whether it differs from the template.
   struct Edited {
     var data: Data

@@ -17,6 +17,15 @@ struct JournalOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
   @Flag(name: .long, help: "Print stable machine-readable JSON.")
   var json = false
+
+  /// An entry just recorded: its id, or the whole record with --json.
+  func print(_ entry: EntryRecord) throws {
+    if json {
+      try Output.json(entry)
+    } else {
+      Swift.print(entry.id)
+    }
+  }
 }
 
 /// The filters `list` and `search` share.
@@ -37,11 +46,14 @@ struct FilterOptions: ParsableArguments {
   var since: String?
   @Option(help: "Only fieldwork on or before this date or time.")
   var until: String?
+  @Flag(help: "Show retracted entries too.")
+  var includeRetracted = false
 
   func filter() throws -> EntryFilter {
     EntryFilter(
       kind: try kind.map(EntryKind.parse), neighbourhood: neighbourhood, initiative: initiative,
-      question: question, author: author, tag: tag, since: since, until: until)
+      question: question, author: author, tag: tag, since: since, until: until,
+      includeRetracted: includeRetracted)
   }
 }
 

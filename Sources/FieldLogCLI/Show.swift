@@ -25,7 +25,8 @@ extension FieldLog {
         "kind:          \(entry.kind.rawValue)",
         "occurred:      \(entry.occurredAt)",
         "recorded:      \(entry.recordedAt) by \(entry.author)",
-        "version:       \(entry.version)",
+        "version:       \(entry.version)"
+          + (entry.version > 1 ? " ('fieldlog history \(entry.shortID)' shows the others)" : ""),
         "neighbourhood: \(entry.neighbourhood)",
       ]
       if let initiative = entry.initiative { lines.append("initiative:    \(initiative)") }
@@ -42,8 +43,18 @@ extension FieldLog {
       }
       for key in entry.fields.keys.sorted() {
         lines.append(
-          "\(key):".padding(toLength: 15, withPad: " ", startingAt: 0)
+          "\(key):" + String(repeating: " ", count: max(1, 15 - key.count - 1))
             + Self.describe(entry.fields[key]))
+      }
+      if let retraction = entry.retracted {
+        lines.append("retracted:     \(retraction.at): \(retraction.reason)")
+      }
+      if let reason = entry.redacted { lines.append("redacted:      \(reason)") }
+      let missing = try journal.missingQuotationConsent(entry)
+      if !missing.isEmpty {
+        lines.append(
+          "consent:       no quotation consent for \(missing.joined(separator: ", ")); "
+            + "the body is withheld from exports")
       }
       print(lines.joined(separator: "\n"))
       print("")

@@ -51,8 +51,9 @@ struct VerifyTests {
     let report = try JSON.parse(json.stdoutData)
     #expect(report["ok"] == .bool(true))
     #expect(report["problems"] == .array([]))
-    // 1 feed.opened + 2 neighbourhoods + 5 initiatives + 4 questions + 10 codes + 3 entries
-    #expect(report["events"]?.int == 25, "\(report)")
+    // 1 feed.opened + 2 neighbourhoods + 5 initiatives + 4 questions + 10 codes
+    // + 5 participants + 3 entries
+    #expect(report["events"]?.int == 30, "\(report)")
     let independent = try sandbox.independentVerify()
     #expect(independent.status == 0, "\(independent)")
   }

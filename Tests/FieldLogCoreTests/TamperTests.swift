@@ -20,7 +20,7 @@ import Testing
   static let dropGuards = Schema.guardTriggers.keys.sorted().map { "DROP TRIGGER \($0)" }
 
   /// Events of the fixture: 1 feed.opened, 2-3 neighbourhoods, 4-8 initiatives, 9-12 questions,
-  /// 13-22 codes, then entries 23-26.
+  /// 13-22 codes, entry 23, participants 24-25, entries 26-28.
   static let cases: [Case] = [
     Case(
       name: "change a body",
@@ -39,7 +39,7 @@ import Testing
       sql: [
         "UPDATE payload SET json = replace(json, '2024-06-01T09:30', '2024-06-02T09:30') WHERE json LIKE '%2024-06-01%'"
       ],
-      seq: 25, fragment: "payload does not match its commitment"),
+      seq: 27, fragment: "payload does not match its commitment"),
     Case(
       name: "change a recorded time",
       sql: ["UPDATE event SET recorded_at = '2020-01-01T00:00:00.000Z' WHERE seq = 24"],
@@ -132,16 +132,22 @@ import Testing
   }
 
   static let guardedCases: [GuardedCase] = [
+    // A forged redaction that also moves the feed's head is well-formed: only signed feeds (and a
+    // checkpoint kept elsewhere) can tell it from a real one. docs/journal-format.md says so.
     GuardedCase(
       name: "a forged redaction unlocks the delete of an entry's payload",
       edit: { db in
         let target = try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = 23")
-        try forge(db, type: "redaction", target: target, moveHead: true)
+        try forge(db, type: "redaction", target: target, moveHead: false)
         try db.execute(
           sql:
             "DELETE FROM payload WHERE commitment = (SELECT commitment FROM event WHERE seq = 23)")
       },
-      fragment: "its type 'redaction' is not one fieldlog writes"),
+      fragment: "events were added outside fieldlog"),
+    GuardedCase(
+      name: "an event of a type fieldlog does not write",
+      edit: { db in try forge(db, type: "entry.rewritten", target: nil, moveHead: true) },
+      fragment: "its type 'entry.rewritten' is not one fieldlog writes"),
     GuardedCase(
       name: "a foreign trigger silently drops new events",
       edit: { db in
@@ -227,9 +233,9 @@ import Testing
     let journal = try Fixture.journal(in: folder)
     try Fixture.record(journal)
     let types = try Fixture.raw(journal.path).read { db in
-      try String.fetchAll(db, sql: "SELECT type FROM event WHERE seq IN (23, 25) ORDER BY seq")
+      try String.fetchAll(db, sql: "SELECT type FROM event WHERE seq IN (23, 24, 27) ORDER BY seq")
     }
-    #expect(types == ["entry.recorded", "entry.recorded"])
-    #expect(try journal.verify().events == 26)
+    #expect(types == ["entry.recorded", "participant.added", "entry.recorded"])
+    #expect(try journal.verify().events == 28)
   }
 }

@@ -17,6 +17,9 @@ public struct ParticipantRef: Codable, Equatable, Sendable {
     try container.encode(role, forKey: .role)
   }
 
+  /// As typed on the command line: `P-017` or `P-017:role`.
+  public var typed: String { role.map { "\(pseudonym):\($0)" } ?? pseudonym }
+
   /// Parses `P-017` or `P-017:role`.
   public static func parse(_ text: String) throws -> ParticipantRef {
     let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
@@ -53,14 +56,20 @@ public struct EntryDraft: Sendable, Equatable {
   public var questions: [String]
   public var tags: [String]
   public var participants: [String]
+  /// Participants to add to the study's register with this entry (`--new-participant`).
+  public var newParticipants: [String]
+  /// `key=value` pairs as typed; when amending, an empty value removes the field.
   public var fields: [(String, String)]
+  /// The fields of the version being amended; the pairs above change them.
+  public var baseFields: [String: JSONValue]
   /// When the fieldwork happened, as typed; nil means now.
   public var occurredAt: String?
 
   public init(
     kind: EntryKind, title: String? = nil, body: String = "", neighbourhood: String? = nil,
     initiative: String? = nil, questions: [String] = [], tags: [String] = [],
-    participants: [String] = [], fields: [(String, String)] = [], occurredAt: String? = nil
+    participants: [String] = [], newParticipants: [String] = [], fields: [(String, String)] = [],
+    baseFields: [String: JSONValue] = [:], occurredAt: String? = nil
   ) {
     self.kind = kind
     self.title = title
@@ -70,7 +79,9 @@ public struct EntryDraft: Sendable, Equatable {
     self.questions = questions
     self.tags = tags
     self.participants = participants
+    self.newParticipants = newParticipants
     self.fields = fields
+    self.baseFields = baseFields
     self.occurredAt = occurredAt
   }
 
@@ -78,7 +89,8 @@ public struct EntryDraft: Sendable, Equatable {
     lhs.kind == rhs.kind && lhs.title == rhs.title && lhs.body == rhs.body
       && lhs.neighbourhood == rhs.neighbourhood && lhs.initiative == rhs.initiative
       && lhs.questions == rhs.questions && lhs.tags == rhs.tags
-      && lhs.participants == rhs.participants && lhs.occurredAt == rhs.occurredAt
+      && lhs.participants == rhs.participants && lhs.newParticipants == rhs.newParticipants
+      && lhs.baseFields == rhs.baseFields && lhs.occurredAt == rhs.occurredAt
       && lhs.fields.map { "\($0.0)=\($0.1)" } == rhs.fields.map { "\($0.0)=\($0.1)" }
   }
 }
@@ -101,12 +113,22 @@ public struct EntryRecord: Codable, Equatable, Sendable {
   public var version: Int
   /// The matching passage, for search results only.
   public var snippet: String?
+  /// Set when the entry was retracted: hidden from lists, searches and exports.
+  public var retracted: Retraction?
+  /// The reason, when the entry's content was erased.
+  public var redacted: String?
+
+  /// When and why an entry was retracted.
+  public struct Retraction: Codable, Equatable, Sendable {
+    public var at: String
+    public var reason: String
+  }
 
   enum CodingKeys: String, CodingKey {
     case id, kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
     case occurredAt = "occurred_at"
     case recordedAt = "recorded_at"
-    case author, version, snippet
+    case author, version, snippet, retracted, redacted
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -126,6 +148,8 @@ public struct EntryRecord: Codable, Equatable, Sendable {
     try container.encode(author, forKey: .author)
     try container.encode(version, forKey: .version)
     try container.encodeIfPresent(snippet, forKey: .snippet)
+    try container.encodeIfPresent(retracted, forKey: .retracted)
+    try container.encodeIfPresent(redacted, forKey: .redacted)
   }
 
   /// The first 8 hex digits of the id, as the CLI shows it.
@@ -153,8 +177,13 @@ enum EntryRecorder {
   static let maximumTitleCharacters = 200
 
   static func payload(for draft: EntryDraft, in db: Database, now: Date) throws
-    -> Payload.EntryRecorded
+    -> Payload.EntryVersion
   {
+    for raw in draft.newParticipants {
+      let participant = try ParticipantRef.parse(raw)
+      try ParticipantRegister.add(
+        participant.pseudonym, role: nil, neighbourhood: nil, in: db, at: now)
+    }
     let body = try Text.body(draft.body, source: "the entry")
     guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw FieldLogError.invalidInput(
@@ -201,8 +230,9 @@ enum EntryRecorder {
     }
 
     var participants: [ParticipantRef] = []
-    for raw in draft.participants {
+    for raw in draft.participants + draft.newParticipants {
       var participant = try ParticipantRef.parse(raw)
+      participant.pseudonym = try ParticipantRegister.known(participant.pseudonym, in: db)
       if draft.kind == .networkConversation, let role = participant.role {
         participant.role = try Fields.networkRole(role)
       }
@@ -213,12 +243,12 @@ enum EntryRecorder {
       participants.append(participant)
     }
 
-    let fields = try Fields.validate(draft.fields, kind: draft.kind)
+    let fields = try Fields.merge(draft.fields, into: draft.baseFields, kind: draft.kind)
     let occurred =
       try draft.occurredAt.map { try FieldTime.parse($0, now: now, what: "time --at") }
       ?? FieldTime.now(now)
 
-    return Payload.EntryRecorded(
+    return Payload.EntryVersion(
       kind: draft.kind.rawValue, title: title, body: body, neighbourhood: neighbourhood.id,
       initiative: initiative?.id, questions: questions, tags: tags, participants: participants,
       fields: fields, occurredAt: occurred.rfc3339, author: try EventLog.author(db))

@@ -13,11 +13,13 @@ public struct EntryFilter: Sendable, Equatable {
   public var since: String?
   /// Latest occurred-at, as typed (a date means to its end).
   public var until: String?
+  /// Whether retracted entries are shown too.
+  public var includeRetracted: Bool
 
   public init(
     kind: EntryKind? = nil, neighbourhood: String? = nil, initiative: String? = nil,
     question: String? = nil, author: String? = nil, tag: String? = nil, since: String? = nil,
-    until: String? = nil
+    until: String? = nil, includeRetracted: Bool = false
   ) {
     self.kind = kind
     self.neighbourhood = neighbourhood
@@ -27,11 +29,12 @@ public struct EntryFilter: Sendable, Equatable {
     self.tag = tag
     self.since = since
     self.until = until
+    self.includeRetracted = includeRetracted
   }
 
   /// The WHERE clauses and their arguments, with every name checked against the study.
   func sql(_ db: Database) throws -> (String, StatementArguments) {
-    var clauses: [String] = []
+    var clauses: [String] = includeRetracted ? [] : ["e.retracted_at IS NULL"]
     var arguments = StatementArguments()
     if let kind {
       clauses.append("e.kind = ?")
@@ -116,7 +119,8 @@ public struct EntryFilter: Sendable, Equatable {
 enum EntryQuery {
   static let columns = """
     e.id, e.kind, e.title, e.body, n.name AS neighbourhood, i.name AS initiative, e.fields,
-    e.occurred_at, e.recorded_at, e.author, e.version,
+    e.occurred_at, e.recorded_at, e.author, e.version, e.retracted_at, e.retraction_reason,
+    e.redaction_reason,
     (SELECT group_concat(code, char(31)) FROM (
       SELECT q.code FROM entry_question eq JOIN question q ON q.id = eq.question_id
       WHERE eq.entry_id = e.id ORDER BY eq.position)) AS questions,
@@ -158,7 +162,11 @@ enum EntryQuery {
       neighbourhood: row["neighbourhood"], initiative: row["initiative"],
       questions: list("questions"), tags: list("tags"), participants: participants, fields: fields,
       occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], author: row["author"],
-      version: row["version"], snippet: row["snippet"])
+      version: row["version"], snippet: row["snippet"],
+      retracted: (row["retracted_at"] as String?).map {
+        EntryRecord.Retraction(at: $0, reason: row["retraction_reason"] ?? "")
+      },
+      redacted: row["redaction_reason"])
   }
 
   static func entry(id: String, in db: Database) throws -> EntryRecord {

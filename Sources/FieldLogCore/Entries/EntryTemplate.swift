@@ -109,7 +109,12 @@ public enum EntryTemplate {
         let value = fieldMap[key]
         let text =
           (value as? [Any]).map { $0.compactMap(scalar).joined(separator: ",") } ?? scalar(value)
-        if let text, !text.isEmpty { fields.append((key, text)) }
+        if let text, !text.isEmpty {
+          fields.append((key, text))
+        } else if draft.baseFields[key] != nil {
+          // Blanking a stored field while amending removes it.
+          fields.append((key, ""))
+        }
       }
     }
     draft.fields = fields

@@ -2,7 +2,43 @@ import Crypto
 import Foundation
 
 /// Checks `--field key=value` pairs against the kind's fields and turns them into stored values.
-enum Fields {
+public enum Fields {
+  /// Applies `key=value` pairs to the fields of an earlier version: an empty value removes a field,
+  /// a value typed as it is shown keeps the stored one (a recording is not hashed again).
+  static func merge(_ pairs: [(String, String)], into base: [String: JSONValue], kind: EntryKind)
+    throws -> [String: JSONValue]
+  {
+    var fields = base
+    var changed: [(String, String)] = []
+    for (rawKey, value) in pairs {
+      let key = rawKey.trimmingCharacters(in: .whitespaces).lowercased()
+      let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+      if let existing = base[key] {
+        if trimmed.isEmpty {
+          fields.removeValue(forKey: key)
+          continue
+        }
+        if trimmed == text(of: existing) { continue }
+        fields.removeValue(forKey: key)
+      }
+      changed.append((key, value))
+    }
+    for (key, value) in try validate(changed, kind: kind) { fields[key] = value }
+    return fields
+  }
+
+  /// A stored field value as a researcher would type it.
+  public static func text(of value: JSONValue) -> String {
+    switch value {
+    case .string(let text): return text
+    case .integer(let number): return String(number)
+    case .bool(let flag): return flag ? "true" : "false"
+    case .array(let items): return items.map(text(of:)).joined(separator: ",")
+    case .object(let members): return members["path"].map(text(of:)) ?? ""
+    case .null: return ""
+    }
+  }
+
   static func validate(_ pairs: [(String, String)], kind: EntryKind) throws -> [String: JSONValue] {
     var result: [String: JSONValue] = [:]
     for (rawKey, rawValue) in pairs {

@@ -9,6 +9,13 @@ public enum EventType: String, Sendable, CaseIterable {
   case questionAdded = "question.added"
   case codeDefined = "code.defined"
   case entryRecorded = "entry.recorded"
+  case entryAmended = "entry.amended"
+  case entryRetracted = "entry.retracted"
+  case participantAdded = "participant.added"
+  case consentGiven = "consent.given"
+  case consentWithdrawn = "consent.withdrawn"
+  /// Erases the payload of the event it targets; carries only what identifies nobody.
+  case redaction
 }
 
 /// One row of `event`, as stored.

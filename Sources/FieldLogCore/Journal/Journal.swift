@@ -14,7 +14,7 @@ import GRDB
 public struct Journal: Sendable {
   /// The path the journal was opened at.
   public let path: String
-  private let writer: any DatabaseWriter
+  let writer: any DatabaseWriter
 
   private init(path: String, writer: any DatabaseWriter) {
     self.path = path

@@ -33,7 +33,8 @@ enum Payload {
     var color: String?
   }
 
-  struct EntryRecorded: Codable {
+  /// One version of an entry: `entry.recorded` (version 1, no reason) and `entry.amended`.
+  struct EntryVersion: Codable {
     var kind: String
     var title: String
     var body: String
@@ -45,11 +46,59 @@ enum Payload {
     var fields: [String: JSONValue]
     var occurredAt: String
     var author: String
+    /// Why it was amended; absent for the first version.
+    var reason: String?
+    /// The version number; absent for the first version.
+    var version: Int?
 
     enum CodingKeys: String, CodingKey {
       case kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
       case occurredAt = "occurred_at"
-      case author
+      case author, reason, version
+    }
+  }
+
+  struct EntryRetracted: Codable {
+    var reason: String
+    var author: String
+  }
+
+  struct ParticipantAdded: Codable {
+    var pseudonym: String
+    var role: String?
+    var neighbourhood: String?
+  }
+
+  /// `consent.given` (with a form) and `consent.withdrawn` (without).
+  struct ConsentChanged: Codable {
+    var pseudonym: String
+    var scopes: [String]
+    var form: String?
+    var date: String
+    var author: String
+  }
+
+  /// What stays of an entry version once its payload is erased: nothing that identifies anyone.
+  struct Redaction: Codable {
+    var reason: String
+    /// Who redacted.
+    var redactedBy: String
+    /// The author of the entry's latest version, which the placeholder keeps.
+    var author: String
+    var entry: String
+    var kind: String
+    var neighbourhood: String
+    var initiative: String?
+    var questions: [String]
+    var occurredAt: String
+    var version: Int
+
+    enum CodingKeys: String, CodingKey {
+      case reason
+      case redactedBy = "redacted_by"
+      case author, entry, kind, neighbourhood, initiative, questions
+      case occurredAt = "occurred_at"
+      case version
     }
   }
 }

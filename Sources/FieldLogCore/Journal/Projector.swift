@@ -4,10 +4,15 @@ import GRDB
 /// Applies events to the projection tables. Live writes and `rebuild` both go through `apply`, which is
 /// why a rebuild reproduces the projections exactly.
 enum Projector {
-  static func apply(_ event: StoredEvent, json: Data, in db: Database) throws {
+  /// Applies one event; `json` is nil when a redaction has erased its payload.
+  static func apply(_ event: StoredEvent, json: Data?, in db: Database) throws {
     guard let type = EventType(rawValue: event.type) else {
       throw FieldLogError.damaged(
         "event \(event.seq) of feed \(event.feed.prefix(8)) has an unknown type '\(event.type)'")
+    }
+    guard let json else {
+      try applyErased(event, type: type, in: db)
+      return
     }
     switch type {
     case .feedOpened:
@@ -51,28 +56,125 @@ enum Projector {
           event.subject, payload.name, Text.fold(payload.name), payload.parent, payload.description,
           payload.color,
         ])
-    case .entryRecorded:
-      let payload = try decode(Payload.EntryRecorded.self, json, event)
-      try insertEntry(payload, id: event.subject, version: 1, event: event, in: db)
+    case .entryRecorded, .entryAmended:
+      let payload = try decode(Payload.EntryVersion.self, json, event)
+      try writeEntry(payload, id: event.subject, event: event, in: db)
+    case .entryRetracted:
+      let payload = try decode(Payload.EntryRetracted.self, json, event)
+      try db.execute(
+        sql: "UPDATE entry SET retracted_at = ?, retraction_reason = ? WHERE id = ?",
+        arguments: [event.recordedAt, payload.reason, event.subject])
+    case .participantAdded:
+      let payload = try decode(Payload.ParticipantAdded.self, json, event)
+      try db.execute(
+        sql: """
+          INSERT INTO participant (id, pseudonym, folded, role, neighbourhood_id, added_at)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          event.subject, payload.pseudonym, Text.fold(payload.pseudonym), payload.role,
+          payload.neighbourhood, event.recordedAt,
+        ])
+    case .consentGiven, .consentWithdrawn:
+      let payload = try decode(Payload.ConsentChanged.self, json, event)
+      for scope in payload.scopes {
+        try db.execute(
+          sql: """
+            INSERT INTO consent (participant_id, scope, state, form, date) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (participant_id, scope)
+            DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date
+            """,
+          arguments: [
+            event.subject, scope, type == .consentGiven ? "given" : "withdrawn", payload.form,
+            payload.date,
+          ])
+      }
+    case .redaction:
+      let payload = try decode(Payload.Redaction.self, json, event)
+      try redact(entry: payload.entry, reason: payload.reason, in: db)
     }
   }
 
-  private static func insertEntry(
-    _ entry: Payload.EntryRecorded, id: String, version: Int, event: StoredEvent, in db: Database
+  /// An entry version whose payload a redaction erased is replayed from what the redaction kept, at
+  /// the same point as it was first applied, so rebuild numbers and orders everything as before.
+  private static func applyErased(_ event: StoredEvent, type: EventType, in db: Database) throws {
+    guard type == .entryRecorded || type == .entryAmended,
+      let json = try String.fetchOne(
+        db,
+        sql: """
+          SELECT p.json FROM event r JOIN payload p ON p.commitment = r.commitment
+          WHERE r.target = ? AND r.type = 'redaction' LIMIT 1
+          """, arguments: [event.hash])
+    else {
+      throw FieldLogError.damaged(
+        "the payload of event \(event.seq) of feed \(event.feed.prefix(8)) (\(event.type)) is "
+          + "missing and no redaction names it")
+    }
+    let kept = try decode(Payload.Redaction.self, Data(json.utf8), event)
+    let version = type == .entryRecorded ? 1 : kept.version
+    let placeholder = Payload.EntryVersion(
+      kind: kept.kind, title: redactedTitle, body: redactedBody(kept.reason),
+      neighbourhood: kept.neighbourhood, initiative: kept.initiative, questions: kept.questions,
+      tags: [], participants: [], fields: [:], occurredAt: kept.occurredAt, author: kept.author,
+      reason: nil, version: version)
+    try writeEntry(placeholder, id: event.subject, event: event, in: db)
+    try redact(entry: event.subject, reason: kept.reason, in: db)
+  }
+
+  static let redactedTitle = "[redacted]"
+
+  static func redactedBody(_ reason: String) -> String { "[redacted: \(reason)]" }
+
+  /// Replaces an entry's content by the redaction notice and removes it from the search index.
+  private static func redact(entry id: String, reason: String, in db: Database) throws {
+    guard
+      let key = try Int64.fetchOne(db, sql: "SELECT key FROM entry WHERE id = ?", arguments: [id])
+    else { return }
+    try db.execute(
+      sql: """
+        UPDATE entry SET title = ?, body = ?, fields = '{}', redaction_reason = ? WHERE id = ?
+        """,
+      arguments: [redactedTitle, redactedBody(reason), reason, id])
+    for table in ["entry_tag", "entry_participant"] {
+      try db.execute(sql: "DELETE FROM \(table) WHERE entry_id = ?", arguments: [id])
+    }
+    try db.execute(sql: "DELETE FROM entry_fts WHERE rowid = ?", arguments: [key])
+  }
+
+  /// Inserts the first version of an entry, or replaces its content with a later one.
+  private static func writeEntry(
+    _ entry: Payload.EntryVersion, id: String, event: StoredEvent, in db: Database
   ) throws {
     let occurred = try FieldTime.parse(entry.occurredAt, what: "recorded time of the fieldwork")
     let fields = String(decoding: CanonicalJSON.encode(.object(entry.fields)), as: UTF8.self)
-    try db.execute(
-      sql: """
-        INSERT INTO entry (id, kind, title, body, neighbourhood_id, initiative_id, fields,
-          occurred_at, occurred_utc, recorded_at, author, version, event_hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, entry.kind, entry.title, entry.body, entry.neighbourhood, entry.initiative, fields,
-        entry.occurredAt, occurred.utc, event.recordedAt, entry.author, version, event.hash,
-      ])
-    let key = db.lastInsertedRowID
+    let arguments: StatementArguments = [
+      entry.kind, entry.title, entry.body, entry.neighbourhood, entry.initiative, fields,
+      entry.occurredAt, occurred.utc, entry.author, entry.version ?? 1, event.hash, id,
+    ]
+    let key: Int64
+    if let existing = try Int64.fetchOne(
+      db, sql: "SELECT key FROM entry WHERE id = ?", arguments: [id])
+    {
+      try db.execute(
+        sql: """
+          UPDATE entry SET kind = ?, title = ?, body = ?, neighbourhood_id = ?, initiative_id = ?,
+            fields = ?, occurred_at = ?, occurred_utc = ?, author = ?, version = ?, event_hash = ?
+          WHERE id = ?
+          """, arguments: arguments)
+      for table in ["entry_question", "entry_tag", "entry_participant"] {
+        try db.execute(sql: "DELETE FROM \(table) WHERE entry_id = ?", arguments: [id])
+      }
+      try db.execute(sql: "DELETE FROM entry_fts WHERE rowid = ?", arguments: [existing])
+      key = existing
+    } else {
+      try db.execute(
+        sql: """
+          INSERT INTO entry (kind, title, body, neighbourhood_id, initiative_id, fields,
+            occurred_at, occurred_utc, author, version, event_hash, id, recorded_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """, arguments: arguments + [event.recordedAt])
+      key = db.lastInsertedRowID
+    }
     for (position, question) in entry.questions.enumerated() {
       try db.execute(
         sql: "INSERT INTO entry_question (entry_id, question_id, position) VALUES (?, ?, ?)",

@@ -42,8 +42,8 @@ enum Schema {
 
   /// Projection tables, children before parents: the order in which `rebuild` empties them.
   static let projectionTables = [
-    "entry_fts", "entry_participant", "entry_tag", "entry_question", "entry", "code", "initiative",
-    "question", "neighbourhood", "writer",
+    "entry_fts", "entry_participant", "entry_tag", "entry_question", "entry", "consent",
+    "participant", "code", "initiative", "question", "neighbourhood", "writer",
   ]
 
   /// The tables that carry the truth, with their exact SQL: `verify` insists on these too, so a
@@ -149,7 +149,10 @@ enum Schema {
             recorded_at TEXT NOT NULL,
             author TEXT NOT NULL,
             version INTEGER NOT NULL CHECK (version >= 1),
-            event_hash BLOB NOT NULL
+            event_hash BLOB NOT NULL,
+            retracted_at TEXT,
+            retraction_reason TEXT,
+            redaction_reason TEXT
           ) STRICT;
           CREATE INDEX entry_by_time ON entry(occurred_utc, recorded_at);
           CREATE INDEX entry_by_neighbourhood ON entry(neighbourhood_id, occurred_utc);
@@ -174,6 +177,22 @@ enum Schema {
             role TEXT,
             position INTEGER NOT NULL,
             PRIMARY KEY (entry_id, pseudonym)
+          ) WITHOUT ROWID, STRICT;
+          CREATE TABLE participant (
+            id TEXT PRIMARY KEY,
+            pseudonym TEXT NOT NULL,
+            folded TEXT NOT NULL UNIQUE,
+            role TEXT,
+            neighbourhood_id TEXT REFERENCES neighbourhood(id),
+            added_at TEXT NOT NULL
+          ) STRICT;
+          CREATE TABLE consent (
+            participant_id TEXT NOT NULL REFERENCES participant(id),
+            scope TEXT NOT NULL CHECK (scope IN ('recording', 'quotation', 'archive')),
+            state TEXT NOT NULL CHECK (state IN ('given', 'withdrawn')),
+            form TEXT CHECK (form IS NULL OR form IN ('written', 'verbal')),
+            date TEXT NOT NULL,
+            PRIMARY KEY (participant_id, scope)
           ) WITHOUT ROWID, STRICT;
           -- Its rowid is entry.key.
           CREATE VIRTUAL TABLE entry_fts USING fts5(

@@ -239,9 +239,7 @@ extension Journal {
           """)
       while let row = try events.next() {
         let event = StoredEvent(row: row)
-        if let json = row["json"] as String? {
-          try Projector.apply(event, json: Data(json.utf8), in: db)
-        }
+        try Projector.apply(event, json: (row["json"] as String?).map { Data($0.utf8) }, in: db)
         count += 1
         if count % 10_000 == 0 { progress?(count) }
       }

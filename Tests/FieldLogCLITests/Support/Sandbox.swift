@@ -66,8 +66,18 @@ final class Sandbox: @unchecked Sendable {
   ) throws -> ProcessResult {
     let result = try fieldlog(["init", "--study", study.path, "--author", Self.author])
     try #require(result.status == 0, "init failed: \(result)", sourceLocation: sourceLocation)
+    // Entries may only name registered participants: register the ones these tests use, as a
+    // researcher does at the start of fieldwork.
+    for pseudonym in Self.participants {
+      let added = try fieldlog(["participant", "add", pseudonym])
+      try #require(
+        added.status == 0, "participant add failed: \(added)", sourceLocation: sourceLocation)
+    }
     return result
   }
+
+  /// The pseudonyms the suites name on entries.
+  static let participants = ["P-017", "P-018", "P-021", "P-030", "P-031"]
 
   /// Records an entry with `add KIND args... --json`, requiring success; returns the printed entry.
   @discardableResult

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+
+/// A participant as the journal knows them: a pseudonym, never a real name.
+public struct ParticipantRecord: Encodable, Equatable, Sendable {
+  /// Consent for one scope, as it now stands.
+  public struct ConsentState: Encodable, Equatable, Sendable {
+    public var scope: String
+    /// `given`, `withdrawn`, or `none` when nothing was ever recorded.
+    public var state: String
+    public var form: String?
+    public var date: String?
+  }
+
+  public var pseudonym: String
+  public var role: String?
+  public var neighbourhood: String?
+  public var consent: [ConsentState]
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(pseudonym, forKey: .pseudonym)
+    try container.encode(role, forKey: .role)
+    try container.encode(neighbourhood, forKey: .neighbourhood)
+    try container.encode(consent, forKey: .consent)
+  }
+
+  enum CodingKeys: String, CodingKey { case pseudonym, role, neighbourhood, consent }
+}
+
+/// The scopes consent is given or withdrawn for.
+public enum ConsentScope: String, CaseIterable, Sendable {
+  case recording, quotation, archive
+
+  /// Parses `recording,quotation` into scopes, refusing unknown ones.
+  public static func parse(_ list: [String]) throws -> [ConsentScope] {
+    var scopes: [ConsentScope] = []
+    for name in list.flatMap({ $0.split(separator: ",") }) {
+      let text = name.trimmingCharacters(in: .whitespaces).lowercased()
+      guard let scope = ConsentScope(rawValue: text) else {
+        throw FieldLogError.unknownName(
+          kind: "consent scope", value: String(name),
+          suggestions: Text.suggestions(for: String(name), among: allCases.map(\.rawValue)))
+      }
+      if !scopes.contains(scope) { scopes.append(scope) }
+    }
+    return scopes
+  }
+}
+
+/// How consent was given.
+public enum ConsentForm: String, Sendable {
+  case written, verbal
+}
+
+/// The study's register of participants, by pseudonym.
+enum ParticipantRegister {
+  static func id(_ pseudonym: String) -> UUID {
+    Hashing.derivedID(namespace: "participant", key: Text.fold(pseudonym))
+  }
+
+  /// Adds a participant; refuses one that is known already.
+  @discardableResult
+  static func add(
+    _ pseudonym: String, role: String?, neighbourhood: String?, in db: Database, at date: Date
+  ) throws -> String {
+    let participant = try ParticipantRef.parse(pseudonym)
+    if let existing = try String.fetchOne(
+      db, sql: "SELECT pseudonym FROM participant WHERE folded = ?",
+      arguments: [Text.fold(participant.pseudonym)])
+    {
+      throw FieldLogError.invalidInput(
+        "the participant '\(existing)' is known already",
+        hint: "name them with --participant \(existing)")
+    }
+    let role = try role.map { try Text.line($0, what: "role of \(participant.pseudonym)") }
+    let place = try neighbourhood.map { try Vocabulary.neighbourhood($0, in: db).id }
+    try EventLog.append(
+      .participantAdded, subject: id(participant.pseudonym),
+      payload: Payload.ParticipantAdded(
+        pseudonym: participant.pseudonym, role: role, neighbourhood: place),
+      in: db, at: date)
+    return participant.pseudonym
+  }
+
+  /// The pseudonym as registered, or an error naming the closest known ones.
+  static func known(_ pseudonym: String, in db: Database) throws -> String {
+    if let registered = try String.fetchOne(
+      db, sql: "SELECT pseudonym FROM participant WHERE folded = ?",
+      arguments: [Text.fold(pseudonym)])
+    {
+      return registered
+    }
+    let all = try String.fetchAll(db, sql: "SELECT pseudonym FROM participant")
+    let suggestions = Text.suggestions(for: pseudonym, among: all)
+    throw FieldLogError.invalidInput(
+      FieldLogError.unknownName(kind: "participant", value: pseudonym, suggestions: suggestions)
+        .message,
+      hint:
+        "add them first with 'fieldlog participant add \(pseudonym)', or use --new-participant")
+  }
+
+  /// Pseudonyms among `pseudonyms` without current consent for `scope`.
+  static func lacking(_ scope: ConsentScope, among pseudonyms: [String], in db: Database) throws
+    -> [String]
+  {
+    try pseudonyms.filter { pseudonym in
+      let state = try String.fetchOne(
+        db,
+        sql: """
+          SELECT c.state FROM consent c JOIN participant p ON p.id = c.participant_id
+          WHERE p.folded = ? AND c.scope = ?
+          """, arguments: [Text.fold(pseudonym), scope.rawValue])
+      return state != "given"
+    }
+  }
+}
+
+extension Journal {
+  /// Adds a participant to the study's register.
+  public func addParticipant(_ pseudonym: String, role: String? = nil, neighbourhood: String? = nil)
+    throws -> String
+  {
+    try write { db in
+      try ParticipantRegister.add(
+        pseudonym, role: role, neighbourhood: neighbourhood, in: db, at: Date())
+    }
+  }
+
+  /// Every participant, with their consent per scope.
+  public func participants() throws -> [ParticipantRecord] {
+    try read { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.id, p.pseudonym, p.role, n.name AS neighbourhood FROM participant p
+          LEFT JOIN neighbourhood n ON n.id = p.neighbourhood_id ORDER BY p.folded
+          """)
+      return try rows.map { row in
+        let states = try Row.fetchAll(
+          db, sql: "SELECT scope, state, form, date FROM consent WHERE participant_id = ?",
+          arguments: [row["id"] as String])
+        let consent = ConsentScope.allCases.map { scope -> ParticipantRecord.ConsentState in
+          guard let found = states.first(where: { $0["scope"] == scope.rawValue }) else {
+            return .init(scope: scope.rawValue, state: "none", form: nil, date: nil)
+          }
+          return .init(
+            scope: scope.rawValue, state: found["state"], form: found["form"], date: found["date"])
+        }
+        return ParticipantRecord(
+          pseudonym: row["pseudonym"], role: row["role"], neighbourhood: row["neighbourhood"],
+          consent: consent)
+      }
+    }
+  }
+
+  /// Records consent given (`form` set) or withdrawn (`form` nil) for some scopes, on a date.
+  public func recordConsent(
+    _ pseudonym: String, form: ConsentForm?, scopes: [ConsentScope], date: String? = nil
+  ) throws {
+    try write { db in
+      let registered = try ParticipantRegister.known(pseudonym, in: db)
+      let scopes = scopes.isEmpty ? (form == nil ? ConsentScope.allCases : []) : scopes
+      guard !scopes.isEmpty else {
+        throw FieldLogError.invalidInput(
+          "name the scopes consent is given for with --scope (recording, quotation, archive)")
+      }
+      let day =
+        try date.map { text -> String in
+          guard FieldTime.isWholeDay(text) else {
+            throw FieldLogError.invalidInput("the date '\(text)' must be a day, like 2024-03-12")
+          }
+          return try FieldTime.parse(text, what: "date").localDate
+        } ?? FieldTime.now().localDate
+      try EventLog.append(
+        form == nil ? .consentWithdrawn : .consentGiven,
+        subject: ParticipantRegister.id(registered),
+        payload: Payload.ConsentChanged(
+          pseudonym: registered, scopes: scopes.map(\.rawValue), form: form?.rawValue, date: day,
+          author: try EventLog.author(db)),
+        in: db)
+    }
+  }
+
+  /// The participants of an entry who have not given, or have withdrawn, quotation consent.
+  public func missingQuotationConsent(_ entry: EntryRecord) throws -> [String] {
+    try read { db in
+      try ParticipantRegister.lacking(
+        .quotation, among: entry.participants.map(\.pseudonym), in: db)
+    }
+  }
+}
+
+/// What an export shows instead of a body whose participants did not consent to quotation.
+public enum QuotationConsent {
+  /// `[withheld: no quotation consent for P-017]`, or nil when everyone consented.
+  public static func withheldBody(missing: [String]) -> String? {
+    missing.isEmpty
+      ? nil : "[withheld: no quotation consent for \(missing.joined(separator: ", "))]"
+  }
+}
