@@ -88,6 +88,39 @@ import Testing
     }
   }
 
+  @Test func readingTheKeyFileForTheGuardLeavesItUntouched() throws {
+    let folder = try TemporaryFolder()
+    let journal = try Fixture.journal(in: folder)
+    _ = try journal.addParticipant("P-017")
+    let path = KeyFile.defaultPath(nextTo: journal.path)
+    try KeyFile.openForWriting(at: path).add(
+      "P-017", name: "Fatima el Amrani", contact: nil, journal: journal)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let modified =
+      try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+    // When an export reads the names for its guard
+    let reader = try #require(try KeyFile.openForReading(at: path))
+    let guardian = NameGuard(people: try reader.people())
+    #expect(guardian.nameFound(in: "met Fatima el Amrani") == "P-017")
+    #expect(throws: DatabaseError.self) {
+      try DatabaseQueue(
+        path: path,
+        configuration: {
+          var c = Configuration(); c.readonly = true; return c
+        }()
+      )
+      .write { try $0.execute(sql: "DELETE FROM person") }
+    }
+    // Then the key file is byte for byte the same, with no side files
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    #expect(
+      try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date == modified
+    )
+    for suffix in ["-wal", "-shm", "-journal"] {
+      #expect(!FileManager.default.fileExists(atPath: path + suffix))
+    }
+  }
+
   @Test func theNameGuardMatchesWholeNamesLoosely() throws {
     let guardian = NameGuard(people: [
       .init(pseudonym: "P-017", name: "Fatima el Amrani", contact: nil),
