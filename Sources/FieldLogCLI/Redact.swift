@@ -24,7 +24,7 @@ extension FieldLog {
 
     func validate() throws {
       if (id == nil) == (participant == nil) {
-        throw ValidationError("name an entry id or --participant, not both")
+        throw ValidationError("name either an entry id or --participant (one of the two)")
       }
     }
 

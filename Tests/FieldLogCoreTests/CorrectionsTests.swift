@@ -62,6 +62,26 @@ import Testing
     #expect(try journal.entry(id: first.id).title == "Koffie")
   }
 
+  @Test func aTitleTakenFromTheBodyFollowsTheAmendedBody() throws {
+    let folder = try TemporaryFolder()
+    let journal = try Fixture.journal(in: folder)
+    let derived = try journal.record(
+      EntryDraft(
+        kind: .observation, body: "Bij mevrouw Jansen thuis\nKoffie.", neighbourhood: "Holendrecht",
+        questions: ["RQ1"]))
+    #expect(derived.title == "Bij mevrouw Jansen thuis")
+    let amended = try journal.amend(
+      derived.id, with: EntryChanges(body: "Bij P-017 thuis\nKoffie.").applied(to: derived),
+      reason: "naam weg", basedOn: 1)
+    #expect(amended.title == "Bij P-017 thuis")
+    // A title that was given stays when only the body changes.
+    let given = try Self.observation(journal)
+    let kept = try journal.amend(
+      given.id, with: EntryChanges(body: "Andere tekst").applied(to: given), reason: "r", basedOn: 1
+    )
+    #expect(kept.title == "Koffieochtend")
+  }
+
   @Test func anAmendmentThatChangesNothingIsRefused() throws {
     let folder = try TemporaryFolder()
     let journal = try Fixture.journal(in: folder)

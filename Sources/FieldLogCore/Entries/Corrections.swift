@@ -48,8 +48,11 @@ public struct EntryChanges: Sendable, Equatable {
   public func applied(to current: EntryRecord) -> EntryDraft {
     let movesPlace =
       neighbourhood.map { Text.fold($0) != Text.fold(current.neighbourhood) } ?? false
+    // A title that was taken from the body's first line follows the new body; one given stays.
+    let derived = (try? EntryRecorder.title(nil, body: current.body)) == current.title
     return EntryDraft(
-      kind: current.kind, title: title ?? current.title, body: body ?? current.body,
+      kind: current.kind, title: title ?? (body != nil && derived ? nil : current.title),
+      body: body ?? current.body,
       neighbourhood: neighbourhood ?? current.neighbourhood,
       // An initiative belongs to its neighbourhood: moving the entry drops it unless one is named.
       initiative: initiative ?? (movesPlace ? nil : current.initiative),

@@ -42,7 +42,7 @@ extension Journal {
 
   /// Moves everything into the main file and rebuilds it, so erased text is left nowhere on disk.
   /// False when another process kept the WAL busy; the text is then gone from the tables but may
-  /// linger in free pages until the next redaction or `rebuild`.
+  /// linger in free pages until the next redaction.
   func compact() throws -> Bool {
     do {
       return try writer.writeWithoutTransaction { db in
