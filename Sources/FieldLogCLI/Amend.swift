@@ -40,6 +40,8 @@ extension FieldLog {
         try output.print(amend(changes.applied(to: current)))
       } else if Output.stdinIsTerminal {
         var draft = changes.applied(to: current)
+        // A title taken from the first line is left blank, so that it follows the edited body.
+        if current.hasDerivedTitle { draft.title = nil }
         // The template shows the stored fields; what comes back unchanged keeps its stored value.
         draft.fields = current.fields.keys.sorted().map {
           ($0, Fields.text(of: current.fields[$0] ?? .null))

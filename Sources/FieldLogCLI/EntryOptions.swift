@@ -66,7 +66,8 @@ struct EntryOptions: ParsableArguments {
     EntryChanges(
       title: title, body: body, neighbourhood: neighbourhood, initiative: initiative,
       questions: question.isEmpty ? nil : question, tags: tag.isEmpty ? nil : tag,
-      participants: participant.isEmpty && newParticipant.isEmpty ? nil : participant,
+      // --participant replaces the list; --new-participant alone adds to it.
+      participants: participant.isEmpty ? nil : participant,
       newParticipants: newParticipant, fields: fieldPairs, occurredAt: at)
   }
 

@@ -36,6 +36,8 @@ extension FieldLog {
     var contact: String?
 
     func run(_ journal: Journal) throws {
+      // Check the pseudonym before the key file is created, so a refusal leaves nothing behind.
+      _ = try journal.registeredPseudonym(pseudonym)
       let keys = try KeyFile.openForWriting(at: keyFile.path(journal: journal.path))
       try keys.add(pseudonym, name: name, contact: contact, journal: journal)
       print(

@@ -72,7 +72,7 @@ enum Output {
       entries.map { entry in
         [
           entry.shortID, localMinute(entry.occurredAt), entry.kind.rawValue, entry.neighbourhood,
-          entry.title,
+          (entry.retracted == nil ? "" : "[retracted] ") + entry.title,
         ]
       })
   }

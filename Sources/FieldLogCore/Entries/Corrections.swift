@@ -49,9 +49,9 @@ public struct EntryChanges: Sendable, Equatable {
     let movesPlace =
       neighbourhood.map { Text.fold($0) != Text.fold(current.neighbourhood) } ?? false
     // A title that was taken from the body's first line follows the new body; one given stays.
-    let derived = (try? EntryRecorder.title(nil, body: current.body)) == current.title
     return EntryDraft(
-      kind: current.kind, title: title ?? (body != nil && derived ? nil : current.title),
+      kind: current.kind,
+      title: title ?? (body != nil && current.hasDerivedTitle ? nil : current.title),
       body: body ?? current.body,
       neighbourhood: neighbourhood ?? current.neighbourhood,
       // An initiative belongs to its neighbourhood: moving the entry drops it unless one is named.

@@ -154,6 +154,9 @@ public struct EntryRecord: Codable, Equatable, Sendable {
 
   /// The first 8 hex digits of the id, as the CLI shows it.
   public var shortID: String { String(id.prefix(8)) }
+
+  /// Whether the title was taken from the body's first line rather than given.
+  public var hasDerivedTitle: Bool { (try? EntryRecorder.title(nil, body: body)) == title }
 }
 
 extension Journal {

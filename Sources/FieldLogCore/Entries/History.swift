@@ -8,6 +8,15 @@ public struct HistoryStep: Encodable, Equatable, Sendable {
     public var what: String
     public var from: String?
     public var to: String?
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(what, forKey: .what)
+      try container.encode(from, forKey: .from)
+      try container.encode(to, forKey: .to)
+    }
+
+    enum CodingKeys: String, CodingKey { case what, from, to }
   }
 
   /// One line of the body diff: `-` removed, `+` added.

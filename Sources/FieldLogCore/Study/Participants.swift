@@ -10,6 +10,16 @@ public struct ParticipantRecord: Encodable, Equatable, Sendable {
     public var state: String
     public var form: String?
     public var date: String?
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(scope, forKey: .scope)
+      try container.encode(state, forKey: .state)
+      try container.encode(form, forKey: .form)
+      try container.encode(date, forKey: .date)
+    }
+
+    enum CodingKeys: String, CodingKey { case scope, state, form, date }
   }
 
   public var pseudonym: String
