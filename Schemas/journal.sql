@@ -13,6 +13,21 @@ CREATE TABLE code (
   color TEXT CHECK (color IS NULL OR color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]')
 ) STRICT;
 
+CREATE TABLE coding (
+  id TEXT PRIMARY KEY,
+  entry_id TEXT NOT NULL REFERENCES entry(id),
+  code_id TEXT NOT NULL REFERENCES code(id),
+  start_offset INTEGER,
+  end_offset INTEGER,
+  quote TEXT,
+  memo TEXT,
+  coder TEXT NOT NULL,
+  coded_at TEXT NOT NULL,
+  orphaned INTEGER NOT NULL DEFAULT 0 CHECK (orphaned IN (0, 1)),
+  CHECK ((start_offset IS NULL) = (end_offset IS NULL)),
+  CHECK (start_offset IS NULL OR (start_offset >= 0 AND end_offset > start_offset))
+) STRICT;
+
 CREATE TABLE consent (
   participant_id TEXT NOT NULL REFERENCES participant(id),
   scope TEXT NOT NULL CHECK (scope IN ('recording', 'quotation', 'archive')),
@@ -104,6 +119,15 @@ CREATE TABLE local (
   value TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE memo (
+  id TEXT PRIMARY KEY,
+  about_id TEXT NOT NULL,
+  about_kind TEXT NOT NULL CHECK (about_kind IN ('entry', 'code', 'coding')),
+  text TEXT NOT NULL,
+  author TEXT NOT NULL,
+  written_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE neighbourhood (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL CHECK (name <> ''),
@@ -143,6 +167,10 @@ CREATE TABLE writer (
 
 CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
 
+CREATE INDEX coding_by_code ON coding(code_id);
+
+CREATE INDEX coding_by_entry ON coding(entry_id);
+
 CREATE INDEX entry_by_neighbourhood ON entry(neighbourhood_id, occurred_utc);
 
 CREATE INDEX entry_by_time ON entry(occurred_utc, recorded_at);
@@ -158,6 +186,8 @@ CREATE UNIQUE INDEX event_by_hash ON event(hash);
 CREATE INDEX event_by_subject ON event(subject);
 
 CREATE INDEX event_by_target ON event(target) WHERE target IS NOT NULL;
+
+CREATE INDEX memo_by_about ON memo(about_id);
 
 CREATE TRIGGER event_no_delete BEFORE DELETE ON event
 BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END;

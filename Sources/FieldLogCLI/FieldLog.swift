@@ -16,8 +16,8 @@ public struct FieldLog: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Init.self, Add.self, List.self, Show.self, Search.self, Amend.self, Retract.self,
-      History.self, Redact.self, Participant.self, Consent.self, Keys.self, Verify.self,
-      Rebuild.self, StudyCommand.self,
+      History.self, Redact.self, Participant.self, Consent.self, Keys.self, Code.self, Memo.self,
+      Report.self, AgreementCommand.self, Verify.self, Rebuild.self, StudyCommand.self,
     ]
   )
 

@@ -48,12 +48,14 @@ struct FilterOptions: ParsableArguments {
   var until: String?
   @Flag(help: "Show retracted entries too.")
   var includeRetracted = false
+  @Option(help: "Only entries coded with this code or a code below it.")
+  var code: String?
 
   func filter() throws -> EntryFilter {
     EntryFilter(
       kind: try kind.map(EntryKind.parse), neighbourhood: neighbourhood, initiative: initiative,
       question: question, author: author, tag: tag, since: since, until: until,
-      includeRetracted: includeRetracted)
+      includeRetracted: includeRetracted, code: code)
   }
 }
 

@@ -15,11 +15,13 @@ public struct EntryFilter: Sendable, Equatable {
   public var until: String?
   /// Whether retracted entries are shown too.
   public var includeRetracted: Bool
+  /// Only entries coded with this code or a code below it.
+  public var code: String?
 
   public init(
     kind: EntryKind? = nil, neighbourhood: String? = nil, initiative: String? = nil,
     question: String? = nil, author: String? = nil, tag: String? = nil, since: String? = nil,
-    until: String? = nil, includeRetracted: Bool = false
+    until: String? = nil, includeRetracted: Bool = false, code: String? = nil
   ) {
     self.kind = kind
     self.neighbourhood = neighbourhood
@@ -30,6 +32,7 @@ public struct EntryFilter: Sendable, Equatable {
     self.since = since
     self.until = until
     self.includeRetracted = includeRetracted
+    self.code = code
   }
 
   /// The WHERE clauses and their arguments, with every name checked against the study.
@@ -92,6 +95,13 @@ public struct EntryFilter: Sendable, Equatable {
       clauses.append(
         "EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = e.id AND et.folded = ?)")
       _ = arguments.append(contentsOf: [folded])
+    }
+    if let code {
+      let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
+      clauses.append(
+        "EXISTS (SELECT 1 FROM coding c WHERE c.entry_id = e.id AND c.code_id IN ("
+          + ids.map { _ in "?" }.joined(separator: ",") + "))")
+      _ = arguments.append(contentsOf: StatementArguments(ids))
     }
     if let since {
       clauses.append("e.occurred_utc >= ?")
@@ -276,7 +286,22 @@ extension Journal {
 
   /// The full id of the one entry whose id starts with `prefix` (at least 4 hex digits).
   public func resolveEntryID(_ prefix: String) throws -> String {
+    try read { db in try EntryQuery.resolveID(prefix, in: db) }
+  }
+}
+
+extension EntryQuery {
+  /// The full id of the one entry whose id starts with `prefix`, on an open connection.
+  static func resolveID(_ prefix: String, in db: Database) throws -> String {
     var wanted = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+    let hexDigits = wanted.filter { $0 != "-" }
+    guard hexDigits.count >= 4, wanted.count <= 36,
+      wanted.allSatisfy({ $0 == "-" || $0.isHexDigit })
+    else {
+      throw FieldLogError.invalidInput(
+        "'\(prefix)' is not an entry id: give at least 4 hex digits of it, as 'fieldlog list' shows"
+      )
+    }
     if !wanted.contains("-") {
       // Ids are stored with dashes after hex digits 8, 12, 16 and 20; a prefix typed without
       // them gets them back, so '7f2a4344440f' finds 7f2a4344-440f-....
@@ -287,31 +312,21 @@ extension Journal {
       }
       wanted = dashed
     }
-    let hexDigits = wanted.filter { $0 != "-" }
-    guard hexDigits.count >= 4, wanted.count <= 36,
-      wanted.allSatisfy({ $0 == "-" || $0.isHexDigit })
-    else {
-      throw FieldLogError.invalidInput(
-        "'\(prefix)' is not an entry id: give at least 4 hex digits of it, as 'fieldlog list' shows"
-      )
-    }
-    return try read { db in
-      let rows = try Row.fetchAll(
-        db, sql: "SELECT id, kind, title FROM entry WHERE id >= ? AND id < ? ORDER BY id LIMIT 10",
-        arguments: [wanted, wanted + "~"])
-      switch rows.count {
-      case 0: throw FieldLogError.unknownID(kind: "entry", prefix: prefix)
-      case 1: return rows[0]["id"]
-      default:
-        throw FieldLogError.ambiguousID(
-          kind: "entry", prefix: prefix,
-          candidates: rows.map { row in
-            let id: String = row["id"]
-            let kind: String = row["kind"]
-            let title: String = row["title"]
-            return "\(id.prefix(8)) (\(kind): \(title))"
-          })
-      }
+    let rows = try Row.fetchAll(
+      db, sql: "SELECT id, kind, title FROM entry WHERE id >= ? AND id < ? ORDER BY id LIMIT 10",
+      arguments: [wanted, wanted + "~"])
+    switch rows.count {
+    case 0: throw FieldLogError.unknownID(kind: "entry", prefix: prefix)
+    case 1: return rows[0]["id"]
+    default:
+      throw FieldLogError.ambiguousID(
+        kind: "entry", prefix: prefix,
+        candidates: rows.map { row in
+          let id: String = row["id"]
+          let kind: String = row["kind"]
+          let title: String = row["title"]
+          return "\(id.prefix(8)) (\(kind): \(title))"
+        })
     }
   }
 }

@@ -58,6 +58,51 @@ enum Payload {
     }
   }
 
+  struct CodeRenamed: Codable {
+    var name: String
+  }
+
+  struct CodeMoved: Codable {
+    var parent: String?
+  }
+
+  struct CodeDescribed: Codable {
+    var description: String
+  }
+
+  struct CodeMerged: Codable {
+    var into: String
+  }
+
+  /// A code applied to a whole entry (no offsets) or to a segment of the version it names.
+  struct CodingApplied: Codable {
+    var entry: String
+    var code: String
+    var start: Int?
+    var end: Int?
+    var quote: String?
+    var memo: String?
+    var coder: String
+    var version: Int
+  }
+
+  struct CodingRemoved: Codable {
+    var coder: String
+  }
+
+  struct MemoAdded: Codable {
+    var about: String
+    var aboutKind: String
+    var text: String
+    var author: String
+
+    enum CodingKeys: String, CodingKey {
+      case about
+      case aboutKind = "about_kind"
+      case text, author
+    }
+  }
+
   struct EntryRetracted: Codable {
     var reason: String
     var author: String

@@ -56,6 +56,48 @@ enum Projector {
           event.subject, payload.name, Text.fold(payload.name), payload.parent, payload.description,
           payload.color,
         ])
+    case .codeRenamed:
+      let payload = try decode(Payload.CodeRenamed.self, json, event)
+      try db.execute(
+        sql: "UPDATE code SET name = ?, folded = ? WHERE id = ?",
+        arguments: [payload.name, Text.fold(payload.name), event.subject])
+    case .codeMoved:
+      let payload = try decode(Payload.CodeMoved.self, json, event)
+      try db.execute(
+        sql: "UPDATE code SET parent_id = ? WHERE id = ?",
+        arguments: [payload.parent, event.subject])
+    case .codeDescribed:
+      let payload = try decode(Payload.CodeDescribed.self, json, event)
+      try db.execute(
+        sql: "UPDATE code SET description = ? WHERE id = ?",
+        arguments: [payload.description, event.subject])
+    case .codeMerged:
+      let payload = try decode(Payload.CodeMerged.self, json, event)
+      for sql in [
+        "UPDATE coding SET code_id = ? WHERE code_id = ?",
+        "UPDATE code SET parent_id = ? WHERE parent_id = ?",
+        "UPDATE memo SET about_id = ? WHERE about_id = ? AND about_kind = 'code'",
+      ] {
+        try db.execute(sql: sql, arguments: [payload.into, event.subject])
+      }
+      try db.execute(sql: "DELETE FROM code WHERE id = ?", arguments: [event.subject])
+    case .codingApplied:
+      let payload = try decode(Payload.CodingApplied.self, json, event)
+      try Codings.project(payload, id: event.subject, at: event.recordedAt, in: db)
+    case .codingRemoved:
+      try db.execute(sql: "DELETE FROM memo WHERE about_id = ?", arguments: [event.subject])
+      try db.execute(sql: "DELETE FROM coding WHERE id = ?", arguments: [event.subject])
+    case .memoAdded:
+      let payload = try decode(Payload.MemoAdded.self, json, event)
+      try db.execute(
+        sql: """
+          INSERT INTO memo (id, about_id, about_kind, text, author, written_at)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          event.subject, payload.about, payload.aboutKind, payload.text, payload.author,
+          event.recordedAt,
+        ])
     case .entryRecorded, .entryAmended:
       let payload = try decode(Payload.EntryVersion.self, json, event)
       try writeEntry(payload, id: event.subject, event: event, in: db)
@@ -98,6 +140,11 @@ enum Projector {
   /// An entry version whose payload a redaction erased is replayed from what the redaction kept, at
   /// the same point as it was first applied, so rebuild numbers and orders everything as before.
   private static func applyErased(_ event: StoredEvent, type: EventType, in db: Database) throws {
+    let redacted = try Bool.fetchOne(
+      db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE target = ? AND type = 'redaction')",
+      arguments: [event.hash])
+    // Codings and memos of a redacted entry leave nothing behind.
+    if type == .codingApplied || type == .memoAdded, redacted == true { return }
     guard type == .entryRecorded || type == .entryAmended,
       let json = try String.fetchOne(
         db,
@@ -139,6 +186,12 @@ enum Projector {
       try db.execute(sql: "DELETE FROM \(table) WHERE entry_id = ?", arguments: [id])
     }
     try db.execute(sql: "DELETE FROM entry_fts WHERE rowid = ?", arguments: [key])
+    try db.execute(
+      sql: """
+        DELETE FROM memo WHERE about_id = ?
+          OR about_id IN (SELECT id FROM coding WHERE entry_id = ?)
+        """, arguments: [id, id])
+    try db.execute(sql: "DELETE FROM coding WHERE entry_id = ?", arguments: [id])
   }
 
   /// Inserts the first version of an entry, or replaces its content with a later one.
@@ -165,6 +218,7 @@ enum Projector {
         try db.execute(sql: "DELETE FROM \(table) WHERE entry_id = ?", arguments: [id])
       }
       try db.execute(sql: "DELETE FROM entry_fts WHERE rowid = ?", arguments: [existing])
+      try Codings.reanchor(entry: id, body: entry.body, in: db)
       key = existing
     } else {
       try db.execute(

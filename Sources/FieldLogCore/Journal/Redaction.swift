@@ -73,21 +73,46 @@ enum Redactor {
     let versions = try Row.fetchAll(
       db,
       sql: """
-        SELECT hash, commitment FROM event
-        WHERE subject = ? AND type IN ('entry.recorded', 'entry.amended') ORDER BY position
+        SELECT e.hash, e.commitment, p.json FROM event e JOIN payload p ON p.commitment = e.commitment
+        WHERE e.subject = ? AND e.type IN ('entry.recorded', 'entry.amended') ORDER BY e.position
+        """, arguments: [id])
+    // Codings quote the entry and memos comment on it: their payloads go with it.
+    let attached = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT ev.hash, ev.commitment FROM event ev JOIN payload p ON p.commitment = ev.commitment
+        WHERE (ev.type = 'coding.applied' AND json_extract(p.json, '$.entry') = ?1)
+          OR (ev.type = 'memo.added' AND (json_extract(p.json, '$.about') = ?1
+            OR json_extract(p.json, '$.about') IN (
+              SELECT c.subject FROM event c JOIN payload cp ON cp.commitment = c.commitment
+              WHERE c.type = 'coding.applied' AND json_extract(cp.json, '$.entry') = ?1)))
+        ORDER BY ev.position
         """, arguments: [id])
     let redactedBy = try EventLog.author(db)
     for (index, version) in versions.enumerated() {
+      // Each redaction keeps its own version's place and questions: a rebuild replays it where
+      // that version stood, before any name a later version used existed.
+      let content = try CanonicalJSON.decode(
+        Payload.EntryVersion.self, from: Data((version["json"] as String).utf8))
       try EventLog.append(
         .redaction, subject: subject, target: version["hash"],
+        payload: Payload.Redaction(
+          reason: reason, redactedBy: redactedBy, author: content.author, entry: id,
+          kind: content.kind, neighbourhood: content.neighbourhood, initiative: content.initiative,
+          questions: content.questions, occurredAt: content.occurredAt, version: index + 1),
+        in: db)
+    }
+    for item in attached {
+      try EventLog.append(
+        .redaction, subject: subject, target: item["hash"],
         payload: Payload.Redaction(
           reason: reason, redactedBy: redactedBy, author: entry["author"], entry: id,
           kind: entry["kind"], neighbourhood: entry["neighbourhood_id"],
           initiative: entry["initiative_id"], questions: questions,
-          occurredAt: entry["occurred_at"], version: index + 1),
+          occurredAt: entry["occurred_at"], version: versions.count),
         in: db)
     }
-    for version in versions {
+    for version in versions + attached {
       // The guard trigger lets this through only because a redaction now names the event.
       try db.execute(
         sql: "DELETE FROM payload WHERE commitment = ?", arguments: [version["commitment"] as Data])

@@ -42,7 +42,8 @@ enum Schema {
 
   /// Projection tables, children before parents: the order in which `rebuild` empties them.
   static let projectionTables = [
-    "entry_fts", "entry_participant", "entry_tag", "entry_question", "entry", "consent",
+    "memo", "coding", "entry_fts", "entry_participant", "entry_tag", "entry_question", "entry",
+    "consent",
     "participant", "code", "initiative", "question", "neighbourhood", "writer",
   ]
 
@@ -194,6 +195,31 @@ enum Schema {
             date TEXT NOT NULL,
             PRIMARY KEY (participant_id, scope)
           ) WITHOUT ROWID, STRICT;
+          CREATE TABLE coding (
+            id TEXT PRIMARY KEY,
+            entry_id TEXT NOT NULL REFERENCES entry(id),
+            code_id TEXT NOT NULL REFERENCES code(id),
+            start_offset INTEGER,
+            end_offset INTEGER,
+            quote TEXT,
+            memo TEXT,
+            coder TEXT NOT NULL,
+            coded_at TEXT NOT NULL,
+            orphaned INTEGER NOT NULL DEFAULT 0 CHECK (orphaned IN (0, 1)),
+            CHECK ((start_offset IS NULL) = (end_offset IS NULL)),
+            CHECK (start_offset IS NULL OR (start_offset >= 0 AND end_offset > start_offset))
+          ) STRICT;
+          CREATE INDEX coding_by_entry ON coding(entry_id);
+          CREATE INDEX coding_by_code ON coding(code_id);
+          CREATE TABLE memo (
+            id TEXT PRIMARY KEY,
+            about_id TEXT NOT NULL,
+            about_kind TEXT NOT NULL CHECK (about_kind IN ('entry', 'code', 'coding')),
+            text TEXT NOT NULL,
+            author TEXT NOT NULL,
+            written_at TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX memo_by_about ON memo(about_id);
           -- Its rowid is entry.key.
           CREATE VIRTUAL TABLE entry_fts USING fts5(
             title, body, tokenize = 'unicode61 remove_diacritics 2'

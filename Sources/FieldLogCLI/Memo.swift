@@ -1,0 +1,56 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+extension FieldLog {
+  struct Memo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "memo", abstract: "Analytic memos about entries, codes and codings.",
+      subcommands: [MemoAdd.self, MemoList.self])
+  }
+
+  struct MemoAdd: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Write a memo about an entry, a code or a coding.")
+
+    @OptionGroup var journalOptions: JournalOptions
+    @Option(help: "What it is about: an entry or coding id, or a code's name.")
+    var about: String
+    @Argument(help: "The memo.")
+    var text: String
+
+    func run(_ journal: Journal) throws {
+      let memo = try journal.addMemo(about: about, text: text)
+      print(memo.id)
+    }
+  }
+
+  struct MemoList: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List memos, oldest first.")
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Only memos about this entry, coding or code.")
+    var about: String?
+
+    func run(_ journal: Journal) throws {
+      let memos = try journal.memos(about: about)
+      if output.json {
+        try Output.json(memos)
+      } else if memos.isEmpty {
+        Output.stderr("no memos")
+      } else {
+        for memo in memos {
+          print(
+            "\(memo.id.prefix(8))  \(memo.time)  \(memo.author)  about \(memo.aboutKind) \(memo.about.prefix(8))"
+          )
+          print(
+            "  "
+              + memo.text.split(separator: "\n", omittingEmptySubsequences: false).joined(
+                separator: "\n  "))
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,299 @@
+import Foundation
+import GRDB
+
+/// Where a coding applies: the whole entry, a quote found in its body, or a scalar range.
+public enum CodingTarget: Sendable, Equatable {
+  case wholeEntry
+  /// Text to find (exactly, else ignoring white space); `occurrence` (1-based) when it occurs more often.
+  case quote(String, occurrence: Int?)
+  /// Unicode scalar offsets, zero-based, end-exclusive.
+  case range(Int, Int)
+}
+
+/// A code applied to an entry or a segment of it.
+public struct CodingRecord: Encodable, Equatable, Sendable {
+  public var id: String
+  public var entry: String
+  public var code: String
+  public var codePath: String
+  public var coder: String
+  public var start: Int?
+  public var end: Int?
+  public var quote: String?
+  public var memo: String?
+  public var codedAt: String
+  /// The coded text is no longer in the entry's current version.
+  public var orphaned: Bool
+  // For `code show`: where the coding is.
+  public var title: String?
+  public var kind: String?
+  public var neighbourhood: String?
+  public var tags: [String]?
+  public var context: String?
+
+  enum CodingKeys: String, CodingKey {
+    case id, entry, code
+    case codePath = "code_path"
+    case coder, start, end, quote, memo
+    case codedAt = "coded_at"
+    case orphaned, title, kind, neighbourhood, tags, context
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(entry, forKey: .entry)
+    try container.encode(code, forKey: .code)
+    try container.encode(codePath, forKey: .codePath)
+    try container.encode(coder, forKey: .coder)
+    try container.encode(start, forKey: .start)
+    try container.encode(end, forKey: .end)
+    try container.encode(quote, forKey: .quote)
+    try container.encode(memo, forKey: .memo)
+    try container.encode(codedAt, forKey: .codedAt)
+    try container.encode(orphaned, forKey: .orphaned)
+    try container.encodeIfPresent(title, forKey: .title)
+    try container.encodeIfPresent(kind, forKey: .kind)
+    try container.encodeIfPresent(neighbourhood, forKey: .neighbourhood)
+    try container.encodeIfPresent(tags, forKey: .tags)
+    try container.encodeIfPresent(context, forKey: .context)
+  }
+
+  public var shortID: String { String(id.prefix(8)) }
+}
+
+enum Codings {
+  /// Projects `coding.applied`, anchoring it in the entry's current version.
+  static func project(_ coding: Payload.CodingApplied, id: String, at time: String, in db: Database)
+    throws
+  {
+    var start = coding.start
+    var end = coding.end
+    var orphaned = false
+    if let from = start, let to = end, let quote = coding.quote,
+      let body = try String.fetchOne(
+        db, sql: "SELECT body FROM entry WHERE id = ?", arguments: [coding.entry])
+    {
+      if let anchored = Anchor.reanchor(quote: quote, previous: from..<to, in: body) {
+        start = anchored.lowerBound
+        end = anchored.upperBound
+      } else {
+        orphaned = true
+      }
+    }
+    try db.execute(
+      sql: """
+        INSERT INTO coding (id, entry_id, code_id, start_offset, end_offset, quote, memo, coder,
+          coded_at, orphaned)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        id, coding.entry, coding.code, start, end, coding.quote, coding.memo, coding.coder, time,
+        orphaned,
+      ])
+  }
+
+  /// After an amendment, moves each segment to where its text now stands, or marks it orphaned.
+  static func reanchor(entry: String, body: String, in db: Database) throws {
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT id, start_offset, end_offset, quote FROM coding
+        WHERE entry_id = ? AND start_offset IS NOT NULL
+        """, arguments: [entry])
+    for row in rows {
+      let start: Int = row["start_offset"]
+      let end: Int = row["end_offset"]
+      let quote: String = row["quote"] ?? ""
+      if let anchored = Anchor.reanchor(quote: quote, previous: start..<end, in: body) {
+        try db.execute(
+          sql: "UPDATE coding SET start_offset = ?, end_offset = ?, orphaned = 0 WHERE id = ?",
+          arguments: [anchored.lowerBound, anchored.upperBound, row["id"] as String])
+      } else {
+        try db.execute(
+          sql: "UPDATE coding SET orphaned = 1 WHERE id = ?", arguments: [row["id"] as String])
+      }
+    }
+  }
+
+  static let columns = """
+    c.id, c.entry_id, c.code_id, c.start_offset, c.end_offset, c.quote, c.memo, c.coder,
+    c.coded_at, c.orphaned
+    """
+
+  static func record(_ row: Row, nodes: [String: Codebook.Node]) -> CodingRecord {
+    let code: String = row["code_id"]
+    return CodingRecord(
+      id: row["id"], entry: row["entry_id"], code: nodes[code]?.name ?? code,
+      codePath: Codebook.path(code, in: nodes), coder: row["coder"], start: row["start_offset"],
+      end: row["end_offset"], quote: row["quote"], memo: row["memo"], codedAt: row["coded_at"],
+      orphaned: row["orphaned"])
+  }
+
+  /// The scalar range a target covers in `body`, refusing quotes not found, ambiguous, or out of range.
+  static func locate(_ target: CodingTarget, in body: String, entry: String) throws -> Range<Int>? {
+    let length = body.unicodeScalars.count
+    switch target {
+    case .wholeEntry:
+      return nil
+    case .range(let start, let end):
+      guard start >= 0, end > start, end <= length else {
+        throw FieldLogError.invalidInput(
+          "the range \(start):\(end) is not within entry \(entry.prefix(8)), whose body has "
+            + "\(length) characters (offsets count from 0; the end is exclusive)")
+      }
+      return start..<end
+    case .quote(let quote, let occurrence):
+      let found = Anchor.occurrences(of: quote, in: body)
+      let shown = quote.count > 40 ? String(quote.prefix(40)) + "…" : quote
+      guard !found.isEmpty else {
+        throw FieldLogError.invalidInput("the quote '\(shown)' is not in entry \(entry.prefix(8))")
+      }
+      if let occurrence {
+        guard (1...found.count).contains(occurrence) else {
+          throw FieldLogError.invalidInput(
+            "the quote '\(shown)' occurs \(found.count) time(s) in entry \(entry.prefix(8)); "
+              + "there is no occurrence \(occurrence)")
+        }
+        return found[occurrence - 1]
+      }
+      guard found.count == 1 else {
+        let places = found.enumerated().map { index, range in
+          "\(index + 1): \(range.lowerBound):\(range.upperBound) \"…\(context(body, range, width: 20))…\""
+        }
+        throw FieldLogError.invalidInput(
+          "the quote '\(shown)' occurs \(found.count) times in entry \(entry.prefix(8)): "
+            + places.joined(separator: "; "),
+          hint: "choose one with --occurrence N, or give --range START:END")
+      }
+      return found[0]
+    }
+  }
+
+  /// A little text around a segment, on one line.
+  static func context(_ body: String, _ range: Range<Int>, width: Int = 40) -> String {
+    let scalars = Array(body.unicodeScalars)
+    let from = max(0, range.lowerBound - width)
+    let to = min(scalars.count, range.upperBound + width)
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars[from..<to])
+    return String(view).split(whereSeparator: \.isNewline).joined(separator: " ")
+  }
+}
+
+/// Which codings `code show` lists.
+public struct CodingFilter: Sendable {
+  public var entries: EntryFilter
+  public var coder: String?
+
+  public init(entries: EntryFilter = EntryFilter(), coder: String? = nil) {
+    self.entries = entries
+    self.coder = coder
+  }
+}
+
+extension Journal {
+  /// Applies a code to an entry or a segment of it; the coder defaults to the journal's author.
+  public func applyCode(
+    _ code: String, to entryID: String, target: CodingTarget, memo: String? = nil,
+    coder: String? = nil
+  ) throws -> CodingRecord {
+    let memo = try memo.map { try Text.body($0, source: "the memo") }
+    return try write { db in
+      let entry = try EntryQuery.entry(id: entryID, in: db)
+      guard entry.redacted == nil else {
+        throw FieldLogError.invalidInput(
+          "entry \(entry.shortID) was redacted; there is nothing to code")
+      }
+      let codeID = try Codebook.resolve(code, in: db)
+      let range = try Codings.locate(target, in: entry.body, entry: entry.id)
+      let coder = try coder.map { try Text.line($0, what: "coder") } ?? EventLog.author(db)
+      let id = UUID()
+      try EventLog.append(
+        .codingApplied, subject: id,
+        payload: Payload.CodingApplied(
+          entry: entry.id, code: codeID, start: range?.lowerBound, end: range?.upperBound,
+          quote: range.flatMap { Anchor.text(in: entry.body, at: $0) }, memo: memo, coder: coder,
+          version: entry.version),
+        in: db)
+      let row = try Row.fetchOne(
+        db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?",
+        arguments: [id.lowercased])
+      guard let row else { throw FieldLogError.damaged("the coding was not stored") }
+      return Codings.record(row, nodes: try Codebook.nodes(db))
+    }
+  }
+
+  /// Removes a coding; its history stays in the journal.
+  public func removeCoding(_ prefix: String) throws -> CodingRecord {
+    try write { db in
+      let id = try Self.resolveCodingID(prefix, in: db)
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?", arguments: [id]),
+        let subject = UUID(uuidString: id)
+      else { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
+      let record = Codings.record(row, nodes: try Codebook.nodes(db))
+      try EventLog.append(
+        .codingRemoved, subject: subject,
+        payload: Payload.CodingRemoved(coder: try EventLog.author(db)), in: db)
+      return record
+    }
+  }
+
+  static func resolveCodingID(_ prefix: String, in db: Database) throws -> String {
+    let wanted = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+    guard wanted.filter(\.isHexDigit).count >= 4 else {
+      throw FieldLogError.invalidInput("'\(prefix)' is not a coding id: give at least 4 hex digits")
+    }
+    let ids = try String.fetchAll(
+      db, sql: "SELECT id FROM coding WHERE id >= ? AND id < ? LIMIT 10",
+      arguments: [wanted, wanted + "~"])
+    guard ids.count == 1 else {
+      if ids.isEmpty { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
+      throw FieldLogError.ambiguousID(
+        kind: "coding", prefix: prefix, candidates: ids.map { String($0.prefix(8)) })
+    }
+    return ids[0]
+  }
+
+  /// Every segment coded with a code or the codes below it, with its entry and some context.
+  public func segments(coded code: String, filter: CodingFilter = CodingFilter()) throws
+    -> [CodingRecord]
+  {
+    try read { db in
+      let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
+      var (clause, arguments) = try filter.entries.sql(db)
+      clause += " AND c.code_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+      _ = arguments.append(contentsOf: StatementArguments(ids))
+      if let coder = filter.coder {
+        clause += " AND c.coder = ? COLLATE NOCASE"
+        _ = arguments.append(contentsOf: [coder])
+      }
+      let nodes = try Codebook.nodes(db)
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(Codings.columns), e.title, e.kind, e.body, n.name AS neighbourhood,
+            (SELECT group_concat(tag, char(31)) FROM (
+              SELECT tag FROM entry_tag WHERE entry_id = e.id ORDER BY position)) AS tags
+          FROM coding c JOIN entry e ON e.id = c.entry_id
+          JOIN neighbourhood n ON n.id = e.neighbourhood_id
+          WHERE \(clause) ORDER BY e.occurred_utc, c.start_offset, c.id
+          """, arguments: arguments)
+      return rows.map { row in
+        var record = Codings.record(row, nodes: nodes)
+        record.title = row["title"]
+        record.kind = row["kind"]
+        record.neighbourhood = row["neighbourhood"]
+        record.tags =
+          (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init) } ?? []
+        let body: String = row["body"]
+        if let start = record.start, let end = record.end, !record.orphaned {
+          record.context = Codings.context(body, start..<end)
+        }
+        return record
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// An analytic memo about an entry, a code or a coding.
+public struct MemoRecord: Encodable, Equatable, Sendable {
+  public var id: String
+  public var about: String
+  /// `entry`, `code` or `coding`.
+  public var aboutKind: String
+  public var author: String
+  public var time: String
+  public var text: String
+
+  enum CodingKeys: String, CodingKey {
+    case id, about
+    case aboutKind = "about_kind"
+    case author, time, text
+  }
+}
+
+extension Journal {
+  /// What a memo's `--about` names: an entry or coding id (prefix), or a code by name or path.
+  func resolveAbout(_ typed: String, in db: Database) throws -> (id: String, kind: String) {
+    let hex = typed.filter(\.isHexDigit)
+    if hex.count >= 4, hex.count == typed.filter({ $0 != "-" }).count {
+      if let entry = try? EntryQuery.resolveID(typed, in: db) { return (entry, "entry") }
+      if let coding = try? Self.resolveCodingID(typed, in: db) { return (coding, "coding") }
+    }
+    do {
+      return (try Codebook.resolve(typed, in: db), "code")
+    } catch {
+      throw FieldLogError.invalidInput(
+        "'\(typed)' names no entry, coding or code",
+        hint: "give an id as 'fieldlog list' or 'code show' prints it, or a code's name")
+    }
+  }
+
+  /// Adds a memo about an entry, code or coding.
+  public func addMemo(about typed: String, text: String) throws -> MemoRecord {
+    let text = try Text.body(text, source: "the memo")
+    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      throw FieldLogError.invalidInput("the memo is empty")
+    }
+    let about = try read { db in try resolveAbout(typed, in: db) }
+    return try write { db in
+      let id = UUID()
+      try EventLog.append(
+        .memoAdded, subject: id,
+        payload: Payload.MemoAdded(
+          about: about.id, aboutKind: about.kind, text: text, author: try EventLog.author(db)),
+        in: db)
+      return try Self.memos(where: "id = ?", [id.lowercased], in: db)[0]
+    }
+  }
+
+  /// Memos, oldest first, optionally only those about one thing.
+  public func memos(about typed: String? = nil) throws -> [MemoRecord] {
+    try read { db in
+      guard let typed else { return try Self.memos(where: "1", [], in: db) }
+      let about = try resolveAbout(typed, in: db)
+      return try Self.memos(where: "about_id = ?", [about.id], in: db)
+    }
+  }
+
+  static func memos(where clause: String, _ arguments: StatementArguments, in db: Database) throws
+    -> [MemoRecord]
+  {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT id, about_id, about_kind, author, written_at, text FROM memo
+        WHERE \(clause) ORDER BY written_at, id
+        """, arguments: arguments
+    ).map {
+      MemoRecord(
+        id: $0["id"], about: $0["about_id"], aboutKind: $0["about_kind"], author: $0["author"],
+        time: $0["written_at"], text: $0["text"])
+    }
+  }
+}
