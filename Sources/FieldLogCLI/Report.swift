@@ -8,16 +8,19 @@ struct ReportOptions: ParsableArguments {
   var json = false
   @Flag(help: "Print RFC 4180 CSV with a header line.")
   var csv = false
+  @Flag(help: "With --csv: the profile for Dutch Excel (';', a UTF-8 BOM, the formula guard).")
+  var excel = false
 
   func validate() throws {
     if json && csv { throw ValidationError("give --json or --csv, not both") }
+    if excel && !csv { throw ValidationError("--excel goes with --csv") }
   }
 
   func print(_ table: ReportTable) throws {
     if json {
       try Output.json(table)
     } else if csv {
-      FileHandle.standardOutput.write(Data(table.csv.utf8))
+      FileHandle.standardOutput.write(table.csv(excel ? .excel : CSVDialect()))
     } else if table.rows.isEmpty {
       Output.stderr("nothing to report")
     } else {

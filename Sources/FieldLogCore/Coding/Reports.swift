@@ -35,13 +35,19 @@ public struct ReportTable: Encodable, Equatable, Sendable {
     }
   }
 
-  /// As RFC 4180 CSV with a header line.
-  public var csv: String { CSV.write([columns] + rows.map { $0.map(\.text) }) }
+  /// As CSV with a header line, in a dialect (RFC 4180 by default).
+  public func csv(_ dialect: CSVDialect = CSVDialect()) -> Data {
+    dialect.render([columns] + rows.map { $0.map(\.text) })
+  }
 }
 
 /// What `report codes --by` groups entries by.
 public enum ReportGrouping: String, CaseIterable, Sendable {
-  case neighbourhood, initiative, question, kind, author
+  case neighbourhood, initiative, question, kind
+  /// The entry's author.
+  case author
+  /// Who applied the code.
+  case coder
 }
 
 /// Whether co-occurrence counts entries or overlapping segments.
@@ -65,6 +71,7 @@ extension Journal {
           )
         case .kind: ("", "e.kind")
         case .author: ("", "e.author")
+        case .coder: ("", "c.coder")
         }
       let nodes = try Codebook.nodes(db)
       let rows = try Row.fetchAll(

@@ -1,0 +1,100 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+extension FieldLog {
+  struct Export: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "export",
+      abstract:
+        "Write entries, codings, a code matrix, the codebook or memos as CSV or JSON Lines.",
+      discussion: """
+        CSV is RFC 4180 (comma, CRLF, UTF-8 without BOM) unless --excel (for Dutch Excel: ';',
+        a BOM, and a leading ' on cells Excel would run as a formula). Retracted entries are left
+        out; bodies (and quotes) of entries without quotation consent are withheld; an export that
+        would hold a real name from the key file is refused.
+        """)
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var keyFile: KeyFileOptions
+
+    @Argument(help: "entries, codings, matrix, codebook or memos.")
+    var table: String
+    @Option(help: "csv (default) or jsonl.")
+    var format: String = "csv"
+    @Option(name: .shortAndLong, help: "Write to this file (mode 0600) instead of standard output.")
+    var output: String?
+    @Flag(help: "The profile for Dutch Excel: ';', a UTF-8 BOM, and the formula guard.")
+    var excel = false
+    @Option(help: "The CSV delimiter, one character (e.g. ';' or a tab).")
+    var delimiter: String?
+    @Flag(help: "Start the CSV with a UTF-8 byte order mark.")
+    var bom = false
+    @Flag(
+      help: "Export even when the output holds real names from the key file (says so on stderr).")
+    var allowNames = false
+    @Flag(help: "Show bodies of entries whose participants have not given quotation consent.")
+    var includeWithheld = false
+
+    func validate() throws {
+      if let delimiter {
+        let scalar = delimiter == "\\t" ? "\t" : delimiter
+        guard scalar.count == 1, !["\"", "\n", "\r"].contains(scalar) else {
+          throw ValidationError(
+            "the delimiter '\(delimiter)' must be one character other than a quote or line break")
+        }
+      }
+    }
+
+    func run(_ journal: Journal) throws {
+      guard let table = ExportTable(rawValue: table.lowercased()) else {
+        let known = ExportTable.allCases.map(\.rawValue)
+        if ["qdpx", "qdc"].contains(self.table.lowercased()) {
+          throw FieldLogError.invalidInput(
+            "REFI-QDA export ('\(self.table)') is not available in this version of fieldlog",
+            hint: "export the tables as CSV meanwhile: " + known.joined(separator: ", "))
+        }
+        throw FieldLogError.unknownName(
+          kind: "table", value: self.table,
+          suggestions: Text.suggestions(for: self.table, among: known))
+      }
+      guard let format = ExportFormat(rawValue: format.lowercased()) else {
+        throw FieldLogError.unknownName(
+          kind: "format", value: format,
+          suggestions: Text.suggestions(for: format, among: ["csv", "jsonl"]))
+      }
+      var dialect = excel ? CSVDialect.excel : CSVDialect()
+      if let delimiter { dialect.delimiter = Character(delimiter == "\\t" ? "\t" : delimiter) }
+      if bom { dialect.byteOrderMark = true }
+      let people =
+        try KeyFile.openForReading(at: keyFile.path(journal: journal.path))?.people() ?? []
+      if allowNames && !people.isEmpty {
+        Output.stderr("warning: --allow-names: real names from the key file are not checked for")
+      }
+      let request = ExportRequest(
+        table: table, format: format, dialect: dialect, filter: try filters.filter(),
+        people: people, allowNames: allowNames, includeWithheld: includeWithheld)
+      let summary: ExportSummary
+      if let output {
+        summary = try journal.export(request, toFile: output)
+      } else {
+        var buffer = Data()
+        summary = try journal.export(request) { chunk in
+          buffer.append(chunk)
+          if buffer.count >= 1 << 16 {
+            FileHandle.standardOutput.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+          }
+        }
+        FileHandle.standardOutput.write(buffer)
+      }
+      if let output { Output.stderr("wrote \(summary.rows) rows to \(output)") }
+      if summary.withheld > 0 {
+        Output.stderr(
+          "note: \(summary.withheld) bodies or quotes were withheld for lack of quotation consent "
+            + "(--include-withheld shows them)")
+      }
+    }
+  }
+}

@@ -1,0 +1,388 @@
+import Foundation
+import GRDB
+
+/// What `export` writes.
+public enum ExportTable: String, CaseIterable, Sendable {
+  /// One row per entry at its latest version.
+  case entries
+  /// One row per coding (long format).
+  case codings
+  /// One row per entry, one column per code with its number of codings (wide format).
+  case matrix
+  /// One row per code.
+  case codebook
+  /// One row per memo.
+  case memos
+}
+
+/// The file format of an export.
+public enum ExportFormat: String, CaseIterable, Sendable {
+  case csv, jsonl
+}
+
+/// How CSV is written: RFC 4180 by default; `excel` is the profile for Dutch Excel.
+public struct CSVDialect: Sendable, Equatable {
+  public var delimiter: Character
+  public var byteOrderMark: Bool
+  /// Prefix `'` to cells that Excel would read as a formula (`=`, `+`, `-`, `@`, TAB, CR).
+  public var formulaGuard: Bool
+
+  public init(delimiter: Character = ",", byteOrderMark: Bool = false, formulaGuard: Bool = false) {
+    self.delimiter = delimiter
+    self.byteOrderMark = byteOrderMark
+    self.formulaGuard = formulaGuard
+  }
+
+  /// `;`, a UTF-8 byte order mark, and the formula-injection guard.
+  public static let excel = CSVDialect(delimiter: ";", byteOrderMark: true, formulaGuard: true)
+
+  /// Rows in this dialect, with the byte order mark when asked for.
+  public func render(_ rows: [[String]]) -> Data {
+    var data = Data(byteOrderMark ? [0xEF, 0xBB, 0xBF] : [])
+    for row in rows { data.append(Data(line(row).utf8)) }
+    return data
+  }
+
+  /// One line, guarded when asked for.
+  func line(_ cells: [String]) -> String {
+    CSV.write([formulaGuard ? cells.map(Self.guardFormula) : cells], delimiter: delimiter)
+  }
+
+  /// A cell Excel would evaluate as a formula gets a leading `'`.
+  static func guardFormula(_ cell: String) -> String {
+    guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+      return cell
+    }
+    return "'" + cell
+  }
+}
+
+/// Everything an export is asked to do.
+public struct ExportRequest: Sendable {
+  public var table: ExportTable
+  public var format: ExportFormat
+  public var dialect: CSVDialect
+  public var filter: EntryFilter
+  /// Real names from the key file that must not appear in the output (unless `allowNames`).
+  public var people: [KeyFile.Person]
+  public var allowNames: Bool
+  /// Show bodies of entries whose participants have not given quotation consent.
+  public var includeWithheld: Bool
+
+  public init(
+    table: ExportTable, format: ExportFormat = .csv, dialect: CSVDialect = CSVDialect(),
+    filter: EntryFilter = EntryFilter(), people: [KeyFile.Person] = [], allowNames: Bool = false,
+    includeWithheld: Bool = false
+  ) {
+    self.table = table
+    self.format = format
+    self.dialect = dialect
+    self.filter = filter
+    self.people = people
+    self.allowNames = allowNames
+    self.includeWithheld = includeWithheld
+  }
+}
+
+/// What an export wrote.
+public struct ExportSummary: Equatable, Sendable {
+  public var rows: Int
+  /// Bodies (and quotes) replaced because quotation consent is missing.
+  public var withheld: Int
+}
+
+extension Journal {
+  /// Writes a table row by row to `sink`; nothing is written when the output would hold a real name.
+  ///
+  /// Both passes (the real-name check, then the writing) read one snapshot of the journal.
+  public func export(_ request: ExportRequest, to sink: (Data) throws -> Void) throws
+    -> ExportSummary
+  {
+    try read { db in
+      let exporter = try Exporter(request: request, db: db)
+      if !request.allowNames && !request.people.isEmpty {
+        let guardian = NameGuard(people: request.people)
+        try exporter.rows(db) { row in
+          try guardian.check(entryID: row.entry ?? "", texts: row.cells)
+        }
+      }
+      var summary = ExportSummary(rows: 0, withheld: 0)
+      if request.format == .csv { try sink(request.dialect.render([exporter.columns])) }
+      try exporter.rows(db) { row in
+        summary.rows += 1
+        if row.withheld { summary.withheld += 1 }
+        switch request.format {
+        case .csv: try sink(Data(request.dialect.line(row.cells).utf8))
+        case .jsonl: try sink(try exporter.jsonLine(row))
+        }
+      }
+      return summary
+    }
+  }
+
+  /// Writes an export to `path` through a temporary file (mode 0600) renamed only on success.
+  public func export(_ request: ExportRequest, toFile path: String) throws -> ExportSummary {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+    guard
+      FileManager.default.createFile(
+        atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+    else {
+      throw FieldLogError.io(
+        "cannot write in '\(url.deletingLastPathComponent().path)'",
+        hint: "check that the folder exists and that you may write in it")
+    }
+    do {
+      let handle = try FileHandle(forWritingTo: temporary)
+      var buffer = Data()
+      let summary = try export(request) { chunk in
+        buffer.append(chunk)
+        if buffer.count >= 1 << 20 {
+          try handle.write(contentsOf: buffer)
+          buffer.removeAll(keepingCapacity: true)
+        }
+      }
+      try handle.write(contentsOf: buffer)
+      try handle.synchronize()
+      try handle.close()
+      if rename(temporary.path, url.path) != 0 {
+        throw FieldLogError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
+      }
+      return summary
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      if let error = error as? FieldLogError { throw error }
+      throw FieldLogError.io("cannot write '\(path)': \(error.localizedDescription)")
+    }
+  }
+}
+
+/// One table's columns and rows.
+struct Exporter {
+  struct Row {
+    var entry: String?
+    var cells: [String]
+    var withheld: Bool
+    /// The JSON object of this row.
+    var json: JSONValue
+  }
+
+  let request: ExportRequest
+  let columns: [String]
+  let codePaths: [(id: String, path: String)]
+  let nodes: [String: Codebook.Node]
+  static let fieldNames: [String] = {
+    var names: [String] = []
+    for kind in EntryKind.allCases {
+      for field in kind.fields where !names.contains(field.name) { names.append(field.name) }
+    }
+    return names
+  }()
+
+  init(request: ExportRequest, db: Database) throws {
+    self.request = request
+    let nodes = try Codebook.nodes(db)
+    self.nodes = nodes
+    codePaths = nodes.keys.map { ($0, Codebook.path($0, in: nodes)) }.sorted { $0.path < $1.path }
+    switch request.table {
+    case .entries:
+      columns =
+        [
+          "id", "kind", "occurred_at", "recorded_at", "author", "neighbourhood", "initiative",
+          "questions", "tags", "participants", "title", "body", "version",
+        ] + Self.fieldNames.map { "field.\($0)" }
+    case .codings:
+      columns = [
+        "coding_id", "entry_id", "kind", "neighbourhood", "initiative", "questions", "code",
+        "code_path", "coder", "start", "end", "quote", "memo", "coded_at", "orphaned",
+      ]
+    case .matrix:
+      columns =
+        ["id", "kind", "occurred_at", "neighbourhood", "initiative", "questions", "tags"]
+        + codePaths.map(\.path)
+    case .codebook:
+      columns = ["code", "path", "parent", "description", "colour", "codings", "entries"]
+    case .memos:
+      columns = ["id", "about", "author", "time", "text"]
+    }
+  }
+
+  /// Calls `each` for every row, in a stable order.
+  func rows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    switch request.table {
+    case .entries, .matrix: try entryRows(db, each)
+    case .codings: try codingRows(db, each)
+    case .codebook: try codebookRows(db, each)
+    case .memos: try memoRows(db, each)
+    }
+  }
+
+  /// The body as it may be exported: redacted and withheld ones say so.
+  func exportedBody(_ entry: EntryRecord, db: Database) throws -> (String, Bool) {
+    if entry.redacted != nil { return (entry.body, false) }
+    guard !request.includeWithheld else { return (entry.body, false) }
+    let missing = try ParticipantRegister.lacking(
+      .quotation, among: entry.participants.map(\.pseudonym), in: db)
+    if let withheld = QuotationConsent.withheldBody(missing: missing) { return (withheld, true) }
+    return (entry.body, false)
+  }
+
+  private func entryRows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    let (clause, arguments) = try request.filter.sql(db)
+    let cursor = try GRDB.Row.fetchCursor(
+      db,
+      sql: """
+        SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
+        WHERE \(clause) ORDER BY e.occurred_utc, e.recorded_at, e.id
+        """, arguments: arguments)
+    var counts: [String: [String: Int]] = [:]
+    if request.table == .matrix {
+      for row in try GRDB.Row.fetchAll(
+        db, sql: "SELECT entry_id, code_id, count(*) AS n FROM coding GROUP BY entry_id, code_id")
+      {
+        counts[row["entry_id"], default: [:]][row["code_id"]] = row["n"]
+      }
+    }
+    while let row = try cursor.next() {
+      let entry = try EntryQuery.record(row)
+      let questions = entry.questions.joined(separator: "|")
+      let tags = entry.tags.joined(separator: "|")
+      if request.table == .matrix {
+        let perCode = codePaths.map { counts[entry.id]?[$0.id] ?? 0 }
+        var object: [String: JSONValue] = [
+          "id": .string(entry.id), "kind": .string(entry.kind.rawValue),
+          "occurred_at": .string(entry.occurredAt), "neighbourhood": .string(entry.neighbourhood),
+          "initiative": entry.initiative.map(JSONValue.string) ?? .null,
+          "questions": .array(entry.questions.map(JSONValue.string)),
+          "tags": .array(entry.tags.map(JSONValue.string)),
+        ]
+        object["codes"] = .object(
+          Dictionary(
+            uniqueKeysWithValues: zip(codePaths.map(\.path), perCode.map { .integer(Int64($0)) })))
+        try each(
+          Row(
+            entry: entry.id,
+            cells: [
+              entry.id, entry.kind.rawValue, entry.occurredAt, entry.neighbourhood,
+              entry.initiative ?? "", questions, tags,
+            ] + perCode.map(String.init), withheld: false, json: .object(object)))
+        continue
+      }
+      let (body, withheld) = try exportedBody(entry, db: db)
+      var record = entry
+      record.body = body
+      // A title taken from the body's first line quotes the participants just as the body does.
+      if withheld && entry.hasDerivedTitle { record.title = "[withheld]" }
+      let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(record))
+      try each(
+        Row(
+          entry: entry.id,
+          cells: [
+            entry.id, entry.kind.rawValue, entry.occurredAt, entry.recordedAt, entry.author,
+            entry.neighbourhood, entry.initiative ?? "", questions, tags,
+            entry.participants.map(\.typed).joined(separator: "|"), record.title, body,
+            String(entry.version),
+          ] + Self.fieldNames.map { entry.fields[$0].map(Fields.text(of:)) ?? "" },
+          withheld: withheld, json: json))
+    }
+  }
+
+  private func codingRows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    let (clause, arguments) = try request.filter.sql(db)
+    let cursor = try GRDB.Row.fetchCursor(
+      db,
+      sql: """
+        SELECT \(Codings.columns) FROM coding c JOIN entry e ON e.id = c.entry_id
+        WHERE \(clause) ORDER BY e.occurred_utc, e.id, c.start_offset, c.id
+        """, arguments: arguments)
+    var entries: [String: (EntryRecord, withheld: Bool)] = [:]
+    while let row = try cursor.next() {
+      var coding = Codings.record(row, nodes: nodes)
+      if entries[coding.entry] == nil {
+        let entry = try EntryQuery.entry(id: coding.entry, in: db)
+        entries[coding.entry] = (entry, try exportedBody(entry, db: db).1)
+      }
+      guard let (entry, withheldEntry) = entries[coding.entry] else { continue }
+      // A quote is the entry's own words: it is withheld with the body.
+      let withheld = withheldEntry && coding.quote != nil
+      if withheld {
+        coding.quote = QuotationConsent.withheldBody(
+          missing: try ParticipantRegister.lacking(
+            .quotation, among: entry.participants.map(\.pseudonym), in: db))
+      }
+      var members: [String: JSONValue] = [:]
+      if case .object(let encoded) = try JSONDecoder().decode(
+        JSONValue.self, from: JSONEncoder().encode(coding))
+      {
+        members = encoded
+      }
+      members["kind"] = .string(entry.kind.rawValue)
+      members["neighbourhood"] = .string(entry.neighbourhood)
+      members["initiative"] = entry.initiative.map(JSONValue.string) ?? .null
+      members["questions"] = .array(entry.questions.map(JSONValue.string))
+      try each(
+        Row(
+          entry: entry.id,
+          cells: [
+            coding.id, entry.id, entry.kind.rawValue, entry.neighbourhood, entry.initiative ?? "",
+            entry.questions.joined(separator: "|"), coding.code, coding.codePath, coding.coder,
+            coding.start.map(String.init) ?? "", coding.end.map(String.init) ?? "",
+            coding.quote ?? "", coding.memo ?? "", coding.codedAt, coding.orphaned ? "1" : "0",
+          ], withheld: withheld, json: .object(members)))
+    }
+  }
+
+  private func codebookRows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    var codes: [CodeRecord] = []
+    var counts: [String: (Int, Int)] = [:]
+    for row in try GRDB.Row.fetchAll(
+      db,
+      sql: """
+        SELECT c.code_id, count(*) AS codings, count(DISTINCT c.entry_id) AS entries
+        FROM coding c JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL GROUP BY c.code_id
+        """)
+    {
+      counts[row["code_id"]] = (row["codings"], row["entries"])
+    }
+    for row in try GRDB.Row.fetchAll(
+      db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")
+    {
+      let id: String = row["id"]
+      codes.append(
+        CodeRecord(
+          id: id, name: row["name"], path: Codebook.path(id, in: nodes),
+          parent: (row["parent_id"] as String?).map { Codebook.path($0, in: nodes) },
+          description: row["description"], color: row["color"], depth: 0,
+          codings: counts[id]?.0 ?? 0, entries: counts[id]?.1 ?? 0))
+    }
+    for code in codes.sorted(by: { $0.path < $1.path }) {
+      let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(code))
+      try each(
+        Row(
+          entry: nil,
+          cells: [
+            code.name, code.path, code.parent ?? "", code.description ?? "", code.color ?? "",
+            String(code.codings), String(code.entries),
+          ], withheld: false, json: json))
+    }
+  }
+
+  private func memoRows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    for memo in try Journal.memos(where: "1", [], in: db) {
+      let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(memo))
+      try each(
+        Row(
+          entry: memo.aboutKind == "entry" ? memo.about : nil,
+          cells: [memo.id, memo.about, memo.author, memo.time, memo.text], withheld: false,
+          json: json))
+    }
+  }
+
+  /// One JSON Lines record: stable keys, no white space, a line feed.
+  func jsonLine(_ row: Row) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(row.json) + Data("\n".utf8)
+  }
+}
