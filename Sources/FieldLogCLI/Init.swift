@@ -16,6 +16,10 @@ extension FieldLog {
     @Option(help: "Your name as it is recorded on every entry (default: $USER).")
     var author: String?
 
+    static func count(_ codes: [Study.Code]) -> Int {
+      codes.reduce(0) { $0 + 1 + count($1.children ?? []) }
+    }
+
     func run() throws {
       let path = journalOptions.path
       let study =
@@ -28,7 +32,8 @@ extension FieldLog {
       print("created the journal \(journal.path) for '\(study.name)'")
       print(
         "\(study.neighbourhoods.count) neighbourhoods, \(study.initiatives.count) initiatives, "
-          + "\(study.questions.count) research questions")
+          + "\(study.questions.count) research questions, "
+          + "\(Self.count(study.codebook)) codes")
     }
   }
 }

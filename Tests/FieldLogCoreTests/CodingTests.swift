@@ -255,7 +255,8 @@ import Testing
     #expect(try journal.cooccurrence(unit: .entry).rows == [[.text("A"), .text("B"), .count(2)]])
     // Overlapping segment pairs: e1 A 0:5 with B 3:8; e1 A(whole, Ahmed) with B 3:8; e2 A(whole) with B 0:4.
     #expect(try journal.cooccurrence(unit: .segment).rows == [[.text("A"), .text("B"), .count(3)]])
-    #expect(try journal.cooccurrence(unit: .entry).csv == "code_a,code_b,entries\r\nA,B,2\r\n")
+    let csv = String(decoding: try journal.cooccurrence(unit: .entry).csv(), as: UTF8.self)
+    #expect(csv == "code_a,code_b,entries\r\nA,B,2\r\n")
     let timeline = try journal.timeline(byNeighbourhood: true)
     let counted: [Int] = timeline.rows.map { Int($0[2].text) ?? 0 }
     #expect(counted.reduce(0, +) == 3)
@@ -269,13 +270,11 @@ import Testing
     let entries = try journal.agreement(coders: ["sanne", "Ahmed"], code: "A", unit: .entry)
     #expect(entries.entries == 3 && entries.units == 3)
     #expect(entries.percentAgreement.value.map { ($0 * 1000).rounded() } == 667)
-    let expectedKappa = Agreement.cohenKappa([[1, 1], [1, 0], [0, 0]]).value
-    #expect(entries.cohenKappa.value == expectedKappa)
+    #expect(entries.cohenKappa.value == Agreement.cohenKappa([[1, 1], [1, 0], [0, 0]]).value)
     // Character units, code B over 3 × 16 characters: Sanne 3:8 in e1 and 10:12 in e3, Ahmed 0:4 in e2.
     let characters = try journal.agreement(coders: ["Sanne", "Ahmed"], code: "B", unit: .character)
     #expect(characters.units == 48)
-    let disagreeing = 5 + 4 + 2
-    #expect(characters.percentAgreement.value == Double(48 - disagreeing) / 48)
+    #expect(characters.percentAgreement.value == Double(48 - (5 + 4 + 2)) / 48)
     let json = String(decoding: try JSONEncoder().encode(characters), as: UTF8.self)
     for key in ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "per_code"] {
       #expect(json.contains("\"\(key)\""))

@@ -80,13 +80,11 @@ extension Journal {
       throw FieldLogError.invalidInput("name at least two coders, e.g. --coders Sanne,Ahmed")
     }
     return try read { db in
-      let known = try String.fetchAll(db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder")
-      let coders = try coders.map { typed -> String in
-        guard let match = known.first(where: { Text.fold($0) == Text.fold(typed) }) else {
-          throw FieldLogError.unknownName(
-            kind: "coder", value: typed, suggestions: Text.suggestions(for: typed, among: known))
-        }
-        return match
+      let coders = try coders.map { try Codings.coder($0, in: db) }
+      guard Set(coders).count == coders.count else {
+        throw FieldLogError.invalidInput(
+          "the coders '\(coders.joined(separator: ","))' name the same coder twice; name different coders"
+        )
       }
       let marks = coders.map { _ in "?" }.joined(separator: ",")
       let rows = try Row.fetchAll(
@@ -102,6 +100,8 @@ extension Journal {
       let codes = Set(rows.map { $0["code_id"] as String }).union(wanted.map { [$0] } ?? [])
         .filter { wanted == nil || $0 == wanted }
         .sorted { Codebook.path($0, in: nodes) < Codebook.path($1, in: nodes) }
+      // The units are the entries any of the coders coded; a code a coder did not apply there is
+      // absent (0), as in QualCoder and NVivo. Coders are meant to code the same entries.
       var bodies: [String: Int] = [:]
       for row in rows { bodies[row["entry_id"]] = (row["body"] as String).unicodeScalars.count }
       let entries = bodies.keys.sorted()

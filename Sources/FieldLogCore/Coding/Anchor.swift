@@ -5,6 +5,8 @@ public enum Anchor {
   /// space and line breaks.
   public static func occurrences(of quote: String, in body: String) -> [Range<Int>] {
     let text = Array(body.unicodeScalars)
+    // Bodies are stored NFC; a quote pasted in another form (NFD from macOS) is the same text.
+    let quote = Text.normalize(quote)
     let exact = find(Array(quote.unicodeScalars), in: text)
     if !exact.isEmpty { return exact }
     return looseOccurrences(of: quote, in: text)

@@ -82,9 +82,15 @@ enum Codebook {
     }
     if matches.count == 1 { return matches[0].id }
     if matches.isEmpty {
+      // Suggest from the names as well as the paths: a misspelt child is far from its full path.
+      let paths = nodes.keys.map { path($0, in: nodes) }
+      let byName = Text.suggestions(for: typed, among: nodes.values.map(\.name)).flatMap { name in
+        nodes.values.filter { $0.name == name }.map { path($0.id, in: nodes) }
+      }
+      let suggestions = (byName + Text.suggestions(for: typed, among: paths))
+        .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
       throw FieldLogError.unknownName(
-        kind: "code", value: typed,
-        suggestions: Text.suggestions(for: typed, among: nodes.keys.map { path($0, in: nodes) }))
+        kind: "code", value: typed, suggestions: Array(suggestions.prefix(2)))
     }
     throw FieldLogError.invalidInput(
       "the code '\(typed)' is ambiguous: "
@@ -101,6 +107,16 @@ enum Codebook {
           SELECT ? UNION ALL SELECT c.id FROM code c JOIN below b ON c.parent_id = b.id)
         SELECT id FROM below
         """, arguments: [id])
+  }
+
+  /// A code name as typed: one line, and no `>`, which separates the names in a path.
+  static func name(_ typed: String) throws -> String {
+    let name = try Text.line(typed, what: "code name")
+    guard !name.contains(">") else {
+      throw FieldLogError.invalidInput(
+        "the code name '\(name)' contains '>', which separates paths")
+    }
+    return name
   }
 
   static func refuseSibling(_ name: String, parent: String?, except: String? = nil, in db: Database)
@@ -125,11 +141,7 @@ extension Journal {
   public func defineCode(
     _ name: String, parent: String? = nil, description: String? = nil, color: String? = nil
   ) throws -> String {
-    let name = try Text.line(name, what: "code name")
-    guard !name.contains(">") else {
-      throw FieldLogError.invalidInput(
-        "the code name '\(name)' contains '>', which separates paths")
-    }
+    let name = try Codebook.name(name)
     let color = try color.map { given -> String in
       guard let normalized = Study.normalizeColor(given) else {
         throw FieldLogError.invalidInput("'\(given)' is not a colour like #1F77B4")
@@ -158,7 +170,7 @@ extension Journal {
 
   /// Gives a code a new name; its codings stay.
   public func renameCode(_ code: String, to name: String) throws {
-    let name = try Text.line(name, what: "code name")
+    let name = try Codebook.name(name)
     try write { db in
       let id = try Codebook.resolve(code, in: db)
       let parent = try String.fetchOne(

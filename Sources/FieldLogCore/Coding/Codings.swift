@@ -116,6 +116,16 @@ enum Codings {
     }
   }
 
+  /// A coder as the journal spells them, matched like every name (case and diacritics aside).
+  static func coder(_ typed: String, in db: Database) throws -> String {
+    let known = try String.fetchAll(db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder")
+    guard let match = known.first(where: { Text.fold($0) == Text.fold(typed) }) else {
+      throw FieldLogError.unknownName(
+        kind: "coder", value: typed, suggestions: Text.suggestions(for: typed, among: known))
+    }
+    return match
+  }
+
   static let columns = """
     c.id, c.entry_id, c.code_id, c.start_offset, c.end_offset, c.quote, c.memo, c.coder,
     c.coded_at, c.orphaned
@@ -123,11 +133,13 @@ enum Codings {
 
   static func record(_ row: Row, nodes: [String: Codebook.Node]) -> CodingRecord {
     let code: String = row["code_id"]
+    let orphaned: Bool = row["orphaned"]
+    // An orphaned segment's old offsets point at other text in the new body: none are shown.
     return CodingRecord(
       id: row["id"], entry: row["entry_id"], code: nodes[code]?.name ?? code,
-      codePath: Codebook.path(code, in: nodes), coder: row["coder"], start: row["start_offset"],
-      end: row["end_offset"], quote: row["quote"], memo: row["memo"], codedAt: row["coded_at"],
-      orphaned: row["orphaned"])
+      codePath: Codebook.path(code, in: nodes), coder: row["coder"],
+      start: orphaned ? nil : row["start_offset"], end: orphaned ? nil : row["end_offset"],
+      quote: row["quote"], memo: row["memo"], codedAt: row["coded_at"], orphaned: orphaned)
   }
 
   /// The scalar range a target covers in `body`, refusing quotes not found, ambiguous, or out of range.
@@ -205,6 +217,9 @@ extension Journal {
         throw FieldLogError.invalidInput(
           "entry \(entry.shortID) was redacted; there is nothing to code")
       }
+      guard entry.retracted == nil else {
+        throw FieldLogError.invalidInput("entry \(entry.shortID) is retracted; it is not coded")
+      }
       let codeID = try Codebook.resolve(code, in: db)
       let range = try Codings.locate(target, in: entry.body, entry: entry.id)
       let coder = try coder.map { try Text.line($0, what: "coder") } ?? EventLog.author(db)
@@ -267,8 +282,8 @@ extension Journal {
       clause += " AND c.code_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
       _ = arguments.append(contentsOf: StatementArguments(ids))
       if let coder = filter.coder {
-        clause += " AND c.coder = ? COLLATE NOCASE"
-        _ = arguments.append(contentsOf: [coder])
+        clause += " AND c.coder = ?"
+        _ = arguments.append(contentsOf: [try Codings.coder(coder, in: db)])
       }
       let nodes = try Codebook.nodes(db)
       let rows = try Row.fetchAll(

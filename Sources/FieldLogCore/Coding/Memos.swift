@@ -41,7 +41,14 @@ extension Journal {
     guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw FieldLogError.invalidInput("the memo is empty")
     }
-    let about = try read { db in try resolveAbout(typed, in: db) }
+    let about = try read { db -> (id: String, kind: String) in
+      let about = try resolveAbout(typed, in: db)
+      if about.kind == "entry", try EntryQuery.entry(id: about.id, in: db).redacted != nil {
+        throw FieldLogError.invalidInput(
+          "entry \(about.id.prefix(8)) was redacted; it takes no memos")
+      }
+      return about
+    }
     return try write { db in
       let id = UUID()
       try EventLog.append(
