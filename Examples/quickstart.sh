@@ -26,7 +26,8 @@ wijkteam terechtkwam; het café-gevoel van de ochtend maakt de drempel lager."
 printf '%s\n' "De wijkcoach bespreekt met P-017, haar zus en een buurvrouw wie de boodschappen doet." \
   "Afspraak: de buurvrouw gaat op dinsdag mee naar het voedselpunt." |
   fieldlog add network-conversation - --at "2024-03-20 15:00" --neighbourhood "Jan van Maijenbuurt" \
-    --question RQ1 --participant P-017:client --participant P-021:family --participant P-022:neighbour \
+    --question RQ1 --new-participant P-017:client --new-participant P-021:family \
+    --new-participant P-022:neighbour \
     --field roles=client,family,neighbour --field facilitator=wijkcoach --field follow-up=2024-04-02 \
     --title "Netwerkgesprek over boodschappen"
 
@@ -48,6 +49,13 @@ echo "== fieldlog list --neighbourhood Holendrecht --since 2024-03-01"
 fieldlog list --neighbourhood Holendrecht --since 2024-03-01
 echo "== fieldlog search cafe   (finds 'café': diacritics do not matter)"
 fieldlog search cafe
+echo "== coding: fieldlog code apply ... --quote, then report codes --by neighbourhood"
+first=$(fieldlog list --json --neighbourhood Holendrecht --since 2024-03-12 --until 2024-03-12 |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+fieldlog code apply "$first" "informele steun > buurtmoeders" --quote "via de buurtmoeder" >/dev/null
+fieldlog report codes --by neighbourhood
+echo "== fieldlog export entries --excel -o entries.csv"
+fieldlog export entries --excel -o "$work/entries.csv"
 echo "== fieldlog verify"
 fieldlog verify
 echo
