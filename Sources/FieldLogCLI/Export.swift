@@ -19,7 +19,8 @@ extension FieldLog {
     @OptionGroup var filters: FilterOptions
     @OptionGroup var keyFile: KeyFileOptions
 
-    @Argument(help: "entries, codings, matrix, codebook or memos.")
+    @Argument(
+      help: "entries, codings, matrix, codebook, memos; qdpx (REFI-QDA project) or qdc (codebook).")
     var table: String
     @Option(help: "csv (default) or jsonl.")
     var format: String = "csv"
@@ -48,13 +49,38 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
-      guard let table = ExportTable(rawValue: table.lowercased()) else {
-        let known = ExportTable.allCases.map(\.rawValue)
-        if ["qdpx", "qdc"].contains(self.table.lowercased()) {
+      let people =
+        try KeyFile.openForReading(at: keyFile.path(journal: journal.path))?.people() ?? []
+      if allowNames && !people.isEmpty {
+        Output.stderr("warning: --allow-names: real names from the key file are not checked for")
+      }
+      switch self.table.lowercased() {
+      case "qdpx":
+        guard let output else {
           throw FieldLogError.invalidInput(
-            "REFI-QDA export ('\(self.table)') is not available in this version of fieldlog",
-            hint: "export the tables as CSV meanwhile: " + known.joined(separator: ", "))
+            "a REFI-QDA project is a zip file: name it with -o FILE.qdpx")
         }
+        let summary = try journal.exportProject(
+          ExportRequest(
+            table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
+            includeWithheld: includeWithheld),
+          toFile: output)
+        Output.stderr("wrote \(summary.rows) sources to \(output)")
+        report(summary)
+        return
+      case "qdc":
+        let codebook = try journal.exportCodebook()
+        if let output {
+          try Journal.writePrivately(codebook, to: output)
+        } else {
+          FileHandle.standardOutput.write(codebook)
+        }
+        return
+      default:
+        break
+      }
+      guard let table = ExportTable(rawValue: table.lowercased()) else {
+        let known = ExportTable.allCases.map(\.rawValue) + ["qdpx", "qdc"]
         throw FieldLogError.unknownName(
           kind: "table", value: self.table,
           suggestions: Text.suggestions(for: self.table, among: known))
@@ -67,11 +93,6 @@ extension FieldLog {
       var dialect = excel ? CSVDialect.excel : CSVDialect()
       if let delimiter { dialect.delimiter = Character(delimiter == "\\t" ? "\t" : delimiter) }
       if bom { dialect.byteOrderMark = true }
-      let people =
-        try KeyFile.openForReading(at: keyFile.path(journal: journal.path))?.people() ?? []
-      if allowNames && !people.isEmpty {
-        Output.stderr("warning: --allow-names: real names from the key file are not checked for")
-      }
       let request = ExportRequest(
         table: table, format: format, dialect: dialect, filter: try filters.filter(),
         people: people, allowNames: allowNames, includeWithheld: includeWithheld)
@@ -90,6 +111,10 @@ extension FieldLog {
         FileHandle.standardOutput.write(buffer)
       }
       if let output { Output.stderr("wrote \(summary.rows) rows to \(output)") }
+      report(summary)
+    }
+
+    private func report(_ summary: ExportSummary) {
       if summary.withheld > 0 {
         Output.stderr(
           "note: \(summary.withheld) bodies or quotes were withheld for lack of quotation consent "

@@ -1,0 +1,382 @@
+import Foundation
+import GRDB
+import ZIPFoundation
+
+/// Writes REFI-QDA 1.0: a project (`.qdpx`, a zip with `project.qde` and `sources/<guid>.txt`) for
+/// ATLAS.ti, NVivo, MAXQDA and QualCoder, or the codebook alone (`.qdc`).
+///
+/// GUIDs are the journal's own ids, or derived from them, so exporting twice gives identical bytes.
+enum REFIQDA {
+  static let projectNamespace = "urn:QDA-XML:project:1.0"
+  static let codebookNamespace = "urn:QDA-XML:codebook:1.0"
+  /// Zip entries carry this date (the zip epoch), never the clock, for byte-identical exports.
+  static let zipDate = Date(timeIntervalSince1970: 315_532_800)
+
+  static func guid(_ namespace: String, _ key: String) -> String {
+    Hashing.derivedID(namespace: "refi-qda." + namespace, key: key).lowercased
+  }
+
+  /// The codebook tree as `Code` elements; `notes` adds NoteRefs for memos about codes.
+  static func writeCodes(
+    _ xml: inout XMLWriter, parent: String?,
+    codes: [(
+      id: String, name: String, parent: String?,
+      description: String?, color: String?
+    )], notes: [String: [String]]
+  ) {
+    for code in codes where code.parent == parent {
+      xml.open(
+        "Code",
+        [("guid", code.id), ("name", code.name), ("isCodable", "true"), ("color", code.color)])
+      if let description = code.description, !description.isEmpty {
+        xml.element("Description", text: description)
+      }
+      for note in notes[code.id] ?? [] { xml.empty("NoteRef", [("targetGUID", note)]) }
+      writeCodes(&xml, parent: code.id, codes: codes, notes: notes)
+      xml.close("Code")
+    }
+  }
+
+  static func codes(_ db: Database) throws -> [(
+    id: String, name: String, parent: String?, description: String?, color: String?
+  )] {
+    try Row.fetchAll(
+      db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY folded, id"
+    ).map { ($0["id"], $0["name"], $0["parent_id"], $0["description"], $0["color"]) }
+  }
+}
+
+/// A small XML writer: escaping, and characters XML 1.0 cannot carry replaced by U+FFFD.
+struct XMLWriter {
+  private(set) var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  private var depth = 0
+
+  mutating func open(_ name: String, _ attributes: [(String, String?)] = []) {
+    text += indent + "<" + name + Self.attributes(attributes) + ">\n"
+    depth += 1
+  }
+
+  mutating func empty(_ name: String, _ attributes: [(String, String?)] = []) {
+    text += indent + "<" + name + Self.attributes(attributes) + "/>\n"
+  }
+
+  mutating func close(_ name: String) {
+    depth -= 1
+    text += indent + "</" + name + ">\n"
+  }
+
+  mutating func element(_ name: String, text value: String) {
+    text += indent + "<" + name + ">" + Self.escape(value, attribute: false) + "</" + name + ">\n"
+  }
+
+  var indent: String { String(repeating: "  ", count: depth) }
+
+  private static func attributes(_ pairs: [(String, String?)]) -> String {
+    pairs.compactMap { name, value in
+      value.map { " \(name)=\"\(escape($0, attribute: true))\"" }
+    }.joined()
+  }
+
+  static func escape(_ value: String, attribute: Bool) -> String {
+    var out = ""
+    out.unicodeScalars.reserveCapacity(value.unicodeScalars.count)
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"" where attribute: out += "&quot;"
+      case "\n" where attribute: out += "&#10;"
+      case "\r": out += "&#13;"
+      case "\t" where attribute: out += "&#9;"
+      default:
+        let allowed =
+          scalar == "\t" || scalar == "\n" || (0x20...0xD7FF).contains(scalar.value)
+          || (0xE000...0xFFFD).contains(scalar.value) || scalar.value >= 0x10000
+        out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
+      }
+    }
+    return out
+  }
+}
+
+extension Journal {
+  /// The codebook as a REFI-QDA `.qdc` document.
+  public func exportCodebook() throws -> Data {
+    try read { db in
+      var xml = XMLWriter()
+      xml.open("CodeBook", [("xmlns", REFIQDA.codebookNamespace), ("origin", "fieldlog")])
+      let codes = try REFIQDA.codes(db)
+      xml.open("Codes")
+      REFIQDA.writeCodes(&xml, parent: nil, codes: codes, notes: [:])
+      xml.close("Codes")
+      xml.close("CodeBook")
+      guard !codes.isEmpty else {
+        throw FieldLogError.invalidInput("the codebook is empty; a .qdc needs at least one code")
+      }
+      return Data(xml.text.utf8)
+    }
+  }
+
+  /// Writes a REFI-QDA project to `path` (mode 0600, renamed into place only when complete).
+  public func exportProject(_ request: ExportRequest, toFile path: String) throws -> ExportSummary {
+    let (project, sources, summary) = try read { db in try projectDocument(request, db: db) }
+    let archive: Archive
+    do {
+      archive = try Archive(data: Data(), accessMode: .create)
+      for (name, data) in [("project.qde", project)] + sources {
+        try archive.addEntry(
+          with: name, type: .file, uncompressedSize: Int64(data.count),
+          modificationDate: REFIQDA.zipDate, permissions: 0o600, compressionMethod: .deflate,
+          provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+      }
+    } catch {
+      throw FieldLogError.io("cannot build the project archive: \(error.localizedDescription)")
+    }
+    guard let zipped = archive.data else {
+      throw FieldLogError.io("cannot build the project archive")
+    }
+    try Self.writePrivately(zipped, to: path)
+    return summary
+  }
+
+  /// Writes bytes to a temporary file (mode 0600) and renames it into place.
+  public static func writePrivately(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+    guard
+      FileManager.default.createFile(
+        atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+    else {
+      throw FieldLogError.io(
+        "cannot write in '\(url.deletingLastPathComponent().path)'",
+        hint: "check that the folder exists and that you may write in it")
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+      try? FileManager.default.removeItem(at: temporary)
+      throw FieldLogError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
+    }
+  }
+
+  private func projectDocument(_ request: ExportRequest, db: Database) throws
+    -> (Data, [(String, Data)], ExportSummary)
+  {
+    let exporter = try Exporter(request: request, db: db)
+    let (clause, arguments) = try request.filter.sql(db)
+    let entries = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
+        WHERE \(clause) ORDER BY e.occurred_utc, e.recorded_at, e.id
+        """, arguments: arguments
+    ).map(EntryQuery.record)
+    let guardian = NameGuard(people: request.allowNames ? [] : request.people)
+    let nodes = try Codebook.nodes(db)
+    let questions = try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded")
+    let memos = try Journal.memos(where: "1", [], in: db)
+    var memosAbout: [String: [String]] = [:]
+    for memo in memos { memosAbout[memo.about, default: []].append(memo.id) }
+    var users: [String: String] = [:]
+    func user(_ name: String) -> String {
+      let id = REFIQDA.guid("user", Text.fold(name))
+      users[id] = name
+      return id
+    }
+
+    var summary = ExportSummary(rows: 0, withheld: 0)
+    var sourcesXML = XMLWriter()
+    var files: [(String, Data)] = []
+    var cases: [String: (name: String, sources: [String])] = [:]
+    var codingNotes: [(id: String, text: String, author: String, time: String)] = []
+    var exportedMemoTargets: Set<String> = []
+    for entry in entries {
+      let (body, withheld) = try exporter.exportedBody(entry, db: db)
+      let title = withheld && entry.hasDerivedTitle ? "[withheld]" : entry.title
+      try guardian.check(
+        entryID: entry.id, texts: [title, body] + entry.fields.values.map(Fields.text(of:)))
+      summary.rows += 1
+      if withheld { summary.withheld += 1 }
+      files.append(("sources/\(entry.id).txt", Data(body.utf8)))
+      exportedMemoTargets.insert(entry.id)
+      sourcesXML.open(
+        "TextSource",
+        [
+          ("guid", entry.id), ("name", title), ("plainTextPath", "internal://\(entry.id).txt"),
+          ("creatingUser", user(entry.author)), ("creationDateTime", entry.recordedAt),
+        ])
+      let length = body.unicodeScalars.count
+      let codings = try Row.fetchAll(
+        db,
+        sql:
+          "SELECT \(Codings.columns) FROM coding c WHERE c.entry_id = ? ORDER BY c.start_offset, c.id",
+        arguments: [entry.id]
+      ).map { Codings.record($0, nodes: nodes) }
+      for coding in codings {
+        // A segment of a withheld body, or one whose text is gone, has nothing to point at.
+        if coding.orphaned || (withheld && coding.start != nil) { continue }
+        try guardian.check(entryID: entry.id, texts: [coding.memo ?? ""])
+        exportedMemoTargets.insert(coding.id)
+        sourcesXML.open(
+          "PlainTextSelection",
+          [
+            ("guid", REFIQDA.guid("selection", coding.id)),
+            ("startPosition", String(coding.start ?? 0)),
+            ("endPosition", String(coding.end ?? length)),
+            ("creatingUser", user(coding.coder)), ("creationDateTime", coding.codedAt),
+          ])
+        sourcesXML.open(
+          "Coding",
+          [
+            ("guid", coding.id), ("creatingUser", user(coding.coder)),
+            ("creationDateTime", coding.codedAt),
+          ])
+        let code = try Row.fetchOne(
+          db, sql: "SELECT code_id FROM coding WHERE id = ?", arguments: [coding.id])
+        sourcesXML.empty("CodeRef", [("targetGUID", code?["code_id"] as String?)])
+        if let memo = coding.memo {
+          let note = REFIQDA.guid("coding-memo", coding.id)
+          codingNotes.append((note, memo, coding.coder, coding.codedAt))
+          sourcesXML.empty("NoteRef", [("targetGUID", note)])
+        }
+        for note in memosAbout[coding.id] ?? [] {
+          sourcesXML.empty("NoteRef", [("targetGUID", note)])
+        }
+        sourcesXML.close("Coding")
+        sourcesXML.close("PlainTextSelection")
+      }
+      for note in memosAbout[entry.id] ?? [] { sourcesXML.empty("NoteRef", [("targetGUID", note)]) }
+      func value(_ variable: String, _ element: String, _ text: String) {
+        sourcesXML.open("VariableValue")
+        sourcesXML.empty("VariableRef", [("targetGUID", REFIQDA.guid("variable", variable))])
+        sourcesXML.element(element, text: text)
+        sourcesXML.close("VariableValue")
+      }
+      value("kind", "TextValue", entry.kind.rawValue)
+      value("neighbourhood", "TextValue", entry.neighbourhood)
+      value("initiative", "TextValue", entry.initiative ?? "")
+      for question in questions {
+        let code: String = question["code"]
+        value("question " + code, "BooleanValue", entry.questions.contains(code) ? "true" : "false")
+      }
+      sourcesXML.close("TextSource")
+      for participant in entry.participants {
+        let id = ParticipantRegister.id(participant.pseudonym).lowercased
+        cases[id, default: (participant.pseudonym, [])].sources.append(entry.id)
+      }
+    }
+
+    var xml = XMLWriter()
+    let study = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT w.study, w.description FROM writer w
+        JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
+        """)
+    let codes = try REFIQDA.codes(db)
+    for memo in memos where memo.aboutKind == "code" { exportedMemoTargets.insert(memo.about) }
+    let notes = memos.filter { exportedMemoTargets.contains($0.about) }
+    for note in notes { try guardian.check(entryID: note.about, texts: [note.text]) }
+    for note in notes { _ = user(note.author) }
+    for note in codingNotes { _ = user(note.author) }
+    xml.open(
+      "Project",
+      [
+        ("xmlns", REFIQDA.projectNamespace), ("name", study?["study"] ?? "fieldlog"),
+        ("origin", "fieldlog"),
+      ])
+    if !users.isEmpty {
+      xml.open("Users")
+      for (id, name) in users.sorted(by: {
+        $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key)
+      }) {
+        xml.empty("User", [("guid", id), ("name", name)])
+      }
+      xml.close("Users")
+    }
+    if !codes.isEmpty {
+      var codeNotes: [String: [String]] = [:]
+      for memo in notes where memo.aboutKind == "code" {
+        codeNotes[memo.about, default: []].append(memo.id)
+      }
+      xml.open("CodeBook")
+      xml.open("Codes")
+      REFIQDA.writeCodes(&xml, parent: nil, codes: codes, notes: codeNotes)
+      xml.close("Codes")
+      xml.close("CodeBook")
+    }
+    xml.open("Variables")
+    for (name, type) in [("kind", "Text"), ("neighbourhood", "Text"), ("initiative", "Text")] {
+      xml.empty(
+        "Variable",
+        [("guid", REFIQDA.guid("variable", name)), ("name", name), ("typeOfVariable", type)])
+    }
+    for question in questions {
+      let code: String = question["code"]
+      xml.open(
+        "Variable",
+        [
+          ("guid", REFIQDA.guid("variable", "question " + code)), ("name", code),
+          ("typeOfVariable", "Boolean"),
+        ])
+      xml.element("Description", text: question["text"])
+      xml.close("Variable")
+    }
+    xml.close("Variables")
+    if !cases.isEmpty {
+      xml.open("Cases")
+      for (id, found) in cases.sorted(by: { $0.value.name < $1.value.name }) {
+        xml.open("Case", [("guid", id), ("name", found.name)])
+        for source in found.sources { xml.empty("SourceRef", [("targetGUID", source)]) }
+        xml.close("Case")
+      }
+      xml.close("Cases")
+    }
+    if !entries.isEmpty {
+      xml.open("Sources")
+      xml.raw(sourcesXML.body)
+      xml.close("Sources")
+    }
+    if !notes.isEmpty || !codingNotes.isEmpty {
+      xml.open("Notes")
+      for note in notes {
+        xml.open(
+          "Note",
+          [
+            ("guid", note.id), ("name", "memo about \(note.aboutKind)"),
+            ("creatingUser", user(note.author)), ("creationDateTime", note.time),
+          ])
+        xml.element("PlainTextContent", text: note.text)
+        xml.close("Note")
+      }
+      for note in codingNotes {
+        xml.open(
+          "Note",
+          [
+            ("guid", note.id), ("name", "memo on a coding"), ("creatingUser", user(note.author)),
+            ("creationDateTime", note.time),
+          ])
+        xml.element("PlainTextContent", text: note.text)
+        xml.close("Note")
+      }
+      xml.close("Notes")
+    }
+    if let description = study?["description"] as String?, !description.isEmpty {
+      xml.element("Description", text: description)
+    }
+    xml.close("Project")
+    return (Data(xml.text.utf8), files, summary)
+  }
+}
+
+extension XMLWriter {
+  /// The elements written so far, without the XML declaration, for nesting in another document.
+  var body: String { String(text.drop { $0 != "\n" }.dropFirst()) }
+
+  /// Appends elements written by another writer, indented at the current depth.
+  mutating func raw(_ elements: String) {
+    for line in elements.split(separator: "\n", omittingEmptySubsequences: true) {
+      text += indent + line + "\n"
+    }
+  }
+}
