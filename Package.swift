@@ -49,7 +49,9 @@ let package = Package(
     ),
     .testTarget(
       name: "FieldLogCLITests",
-      dependencies: ["FieldLogCore", "fieldlog"]
+      dependencies: ["FieldLogCore", "fieldlog"],
+      // Data the tests read by path, not as bundle resources.
+      exclude: ["Fixtures"]
     ),
   ],
   swiftLanguageModes: [.v6]

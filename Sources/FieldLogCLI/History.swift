@@ -25,6 +25,7 @@ extension FieldLog {
         heading += " \(step.at) by \(step.author)"
         print(heading)
         if let reason = step.reason { print("  reason: \(reason)") }
+        if let source = step.importedFrom { print("  imported from \(source)") }
         if step.erased { print("  [content erased by redaction]") }
         if step.event == "recorded", let title = step.title { print("  title: \(title)") }
         for change in step.changes {

@@ -145,6 +145,8 @@ extension EntryRecorder {
     content.reason = nil
     content.version = nil
     content.author = ""
+    content.recordedAt = nil
+    content.importedFrom = nil
     return try CanonicalJSON.encode(content)
   }
 

@@ -36,6 +36,8 @@ public struct HistoryStep: Encodable, Equatable, Sendable {
   public var title: String?
   public var changes: [Change]
   public var diff: [DiffLine]
+  /// For an imported entry: the file and record it came from.
+  public var importedFrom: String? = nil
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
@@ -48,10 +50,12 @@ public struct HistoryStep: Encodable, Equatable, Sendable {
     try container.encode(title, forKey: .title)
     try container.encode(changes, forKey: .changes)
     try container.encode(diff, forKey: .diff)
+    try container.encodeIfPresent(importedFrom, forKey: .importedFrom)
   }
 
   enum CodingKeys: String, CodingKey {
     case event, version, author, at, reason, erased, title, changes, diff
+    case importedFrom = "imported_from"
   }
 }
 
@@ -116,7 +120,8 @@ extension Journal {
           let version = try CanonicalJSON.decode(Payload.EntryVersion.self, from: json)
           var step = HistoryStep(
             event: event, version: version.version ?? versionNumber, author: version.author, at: at,
-            reason: version.reason, erased: false, title: version.title, changes: [], diff: [])
+            reason: version.reason, erased: false, title: version.title, changes: [], diff: [],
+            importedFrom: version.importedFrom)
           if let previous {
             step.changes = Self.changes(from: previous, to: version, name: name)
             step.diff = Self.lineDiff(from: previous.body, to: version.body)

@@ -50,11 +50,17 @@ enum Payload {
     var reason: String?
     /// The version number; absent for the first version.
     var version: Int?
+    /// For an imported entry: when it was first recorded, in the journal it came from.
+    var recordedAt: String?
+    /// For an imported entry: the file and record it came from.
+    var importedFrom: String?
 
     enum CodingKeys: String, CodingKey {
       case kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
       case occurredAt = "occurred_at"
       case author, reason, version
+      case recordedAt = "recorded_at"
+      case importedFrom = "imported_from"
     }
   }
 

@@ -226,7 +226,7 @@ enum Projector {
           INSERT INTO entry (kind, title, body, neighbourhood_id, initiative_id, fields,
             occurred_at, occurred_utc, author, version, event_hash, id, recorded_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, arguments: arguments + [event.recordedAt])
+          """, arguments: arguments + [entry.recordedAt ?? event.recordedAt])
       key = db.lastInsertedRowID
     }
     for (position, question) in entry.questions.enumerated() {

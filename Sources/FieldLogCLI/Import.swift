@@ -1,0 +1,51 @@
+import ArgumentParser
+import FieldLogCore
+import Foundation
+
+extension FieldLog {
+  struct Import: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "import",
+      abstract:
+        "Import entries from JSON Lines, CSV (the entries layout) or a folder of Markdown notes.",
+      discussion: """
+        The format comes from the extension (.jsonl, .csv, .md) or a folder (Markdown), or --format.
+        One bad record imports nothing, and the error names the file, the line and the problem.
+        Entries whose id the journal knows are skipped, so importing twice adds nothing.
+        """)
+
+    @OptionGroup var journalOptions: JournalOptions
+
+    @Argument(help: "Files or folders to import.")
+    var paths: [String]
+    @Option(help: "jsonl, csv or markdown (default: from each path).")
+    var format: String?
+    @Flag(
+      help:
+        "Add neighbourhoods, initiatives, questions and participants the study lacks, and list them."
+    )
+    var addMissing = false
+
+    func validate() throws {
+      if paths.isEmpty { throw ValidationError("name at least one file or folder to import") }
+    }
+
+    func run(_ journal: Journal) throws {
+      let format = try self.format.map { text -> ImportFormat in
+        guard let format = ImportFormat(rawValue: text.lowercased()) else {
+          throw FieldLogError.unknownName(
+            kind: "format", value: text,
+            suggestions: Text.suggestions(for: text, among: ImportFormat.allCases.map(\.rawValue)))
+        }
+        return format
+      }
+      let summary = try journal.importEntries(
+        from: paths, format: format, addMissing: addMissing,
+        progress: Output.progress("imported entries:"))
+      if Output.stderrIsTerminal { Output.stderr("") }
+      for added in summary.added { print("added \(added)") }
+      print(
+        "imported \(summary.imported) entries; skipped \(summary.skipped) already in the journal")
+    }
+  }
+}

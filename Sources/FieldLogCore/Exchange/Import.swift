@@ -1,0 +1,492 @@
+import Foundation
+import GRDB
+
+/// The formats `import` reads.
+public enum ImportFormat: String, CaseIterable, Sendable {
+  case jsonl, csv, markdown
+
+  /// The format a path implies: a folder or `.md` is Markdown, else the extension.
+  public static func guess(_ path: String) -> ImportFormat? {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      return .markdown
+    }
+    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+    case "jsonl", "ndjson": return .jsonl
+    case "csv": return .csv
+    case "md", "markdown": return .markdown
+    default: return nil
+    }
+  }
+}
+
+/// What an import did.
+public struct ImportSummary: Equatable, Sendable {
+  public var imported: Int
+  /// Records whose id the journal knows already.
+  public var skipped: Int
+  /// Vocabulary and participants `--add-missing` added, as "neighbourhood 'X'".
+  public var added: [String]
+}
+
+/// One entry to import, as read from a file, and where it came from.
+struct ImportRecord {
+  var place: String
+  var id: String?
+  var kind: String
+  var title: String?
+  var body: String
+  var neighbourhood: String?
+  var initiative: String?
+  var questions: [String]
+  var tags: [String]
+  var participants: [String]
+  var fields: [String: JSONValue]
+  var occurredAt: String?
+  var recordedAt: String?
+  var author: String?
+  var version: Int?
+}
+
+extension Journal {
+  /// Imports entries from files, all in one transaction: one bad record imports nothing.
+  public func importEntries(
+    from paths: [String], format: ImportFormat?, addMissing: Bool,
+    progress: ((Int) -> Void)? = nil
+  ) throws -> ImportSummary {
+    var records: [ImportRecord] = []
+    for path in paths {
+      guard let format = format ?? ImportFormat.guess(path) else {
+        throw FieldLogError.invalidInput(
+          "cannot tell the format of '\(path)'", hint: "name it with --format jsonl|csv|markdown")
+      }
+      switch format {
+      case .jsonl: records += try Importer.jsonl(path)
+      case .csv: records += try Importer.csv(path)
+      case .markdown: records += try Importer.markdown(path)
+      }
+    }
+    return try write { db in
+      var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+      for record in records {
+        if let id = record.id,
+          try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)", arguments: [id])
+            == true
+        {
+          summary.skipped += 1
+          continue
+        }
+        do {
+          if addMissing { summary.added += try Importer.addMissing(record, in: db) }
+          try Importer.record(record, in: db)
+        } catch let error as FieldLogError {
+          throw FieldLogError.invalidInput(
+            "\(record.place): \(error.message); nothing was imported",
+            hint: error.hint ?? (addMissing ? nil : "--add-missing adds names the study lacks"))
+        }
+        summary.imported += 1
+        if summary.imported % 1000 == 0 { progress?(summary.imported) }
+      }
+      return summary
+    }
+  }
+}
+
+enum Importer {
+  static let limit = 512 * 1_048_576
+
+  static func text(_ path: String) throws -> String {
+    let data = try InputFile.read(path, what: "import file", limit: limit)
+    guard let text = String(validating: data, as: UTF8.self) else {
+      throw FieldLogError.invalidInput("'\(path)' is not valid UTF-8")
+    }
+    return Text.droppingByteOrderMark(text)
+  }
+
+  /// Records an entry exactly as the record says: its id, author, times and version are kept.
+  static func record(_ record: ImportRecord, in db: Database) throws {
+    if record.body.hasPrefix("[withheld: ") || record.body.hasPrefix("[redacted") {
+      throw FieldLogError.invalidInput(
+        "the body is a placeholder ('\(record.body.prefix(30))…'), not the text",
+        hint: "export with --include-withheld to move entries between journals")
+    }
+    let kind = try EntryKind.parse(record.kind)
+    var pairs: [(String, String)] = []
+    var base: [String: JSONValue] = [:]
+    for (key, value) in record.fields.sorted(by: { $0.key < $1.key }) {
+      if key == "recording" {
+        guard case .object(let members) = value, case .string? = members["path"],
+          case .string(let hash)? = members["sha256"], hash.count == 64,
+          case .integer? = members["size"]
+        else {
+          throw FieldLogError.invalidInput("the field 'recording' must be {path, sha256, size}")
+        }
+        base[key] = value
+      } else {
+        pairs.append((key, Fields.text(of: value)))
+      }
+    }
+    let draft = EntryDraft(
+      kind: kind, title: record.title, body: record.body, neighbourhood: record.neighbourhood,
+      initiative: record.initiative, questions: record.questions, tags: record.tags,
+      participants: record.participants, fields: pairs, baseFields: base,
+      occurredAt: record.occurredAt)
+    var payload = try EntryRecorder.payload(for: draft, in: db, now: Date())
+    if let author = record.author { payload.author = try Text.line(author, what: "author") }
+    if let version = record.version, version > 1 { payload.version = version }
+    if let recordedAt = record.recordedAt {
+      guard recordedAt.hasSuffix("Z"),
+        (try? FieldTime.parse(String(recordedAt.prefix(19)) + "Z")) != nil
+      else { throw FieldLogError.invalidInput("recorded_at '\(recordedAt)' is not a UTC time") }
+      payload.recordedAt = recordedAt
+    }
+    payload.importedFrom = record.place
+    let id =
+      try record.id.map { text -> UUID in
+        guard let uuid = UUID(uuidString: text) else {
+          throw FieldLogError.invalidInput("the id '\(text)' is not a UUID")
+        }
+        return uuid
+      } ?? UUID()
+    try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db)
+  }
+
+  /// Adds the names a record uses that the study lacks; returns what was added.
+  static func addMissing(_ record: ImportRecord, in db: Database) throws -> [String] {
+    var added: [String] = []
+    if let name = record.neighbourhood, (try? Vocabulary.neighbourhood(name, in: db)) == nil {
+      try StudyRecorder.addNeighbourhood(name, description: nil, in: db, at: Date())
+      added.append("neighbourhood '\(name)'")
+    }
+    if let name = record.initiative, let place = record.neighbourhood,
+      let neighbourhood = try? Vocabulary.neighbourhood(place, in: db),
+      (try? Vocabulary.initiative(name, in: neighbourhood, db: db)) == nil
+    {
+      try StudyRecorder.addInitiative(
+        name, neighbourhood: place, description: nil, in: db, at: Date())
+      added.append("initiative '\(name)' in '\(neighbourhood.name)'")
+    }
+    for code in record.questions where (try? Vocabulary.question(code, in: db)) == nil {
+      try StudyRecorder.addQuestion(code, text: "(added by import)", in: db, at: Date())
+      added.append("research question '\(code)'")
+    }
+    for raw in record.participants {
+      let participant = try ParticipantRef.parse(raw)
+      if (try? ParticipantRegister.known(participant.pseudonym, in: db)) == nil {
+        try ParticipantRegister.add(
+          participant.pseudonym, role: nil, neighbourhood: nil, in: db, at: Date())
+        added.append("participant '\(participant.pseudonym)'")
+      }
+    }
+    return added
+  }
+
+  // MARK: JSON Lines
+
+  static func jsonl(_ path: String) throws -> [ImportRecord] {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    var records: [ImportRecord] = []
+    for (index, line) in try text(path).split(separator: "\n", omittingEmptySubsequences: false)
+      .enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
+    {
+      let place = "\(name) line \(index + 1)"
+      guard
+        case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+      else {
+        throw FieldLogError.invalidInput("\(place): not a JSON object (fractions are not accepted)")
+      }
+      func string(_ key: String, required: Bool = false) throws -> String? {
+        switch object[key] {
+        case .string(let value)?: return value
+        case .null?, nil:
+          if required { throw FieldLogError.invalidInput("\(place): '\(key)' is missing") }
+          return nil
+        default: throw FieldLogError.invalidInput("\(place): '\(key)' must be text")
+        }
+      }
+      func strings(_ key: String) throws -> [String] {
+        guard let value = object[key] else { return [] }
+        guard case .array(let items) = value else {
+          throw FieldLogError.invalidInput("\(place): '\(key)' must be a list")
+        }
+        return try items.map {
+          guard case .string(let text) = $0 else {
+            throw FieldLogError.invalidInput("\(place): '\(key)' must be a list of text")
+          }
+          return text
+        }
+      }
+      var participants: [String] = []
+      if case .array(let items)? = object["participants"] {
+        for item in items {
+          guard case .object(let person) = item, case .string(let pseudonym)? = person["pseudonym"]
+          else {
+            throw FieldLogError.invalidInput("\(place): 'participants' must hold {pseudonym, role}")
+          }
+          if case .string(let role)? = person["role"] {
+            participants.append("\(pseudonym):\(role)")
+          } else {
+            participants.append(pseudonym)
+          }
+        }
+      } else if object["participants"] != nil && object["participants"] != .null {
+        throw FieldLogError.invalidInput("\(place): 'participants' must be a list")
+      }
+      var fields: [String: JSONValue] = [:]
+      if let value = object["fields"] {
+        guard case .object(let members) = value else {
+          throw FieldLogError.invalidInput("\(place): 'fields' must be an object")
+        }
+        fields = members
+      }
+      var version: Int?
+      if let value = object["version"] {
+        guard case .integer(let number) = value, number >= 1 else {
+          throw FieldLogError.invalidInput("\(place): 'version' must be a whole number from 1")
+        }
+        version = Int(number)
+      }
+      if case .string? = object["redacted"] {
+        throw FieldLogError.invalidInput(
+          "\(place): the entry was redacted; there is no text to import")
+      }
+      records.append(
+        ImportRecord(
+          place: place, id: try string("id"), kind: try string("kind", required: true) ?? "",
+          title: try string("title"), body: try string("body", required: true) ?? "",
+          neighbourhood: try string("neighbourhood"), initiative: try string("initiative"),
+          questions: try strings("questions"), tags: try strings("tags"),
+          participants: participants,
+          fields: fields, occurredAt: try string("occurred_at"),
+          recordedAt: try string("recorded_at"),
+          author: try string("author"), version: version))
+    }
+    return records
+  }
+
+  // MARK: CSV
+
+  /// Reads the `entries` layout; `,` or `;` is taken from the header line.
+  static func csv(_ path: String) throws -> [ImportRecord] {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    let content = try text(path)
+    let headerLine = content.prefix { $0 != "\n" && $0 != "\r\n" }
+    let delimiter: Character =
+      headerLine.filter { $0 == ";" }.count > headerLine.filter { $0 == "," }.count ? ";" : ","
+    let rows = try CSV.read(content, delimiter: delimiter, source: name)
+    guard
+      let header = rows.first?.cells.map({ $0.lowercased().trimmingCharacters(in: .whitespaces) })
+    else { return [] }
+    let known: Set = [
+      "id", "kind", "occurred_at", "recorded_at", "author", "neighbourhood", "initiative",
+      "questions",
+      "tags", "participants", "title", "body", "version",
+    ]
+    let fieldNames = Set(EntryKind.allCases.flatMap { $0.fields.map(\.name) })
+    let unknown = header.filter {
+      !known.contains($0)
+        && !($0.hasPrefix("field.") && fieldNames.contains(String($0.dropFirst(6))))
+    }
+    guard unknown.isEmpty else {
+      throw FieldLogError.invalidInput(
+        "\(name): unknown column(s) " + unknown.map { "'\($0)'" }.joined(separator: ", "),
+        hint: "the columns are those 'fieldlog export entries' writes")
+    }
+    for required in ["kind", "body"] where !header.contains(required) {
+      throw FieldLogError.invalidInput("\(name): the column '\(required)' is missing")
+    }
+    return try rows.dropFirst().map { row in
+      let place = "\(name) line \(row.line)"
+      guard row.cells.count == header.count else {
+        throw FieldLogError.invalidInput(
+          "\(place): \(row.cells.count) cells where the header has \(header.count)")
+      }
+      var cells: [String: String] = [:]
+      for (column, value) in zip(header, row.cells) {
+        // The Dutch Excel profile put a ' before cells Excel would run as a formula.
+        let unguarded =
+          value.hasPrefix("'") && value.dropFirst().first.map { "=+-@\t\r".contains($0) } == true
+          ? String(value.dropFirst()) : value
+        cells[column] = unguarded
+      }
+      func optional(_ key: String) -> String? { cells[key].flatMap { $0.isEmpty ? nil : $0 } }
+      func list(_ key: String) -> [String] {
+        optional(key)?.split(separator: "|").map(String.init) ?? []
+      }
+      var fields: [String: JSONValue] = [:]
+      for (column, value) in cells where column.hasPrefix("field.") && !value.isEmpty {
+        fields[String(column.dropFirst(6))] = .string(value)
+      }
+      var version: Int?
+      if let text = optional("version") {
+        guard let number = Int(text), number >= 1 else {
+          throw FieldLogError.invalidInput(
+            "\(place): 'version' must be a whole number from 1, not '\(text)'")
+        }
+        version = number
+      }
+      return ImportRecord(
+        place: place, id: optional("id"), kind: cells["kind"] ?? "", title: optional("title"),
+        body: cells["body"] ?? "", neighbourhood: optional("neighbourhood"),
+        initiative: optional("initiative"), questions: list("questions"), tags: list("tags"),
+        participants: list("participants"), fields: fields, occurredAt: optional("occurred_at"),
+        recordedAt: optional("recorded_at"), author: optional("author"), version: version)
+    }
+  }
+
+  // MARK: Markdown
+
+  /// A folder of notes (or one note) with YAML front matter, as Obsidian and Zettlr keep them.
+  static func markdown(_ path: String) throws -> [ImportRecord] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw FieldLogError.fileNotFound(path: path)
+    }
+    let root = URL(fileURLWithPath: path)
+    let files: [URL]
+    if isDirectory.boolValue {
+      let names = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
+      files = names.filter { $0.lowercased().hasSuffix(".md") && !$0.hasPrefix(".") }.sorted()
+        .map { root.appendingPathComponent($0) }
+    } else {
+      files = [root]
+    }
+    return try files.map { file in
+      let relative =
+        isDirectory.boolValue
+        ? String(file.path.dropFirst(root.path.count + 1)) : file.lastPathComponent
+      let place = relative
+      let content = Text.normalize(try text(file.path))
+      var header: [String: Any] = [:]
+      var body = content
+      if content.hasPrefix("---\n"), let end = content.dropFirst(4).range(of: "\n---") {
+        let yaml = String(content.dropFirst(4)[..<end.lowerBound])
+        guard let map = (try? YAMLText.load(yaml)) as? [String: Any] else {
+          throw FieldLogError.invalidInput("\(place): the front matter is not 'key: value' YAML")
+        }
+        header = map
+        body = String(content.dropFirst(4)[end.upperBound...]).drop { $0 != "\n" }
+          .trimmingCharacters(in: .newlines)
+      }
+      let known: Set = [
+        "kind", "date", "at", "title", "neighbourhood", "initiative", "questions", "tags",
+        "participants", "fields", "id", "author",
+      ]
+      if let key = header.keys.sorted().first(where: { !known.contains($0) }) {
+        throw FieldLogError.invalidInput(
+          "\(place): the front matter has an unknown key '\(key)'",
+          hint: "kind-specific fields go under 'fields:'")
+      }
+      func scalar(_ key: String) -> String? {
+        (header[key] as? String).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap {
+          $0.isEmpty ? nil : $0
+        }
+      }
+      func list(_ key: String) -> [String] {
+        if let items = header[key] as? [Any] { return items.compactMap { $0 as? String } }
+        return scalar(key)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+          ?? []
+      }
+      var fields: [String: JSONValue] = [:]
+      if let map = header["fields"] as? [String: Any] {
+        for (key, value) in map {
+          if let text = value as? String { fields[key] = .string(text) }
+          if let items = value as? [Any] {
+            fields[key] = .string(items.compactMap { $0 as? String }.joined(separator: ","))
+          }
+        }
+      }
+      // Title: the front matter's, else the first heading, else the file name.
+      let heading = body.split(separator: "\n").first { $0.hasPrefix("# ") }.map {
+        String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+      }
+      let title = scalar("title") ?? heading ?? file.deletingPathExtension().lastPathComponent
+      // A note has no id of its own: one derived from its path makes a second import skip it.
+      let id =
+        scalar("id") ?? Hashing.derivedID(namespace: "markdown-note", key: relative).lowercased
+      return ImportRecord(
+        place: place, id: id, kind: scalar("kind") ?? "observation", title: title, body: body,
+        neighbourhood: scalar("neighbourhood"), initiative: scalar("initiative"),
+        questions: list("questions"), tags: list("tags"), participants: list("participants"),
+        fields: fields, occurredAt: scalar("date") ?? scalar("at"), recordedAt: nil,
+        author: scalar("author"), version: nil)
+    }
+  }
+}
+
+extension CSV {
+  /// A parsed CSV line with the line it starts on.
+  struct Row {
+    var line: Int
+    var cells: [String]
+  }
+
+  /// Reads RFC 4180 CSV strictly: quoted fields may hold delimiters, quotes ("") and line breaks;
+  /// an unbalanced quote is an error naming the line it starts on.
+  static func read(_ text: String, delimiter: Character, source: String) throws -> [Row] {
+    var rows: [Row] = []
+    var cells: [String] = []
+    var cell = ""
+    var quoted = false
+    var line = 1
+    var rowLine = 1
+    var quoteLine = 1
+    var atCellStart = true
+    var scalars = Array(text.unicodeScalars)[...]
+    let separator = delimiter.unicodeScalars.first ?? ","
+    func endRow() {
+      cells.append(cell)
+      if !(cells.count == 1 && cells[0].isEmpty) { rows.append(Row(line: rowLine, cells: cells)) }
+      cells = []
+      cell = ""
+      atCellStart = true
+    }
+    while let scalar = scalars.popFirst() {
+      if quoted {
+        if scalar == "\"" {
+          if scalars.first == "\"" {
+            cell.unicodeScalars.append("\"")
+            scalars.removeFirst()
+          } else {
+            quoted = false
+          }
+        } else {
+          if scalar == "\n" { line += 1 }
+          cell.unicodeScalars.append(scalar)
+        }
+        continue
+      }
+      switch scalar {
+      case "\"" where atCellStart:
+        quoted = true
+        quoteLine = line
+        atCellStart = false
+      case "\"":
+        throw FieldLogError.invalidInput(
+          "\(source) line \(line): a quote inside an unquoted cell; quote the whole cell")
+      case separator:
+        cells.append(cell)
+        cell = ""
+        atCellStart = true
+      case "\r" where scalars.first == "\n":
+        break
+      case "\n":
+        endRow()
+        line += 1
+        rowLine = line
+      default:
+        cell.unicodeScalars.append(scalar)
+        atCellStart = false
+      }
+    }
+    if quoted {
+      throw FieldLogError.invalidInput(
+        "\(source) line \(quoteLine): a quoted cell is never closed (unbalanced quote)")
+    }
+    if !cell.isEmpty || !cells.isEmpty { endRow() }
+    return rows
+  }
+}
