@@ -7,7 +7,7 @@ extension FieldLog {
     static let configuration = CommandConfiguration(
       commandName: "import",
       abstract:
-        "Import entries from JSON Lines, CSV (the entries layout) or a folder of Markdown notes.",
+        "Import entries (JSON Lines, CSV, a folder of Markdown notes) or a REFI-QDA codebook (.qdc).",
       discussion: """
         The format comes from the extension (.jsonl, .csv, .md) or a folder (Markdown), or --format.
         One bad record imports nothing, and the error names the file, the line and the problem.
@@ -18,7 +18,7 @@ extension FieldLog {
 
     @Argument(help: "Files or folders to import.")
     var paths: [String]
-    @Option(help: "jsonl, csv or markdown (default: from each path).")
+    @Option(help: "jsonl, csv, markdown or qdc (default: from each path).")
     var format: String?
     @Flag(
       help:
@@ -38,6 +38,13 @@ extension FieldLog {
             suggestions: Text.suggestions(for: text, among: ImportFormat.allCases.map(\.rawValue)))
         }
         return format
+      }
+      if paths.count == 1, (format ?? ImportFormat.guess(paths[0])) == .qdc {
+        let summary = try journal.importCodebook(from: paths[0])
+        for added in summary.added { print("added \(added)") }
+        print(
+          "imported \(summary.imported) codes; skipped \(summary.skipped) already in the codebook")
+        return
       }
       let summary = try journal.importEntries(
         from: paths, format: format, addMissing: addMissing,

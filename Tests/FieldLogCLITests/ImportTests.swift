@@ -179,6 +179,44 @@ import Testing
     #expect(result.status == 65 && result.stderr.contains("--include-withheld"), "\(result)")
   }
 
+  @Test("a .qdc codebook goes into the codebook; codes already there are skipped")
+  func codebook() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    #expect(
+      try sandbox.fieldlog(["code", "define", "vertrouwen & \"nabijheid\"", "--color", "#123abc"])
+        .status == 0)
+    #expect(
+      try sandbox.fieldlog([
+        "code", "define", "tussen buren", "--parent", "vertrouwen & \"nabijheid\"", "--description",
+        "regel één\nregel twee",
+      ]).status == 0)
+    let file = sandbox.url("codes.qdc")
+    #expect(try sandbox.fieldlog(["export", "qdc", "-o", file.path]).status == 0)
+    let empty = sandbox.url("empty.sqlite")
+    #expect(try sandbox.fieldlog(["init", "--author", "Bram"], journal: empty).status == 0)
+    let imported = try sandbox.fieldlog(["import", file.path], journal: empty)
+    #expect(imported.status == 0, "\(imported)")
+    #expect(
+      imported.stdout.contains("added code 'vertrouwen & \"nabijheid\" > tussen buren'"),
+      "\(imported)")
+    let original = try JSON.parse(try sandbox.fieldlog(["code", "list", "--json"]).stdoutData)
+    let copied = try JSON.parse(
+      try sandbox.fieldlog(["code", "list", "--json"], journal: empty).stdoutData)
+    func shape(_ list: JSON) -> [String] {
+      (list.array ?? []).map {
+        [$0["path"]?.string ?? "", $0["color"]?.string ?? "", $0["description"]?.string ?? ""]
+          .joined(separator: "|")
+      }.sorted()
+    }
+    #expect(shape(original) == shape(copied))
+    let again = try sandbox.fieldlog(["import", file.path], journal: empty)
+    #expect(again.stdout.contains("imported 0 codes; skipped 12"), "\(again)")
+    let broken = try sandbox.write("broken.qdc", text: "<CodeBook><Codes><Code name=\"x\"></Codes>")
+    let refused = try sandbox.fieldlog(["import", broken.path], journal: empty)
+    #expect(refused.status == 65 && refused.stderr.contains("broken.qdc line 1"), "\(refused)")
+  }
+
   @Test("a folder of Markdown notes: front matter, titles from the heading or the file name")
   func markdownFolder() throws {
     let sandbox = try Sandbox()

@@ -4,6 +4,8 @@ import GRDB
 /// The formats `import` reads.
 public enum ImportFormat: String, CaseIterable, Sendable {
   case jsonl, csv, markdown
+  /// A REFI-QDA codebook, into the codebook.
+  case qdc
 
   /// The format a path implies: a folder or `.md` is Markdown, else the extension.
   public static func guess(_ path: String) -> ImportFormat? {
@@ -17,6 +19,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case "jsonl", "ndjson": return .jsonl
     case "csv": return .csv
     case "md", "markdown": return .markdown
+    case "qdc": return .qdc
     default: return nil
     }
   }
@@ -66,6 +69,9 @@ extension Journal {
       case .jsonl: records += try Importer.jsonl(path)
       case .csv: records += try Importer.csv(path)
       case .markdown: records += try Importer.markdown(path)
+      case .qdc:
+        throw FieldLogError.invalidInput(
+          "'\(path)' is a codebook; import it on its own", hint: "fieldlog import \(path)")
       }
     }
     return try write { db in
