@@ -69,7 +69,7 @@ extension FieldLog {
         report(summary)
         return
       case "qdc":
-        let codebook = try journal.exportCodebook()
+        let codebook = try journal.exportCodebook(people: allowNames ? [] : people)
         if let output {
           try Journal.writePrivately(codebook, to: output)
         } else {

@@ -53,6 +53,9 @@ extension FieldLog {
       for added in summary.added { print("added \(added)") }
       print(
         "imported \(summary.imported) entries; skipped \(summary.skipped) already in the journal")
+      if summary.redacted > 0 {
+        print("skipped \(summary.redacted) redacted entries: there is no text to import")
+      }
     }
   }
 }

@@ -218,6 +218,38 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: keys.path + "-wal"))
   }
 
+  @Test("export codings --code gives the codings of that code and the codes below it")
+  func codingsByCode() throws {
+    let (sandbox, id) = try Self.make()
+    _ = try sandbox.fieldlog([
+      "code", "apply", id, "informele steun > buurtmoeders", "--quote", "regel twee",
+    ])
+    _ = try sandbox.fieldlog(["code", "apply", id, "samen leren"])
+    let rows = try Self.pythonCSV(
+      sandbox, try sandbox.fieldlog(["export", "codings", "--code", "informele steun"]).stdoutData)
+    #expect(rows.dropFirst().map { $0[7] } == ["informele steun > buurtmoeders"])
+  }
+
+  @Test("a real name in a code's description refuses the codebook, the qdc and the qdpx")
+  func namesInCodes() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    _ = try sandbox.fieldlog([
+      "code", "define", "steun", "--description", "zoals Akosua Boateng doet",
+    ])
+    _ = try sandbox.fieldlog(["keys", "add", "P-017", "--name", "Akosua Boateng"])
+    for args in [
+      ["export", "codebook"], ["export", "qdc"],
+      ["export", "qdpx", "-o", sandbox.url("p.qdpx").path],
+    ] {
+      let result = try sandbox.fieldlog(args)
+      #expect(
+        result.status == 65 && result.stderr.contains("code 'steun' holds the real name of P-017"),
+        "\(args): \(result)")
+    }
+    #expect(try sandbox.fieldlog(["export", "qdc", "--allow-names"]).status == 0)
+  }
+
   @Test("bad requests: unknown table or format 65 with suggestions; a project needs -o")
   func badRequests() throws {
     let (sandbox, _) = try Self.make()

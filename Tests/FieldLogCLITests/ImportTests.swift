@@ -179,6 +179,36 @@ import Testing
     #expect(result.status == 65 && result.stderr.contains("--include-withheld"), "\(result)")
   }
 
+  @Test("retracted entries stay retracted, redacted ones are counted not imported; tabs are read")
+  func retractedRedactedTabs() throws {
+    let sandbox = try Self.source()
+    let entries = try sandbox.list()
+    let first = try #require(entries.first?["id"]?.string)
+    let second = try #require(entries.last?["id"]?.string)
+    _ = try sandbox.fieldlog(["retract", first, "--reason", "dubbel"])
+    _ = try sandbox.fieldlog(["redact", second, "--reason", "AVG"])
+    let exported = try sandbox.fieldlog(
+      ["export", "entries", "--format", "jsonl", "--include-retracted", "--include-withheld"])
+    let file = try sandbox.write("mixed.jsonl", exported.stdoutData)
+    let journal = try Self.target(sandbox, "mixed.sqlite")
+    let imported = try sandbox.fieldlog(["import", file.path, "--add-missing"], journal: journal)
+    #expect(imported.status == 0, "\(imported)")
+    #expect(imported.stdout.contains("imported 1 entries"), "\(imported)")
+    #expect(imported.stdout.contains("skipped 1 redacted entries"), "\(imported)")
+    #expect(try sandbox.fieldlog(["list", "--json"], journal: journal).output == "[]")
+    let shown = try JSON.parse(
+      try sandbox.fieldlog(["show", first, "--json"], journal: journal).stdoutData)
+    #expect(shown["retracted"]?["reason"] == .string("dubbel"))
+    // A tab-separated export reads back too.
+    let tabs = try sandbox.write(
+      "tabs.csv",
+      try Sandbox().fieldlog(["export", "entries", "--delimiter", "\\t"], journal: sandbox.journal)
+        .stdoutData)
+    let fresh = try Self.target(sandbox, "tabs.sqlite")
+    let fromTabs = try sandbox.fieldlog(["import", tabs.path, "--add-missing"], journal: fresh)
+    #expect(fromTabs.status == 0, "\(fromTabs)")
+  }
+
   @Test("a .qdc codebook goes into the codebook; codes already there are skipped")
   func codebook() throws {
     let sandbox = try Sandbox()

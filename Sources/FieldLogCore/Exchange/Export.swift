@@ -102,9 +102,7 @@ extension Journal {
       let exporter = try Exporter(request: request, db: db)
       if !request.allowNames && !request.people.isEmpty {
         let guardian = NameGuard(people: request.people)
-        try exporter.rows(db) { row in
-          try guardian.check(entryID: row.entry ?? "", texts: row.cells)
-        }
+        try exporter.rows(db) { row in try guardian.check(place: row.place, texts: row.cells) }
       }
       var summary = ExportSummary(rows: 0, withheld: 0)
       if request.format == .csv { try sink(request.dialect.render([exporter.columns])) }
@@ -163,6 +161,9 @@ struct Exporter {
   struct Row {
     var entry: String?
     var cells: [String]
+    /// Where the row's text comes from when it is not an entry, for the real-name guard's message.
+    var label: String? = nil
+    var place: String { entry.map { "entry \($0.prefix(8))" } ?? label ?? "a row" }
     var withheld: Bool
     /// The JSON object of this row.
     var json: JSONValue
@@ -290,12 +291,20 @@ struct Exporter {
 
   private func codingRows(_ db: Database, _ each: (Row) throws -> Void) throws {
     let (clause, arguments) = try request.filter.sql(db)
+    // --code chooses the codings themselves here, not only the entries that hold them.
+    var codeClause = "1"
+    var codeArguments = StatementArguments()
+    if let code = request.filter.code {
+      let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
+      codeClause = "c.code_id IN (" + ids.map { _ in "?" }.joined(separator: ",") + ")"
+      codeArguments = StatementArguments(ids)
+    }
     let cursor = try GRDB.Row.fetchCursor(
       db,
       sql: """
         SELECT \(Codings.columns) FROM coding c JOIN entry e ON e.id = c.entry_id
-        WHERE \(clause) ORDER BY e.occurred_utc, e.id, c.start_offset, c.id
-        """, arguments: arguments)
+        WHERE \(clause) AND \(codeClause) ORDER BY e.occurred_utc, e.id, c.start_offset, c.id
+        """, arguments: arguments + codeArguments)
     var entries: [String: (EntryRecord, withheld: Bool)] = [:]
     while let row = try cursor.next() {
       var coding = Codings.record(row, nodes: nodes)
@@ -364,18 +373,26 @@ struct Exporter {
           cells: [
             code.name, code.path, code.parent ?? "", code.description ?? "", code.color ?? "",
             String(code.codings), String(code.entries),
-          ], withheld: false, json: json))
+          ], label: "code '\(code.path)'", withheld: false, json: json))
     }
   }
 
   private func memoRows(_ db: Database, _ each: (Row) throws -> Void) throws {
-    for memo in try Journal.memos(where: "1", [], in: db) {
+    let hidden =
+      request.filter.includeRetracted
+      ? "1"
+      : """
+      about_id NOT IN (SELECT id FROM entry WHERE retracted_at IS NOT NULL)
+      AND about_id NOT IN (SELECT c.id FROM coding c JOIN entry e ON e.id = c.entry_id
+        WHERE e.retracted_at IS NOT NULL)
+      """
+    for memo in try Journal.memos(where: hidden, [], in: db) {
       let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(memo))
       try each(
         Row(
           entry: memo.aboutKind == "entry" ? memo.about : nil,
-          cells: [memo.id, memo.about, memo.author, memo.time, memo.text], withheld: false,
-          json: json))
+          cells: [memo.id, memo.about, memo.author, memo.time, memo.text],
+          label: "memo \(memo.id.prefix(8))", withheld: false, json: json))
     }
   }
 

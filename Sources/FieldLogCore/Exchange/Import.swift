@@ -30,6 +30,8 @@ public struct ImportSummary: Equatable, Sendable {
   public var imported: Int
   /// Records whose id the journal knows already.
   public var skipped: Int
+  /// Records of redacted entries: there is no text to import.
+  public var redacted: Int = 0
   /// Vocabulary and participants `--add-missing` added, as "neighbourhood 'X'".
   public var added: [String]
 }
@@ -51,6 +53,10 @@ struct ImportRecord {
   var recordedAt: String?
   var author: String?
   var version: Int?
+  /// The entry was redacted where it came from; it is counted, not imported.
+  var redacted = false
+  /// The entry was retracted where it came from, and why; it stays retracted.
+  var retraction: String? = nil
 }
 
 extension Journal {
@@ -77,6 +83,10 @@ extension Journal {
     return try write { db in
       var summary = ImportSummary(imported: 0, skipped: 0, added: [])
       for record in records {
+        if record.redacted {
+          summary.redacted += 1
+          continue
+        }
         if let id = record.id,
           try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)", arguments: [id])
@@ -89,9 +99,15 @@ extension Journal {
           if addMissing { summary.added += try Importer.addMissing(record, in: db) }
           try Importer.record(record, in: db)
         } catch let error as FieldLogError {
+          // The recorder's hints speak of 'add' options; for an import, one hint helps.
+          let missingName =
+            error.message.hasPrefix("unknown neighbourhood")
+            || error.message.hasPrefix("unknown initiative")
+            || error.message.hasPrefix("unknown research question")
+            || error.message.hasPrefix("unknown participant")
           throw FieldLogError.invalidInput(
             "\(record.place): \(error.message); nothing was imported",
-            hint: error.hint ?? (addMissing ? nil : "--add-missing adds names the study lacks"))
+            hint: missingName && !addMissing ? "--add-missing adds names the study lacks" : nil)
         }
         summary.imported += 1
         if summary.imported % 1000 == 0 { progress?(summary.imported) }
@@ -116,14 +132,17 @@ enum Importer {
   static func record(_ record: ImportRecord, in db: Database) throws {
     if record.body.hasPrefix("[withheld: ") || record.body.hasPrefix("[redacted") {
       throw FieldLogError.invalidInput(
-        "the body is a placeholder ('\(record.body.prefix(30))…'), not the text",
-        hint: "export with --include-withheld to move entries between journals")
+        "the body is a placeholder ('\(record.body.prefix(30))…'), not the text; export with "
+          + "--include-withheld to move entries between journals")
     }
     let kind = try EntryKind.parse(record.kind)
     var pairs: [(String, String)] = []
     var base: [String: JSONValue] = [:]
     for (key, value) in record.fields.sorted(by: { $0.key < $1.key }) {
-      if key == "recording" {
+      if key == "recording", case .string(let path) = value {
+        // Only a path (as CSV and Markdown give it): the file is hashed again, as by 'add'.
+        pairs.append((key, path))
+      } else if key == "recording" {
         guard case .object(let members) = value, case .string? = members["path"],
           case .string(let hash)? = members["sha256"], hash.count == 64,
           case .integer? = members["size"]
@@ -157,7 +176,15 @@ enum Importer {
         }
         return uuid
       } ?? UUID()
-    try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db)
+    let recorded = try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db)
+    if let reason = record.retraction {
+      try EventLog.append(
+        .entryRetracted, subject: id, target: recorded.hash,
+        payload: Payload.EntryRetracted(
+          reason: reason.isEmpty ? "retracted where it was imported from" : reason,
+          author: payload.author),
+        in: db)
+    }
   }
 
   /// Adds the names a record uses that the study lacks; returns what was added.
@@ -255,9 +282,13 @@ enum Importer {
         }
         version = Int(number)
       }
-      if case .string? = object["redacted"] {
-        throw FieldLogError.invalidInput(
-          "\(place): the entry was redacted; there is no text to import")
+      var retraction: String?
+      if case .object(let retracted)? = object["retracted"] {
+        if case .string(let reason)? = retracted["reason"] {
+          retraction = reason
+        } else {
+          retraction = ""
+        }
       }
       records.append(
         ImportRecord(
@@ -268,7 +299,8 @@ enum Importer {
           participants: participants,
           fields: fields, occurredAt: try string("occurred_at"),
           recordedAt: try string("recorded_at"),
-          author: try string("author"), version: version))
+          author: try string("author"), version: version,
+          redacted: object["redacted"].map { $0 != .null } ?? false, retraction: retraction))
     }
     return records
   }
@@ -280,8 +312,11 @@ enum Importer {
     let name = URL(fileURLWithPath: path).lastPathComponent
     let content = try text(path)
     let headerLine = content.prefix { $0 != "\n" && $0 != "\r\n" }
+    // The delimiter the header line uses most: ',' (RFC 4180), ';' (Dutch Excel) or a tab.
     let delimiter: Character =
-      headerLine.filter { $0 == ";" }.count > headerLine.filter { $0 == "," }.count ? ";" : ","
+      [",", ";", "\t"].max { candidate, other in
+        headerLine.filter { $0 == candidate }.count < headerLine.filter { $0 == other }.count
+      } ?? ","
     let rows = try CSV.read(content, delimiter: delimiter, source: name)
     guard
       let header = rows.first?.cells.map({ $0.lowercased().trimmingCharacters(in: .whitespaces) })
@@ -339,7 +374,9 @@ enum Importer {
         body: cells["body"] ?? "", neighbourhood: optional("neighbourhood"),
         initiative: optional("initiative"), questions: list("questions"), tags: list("tags"),
         participants: list("participants"), fields: fields, occurredAt: optional("occurred_at"),
-        recordedAt: optional("recorded_at"), author: optional("author"), version: version)
+        recordedAt: optional("recorded_at"), author: optional("author"), version: version,
+        // CSV has no column for it: a redacted entry shows as its placeholder.
+        redacted: cells["title"] == "[redacted]" && (cells["body"] ?? "").hasPrefix("[redacted: "))
     }
   }
 

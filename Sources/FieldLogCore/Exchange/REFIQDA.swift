@@ -37,6 +37,15 @@ enum REFIQDA {
     }
   }
 
+  /// Code names and descriptions go out too: the real-name guard reads them.
+  static func checkCodes(_ people: [KeyFile.Person], _ db: Database) throws {
+    guard !people.isEmpty else { return }
+    let guardian = NameGuard(people: people)
+    for code in try codes(db) {
+      try guardian.check(place: "code '\(code.name)'", texts: [code.name, code.description ?? ""])
+    }
+  }
+
   static func codes(_ db: Database) throws -> [(
     id: String, name: String, parent: String?, description: String?, color: String?
   )] {
@@ -102,8 +111,9 @@ struct XMLWriter {
 
 extension Journal {
   /// The codebook as a REFI-QDA `.qdc` document.
-  public func exportCodebook() throws -> Data {
+  public func exportCodebook(people: [KeyFile.Person] = []) throws -> Data {
     try read { db in
+      try REFIQDA.checkCodes(people, db)
       var xml = XMLWriter()
       xml.open("CodeBook", [("xmlns", REFIQDA.codebookNamespace), ("origin", "fieldlog")])
       let codes = try REFIQDA.codes(db)
@@ -172,6 +182,7 @@ extension Journal {
         """, arguments: arguments
     ).map(EntryQuery.record)
     let guardian = NameGuard(people: request.allowNames ? [] : request.people)
+    try REFIQDA.checkCodes(request.allowNames ? [] : request.people, db)
     let nodes = try Codebook.nodes(db)
     let questions = try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded")
     let memos = try Journal.memos(where: "1", [], in: db)

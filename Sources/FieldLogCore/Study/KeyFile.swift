@@ -148,12 +148,16 @@ public struct NameGuard: Sendable {
 
   /// Refuses (exit 65) when any text of an entry holds a real name, naming the entry.
   public func check(entryID: String, texts: [String]) throws {
+    try check(place: "entry \(entryID.prefix(8))", texts: texts)
+  }
+
+  /// Refuses (exit 65) when a text holds a real name; `place` says where, e.g. "code 'x'".
+  public func check(place: String, texts: [String]) throws {
     for text in texts {
       if let pseudonym = nameFound(in: text) {
         throw FieldLogError.invalidInput(
-          "entry \(entryID.prefix(8)) holds the real name of \(pseudonym) from the key file; "
-            + "nothing was exported",
-          hint: "amend or redact the entry, or export with --allow-names")
+          "\(place) holds the real name of \(pseudonym) from the key file; nothing was exported",
+          hint: "change or redact it, or export with --allow-names")
       }
     }
   }
