@@ -120,6 +120,24 @@ extension Journal {
 
   /// Writes an export to `path` through a temporary file (mode 0600) renamed only on success.
   public func export(_ request: ExportRequest, toFile path: String) throws -> ExportSummary {
+    var summary = ExportSummary(rows: 0, withheld: 0)
+    try Self.writePrivately(to: path) { handle in
+      var buffer = Data()
+      summary = try export(request) { chunk in
+        buffer.append(chunk)
+        if buffer.count >= 1 << 20 {
+          try handle.write(contentsOf: buffer)
+          buffer.removeAll(keepingCapacity: true)
+        }
+      }
+      try handle.write(contentsOf: buffer)
+    }
+    return summary
+  }
+
+  /// Writes a file only its owner can read, through a temporary name that is renamed into place
+  /// only when `body` succeeded, so a failed export leaves no half file.
+  public static func writePrivately(to path: String, _ body: (FileHandle) throws -> Void) throws {
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
@@ -133,26 +151,22 @@ extension Journal {
     }
     do {
       let handle = try FileHandle(forWritingTo: temporary)
-      var buffer = Data()
-      let summary = try export(request) { chunk in
-        buffer.append(chunk)
-        if buffer.count >= 1 << 20 {
-          try handle.write(contentsOf: buffer)
-          buffer.removeAll(keepingCapacity: true)
-        }
-      }
-      try handle.write(contentsOf: buffer)
+      try body(handle)
       try handle.synchronize()
       try handle.close()
       if rename(temporary.path, url.path) != 0 {
         throw FieldLogError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
       }
-      return summary
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       if let error = error as? FieldLogError { throw error }
       throw FieldLogError.io("cannot write '\(path)': \(error.localizedDescription)")
     }
+  }
+
+  /// `writePrivately(to:_:)` for bytes already in memory.
+  public static func writePrivately(_ data: Data, to path: String) throws {
+    try writePrivately(to: path) { try $0.write(contentsOf: data) }
   }
 }
 

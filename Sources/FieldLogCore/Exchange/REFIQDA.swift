@@ -150,25 +150,6 @@ extension Journal {
     return summary
   }
 
-  /// Writes bytes to a temporary file (mode 0600) and renames it into place.
-  public static func writePrivately(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
-    guard
-      FileManager.default.createFile(
-        atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
-    else {
-      throw FieldLogError.io(
-        "cannot write in '\(url.deletingLastPathComponent().path)'",
-        hint: "check that the folder exists and that you may write in it")
-    }
-    guard rename(temporary.path, url.path) == 0 else {
-      try? FileManager.default.removeItem(at: temporary)
-      throw FieldLogError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
-    }
-  }
-
   private func projectDocument(_ request: ExportRequest, db: Database) throws
     -> (Data, [(String, Data)], ExportSummary)
   {
