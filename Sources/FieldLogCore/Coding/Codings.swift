@@ -30,6 +30,8 @@ public struct CodingRecord: Encodable, Equatable, Sendable {
   public var neighbourhood: String?
   public var tags: [String]?
   public var context: String?
+  /// The code's id (not printed: the name and path say which code it is).
+  var codeID: String = ""
 
   enum CodingKeys: String, CodingKey {
     case id, entry, code
@@ -139,7 +141,8 @@ enum Codings {
       id: row["id"], entry: row["entry_id"], code: nodes[code]?.name ?? code,
       codePath: Codebook.path(code, in: nodes), coder: row["coder"],
       start: orphaned ? nil : row["start_offset"], end: orphaned ? nil : row["end_offset"],
-      quote: row["quote"], memo: row["memo"], codedAt: row["coded_at"], orphaned: orphaned)
+      quote: row["quote"], memo: row["memo"], codedAt: row["coded_at"], orphaned: orphaned,
+      codeID: code)
   }
 
   /// The scalar range a target covers in `body`, refusing quotes not found, ambiguous, or out of range.

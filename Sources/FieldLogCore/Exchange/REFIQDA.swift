@@ -223,9 +223,7 @@ extension Journal {
             ("guid", coding.id), ("creatingUser", user(coding.coder)),
             ("creationDateTime", coding.codedAt),
           ])
-        let code = try Row.fetchOne(
-          db, sql: "SELECT code_id FROM coding WHERE id = ?", arguments: [coding.id])
-        sourcesXML.empty("CodeRef", [("targetGUID", code?["code_id"] as String?)])
+        sourcesXML.empty("CodeRef", [("targetGUID", coding.codeID)])
         if let memo = coding.memo {
           let note = REFIQDA.guid("coding-memo", coding.id)
           codingNotes.append((note, memo, coding.coder, coding.codedAt))
