@@ -89,7 +89,8 @@ extension Journal {
         }
         if let id = record.id,
           try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)", arguments: [id])
+            try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)"),
+            arguments: [id])
             == true
         {
           summary.skipped += 1

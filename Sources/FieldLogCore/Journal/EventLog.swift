@@ -82,7 +82,8 @@ enum EventLog {
   /// The feed this journal installation writes.
   static func writerFeed(_ db: Database) throws -> String {
     guard
-      let feed = try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
+      let feed = try String.fetchOne(
+        try db.cachedStatement(sql: "SELECT value FROM local WHERE key = 'writer_feed'"))
     else {
       throw FieldLogError.damaged("the journal has no writer feed")
     }
@@ -91,7 +92,8 @@ enum EventLog {
 
   /// The author this journal installation records as.
   static func author(_ db: Database) throws -> String {
-    try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'author'") ?? "unknown"
+    try String.fetchOne(try db.cachedStatement(sql: "SELECT value FROM local WHERE key = 'author'"))
+      ?? "unknown"
   }
 
   /// Appends one event with its payload, applies it to the projections, and returns it.
@@ -102,10 +104,12 @@ enum EventLog {
   ) throws -> StoredEvent {
     let feed = try writerFeed(db)
     let head = try Row.fetchOne(
-      db, sql: "SELECT seq, hash FROM event WHERE feed = ? ORDER BY seq DESC LIMIT 1",
+      try db.cachedStatement(
+        sql: "SELECT seq, hash FROM event WHERE feed = ? ORDER BY seq DESC LIMIT 1"),
       arguments: [feed])
     let recorded = try Row.fetchOne(
-      db, sql: "SELECT head_seq, head_hash FROM feed WHERE id = ?", arguments: [feed])
+      try db.cachedStatement(sql: "SELECT head_seq, head_hash FROM feed WHERE id = ?"),
+      arguments: [feed])
     let seq: Int64 = (head?["seq"] ?? 0) + 1
     let prev: Data = head?["hash"] ?? zeroHash
     // Never extend a chain whose tail differs from the head this file recorded: that would hide damage.
@@ -129,25 +133,24 @@ enum EventLog {
     let event = StoredEvent(
       feed: feed, seq: seq, prev: prev, recordedAt: recordedAt, type: type.rawValue,
       subject: subject.lowercased, target: target, commitment: commitment, hash: hash)
-    try db.execute(
-      sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
-      arguments: [commitment, salt, String(decoding: json, as: UTF8.self)])
+    try db.cachedStatement(sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)")
+      .execute(arguments: [commitment, salt, String(decoding: json, as: UTF8.self)])
     try requireOneRow(db, "payload")
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO event (feed, seq, prev, recorded_at, type, subject, target, commitment, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        feed, seq, prev, recordedAt, type.rawValue, event.subject, target, commitment, hash,
-      ])
+        """
+    ).execute(arguments: [
+      feed, seq, prev, recordedAt, type.rawValue, event.subject, target, commitment, hash,
+    ])
     try requireOneRow(db, "event")
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO feed (id, head_seq, head_hash) VALUES (?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash
-        """,
-      arguments: [feed, seq, hash])
+        """
+    ).execute(arguments: [feed, seq, hash])
     try Projector.apply(event, json: json, in: db)
     return event
   }

@@ -17,59 +17,59 @@ enum Projector {
     switch type {
     case .feedOpened:
       let payload = try decode(Payload.FeedOpened.self, json, event)
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO writer (feed, author, study, description, opened_at) VALUES (?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          event.feed, payload.author, payload.study, payload.description, event.recordedAt,
-        ])
+          """
+      ).execute(arguments: [
+        event.feed, payload.author, payload.study, payload.description, event.recordedAt,
+      ])
     case .neighbourhoodAdded:
       let payload = try decode(Payload.NeighbourhoodAdded.self, json, event)
-      try db.execute(
-        sql: "INSERT INTO neighbourhood (id, name, folded, description) VALUES (?, ?, ?, ?)",
-        arguments: [event.subject, payload.name, Text.fold(payload.name), payload.description])
+      try db.cachedStatement(
+        sql: "INSERT INTO neighbourhood (id, name, folded, description) VALUES (?, ?, ?, ?)"
+      ).execute(arguments: [
+        event.subject, payload.name, Text.fold(payload.name), payload.description,
+      ])
     case .initiativeAdded:
       let payload = try decode(Payload.InitiativeAdded.self, json, event)
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO initiative (id, name, folded, neighbourhood_id, description)
           VALUES (?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          event.subject, payload.name, Text.fold(payload.name), payload.neighbourhood,
-          payload.description,
-        ])
+          """
+      ).execute(arguments: [
+        event.subject, payload.name, Text.fold(payload.name), payload.neighbourhood,
+        payload.description,
+      ])
     case .questionAdded:
       let payload = try decode(Payload.QuestionAdded.self, json, event)
-      try db.execute(
-        sql: "INSERT INTO question (id, code, folded, text) VALUES (?, ?, ?, ?)",
-        arguments: [event.subject, payload.code, Text.fold(payload.code), payload.text])
+      try db.cachedStatement(
+        sql: "INSERT INTO question (id, code, folded, text) VALUES (?, ?, ?, ?)"
+      ).execute(arguments: [event.subject, payload.code, Text.fold(payload.code), payload.text])
     case .codeDefined:
       let payload = try decode(Payload.CodeDefined.self, json, event)
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO code (id, name, folded, parent_id, description, color)
           VALUES (?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          event.subject, payload.name, Text.fold(payload.name), payload.parent, payload.description,
-          payload.color,
-        ])
+          """
+      ).execute(arguments: [
+        event.subject, payload.name, Text.fold(payload.name), payload.parent, payload.description,
+        payload.color,
+      ])
     case .codeRenamed:
       let payload = try decode(Payload.CodeRenamed.self, json, event)
-      try db.execute(
-        sql: "UPDATE code SET name = ?, folded = ? WHERE id = ?",
+      try db.cachedStatement(sql: "UPDATE code SET name = ?, folded = ? WHERE id = ?").execute(
         arguments: [payload.name, Text.fold(payload.name), event.subject])
     case .codeMoved:
       let payload = try decode(Payload.CodeMoved.self, json, event)
-      try db.execute(
-        sql: "UPDATE code SET parent_id = ? WHERE id = ?",
-        arguments: [payload.parent, event.subject])
+      try db.cachedStatement(sql: "UPDATE code SET parent_id = ? WHERE id = ?").execute(arguments: [
+        payload.parent, event.subject,
+      ])
     case .codeDescribed:
       let payload = try decode(Payload.CodeDescribed.self, json, event)
-      try db.execute(
-        sql: "UPDATE code SET description = ? WHERE id = ?",
+      try db.cachedStatement(sql: "UPDATE code SET description = ? WHERE id = ?").execute(
         arguments: [payload.description, event.subject])
     case .codeMerged:
       let payload = try decode(Payload.CodeMerged.self, json, event)
@@ -78,58 +78,64 @@ enum Projector {
         "UPDATE code SET parent_id = ? WHERE parent_id = ?",
         "UPDATE memo SET about_id = ? WHERE about_id = ? AND about_kind = 'code'",
       ] {
-        try db.execute(sql: sql, arguments: [payload.into, event.subject])
+        try db.cachedStatement(sql: sql).execute(arguments: [payload.into, event.subject])
       }
-      try db.execute(sql: "DELETE FROM code WHERE id = ?", arguments: [event.subject])
+      try db.cachedStatement(sql: "DELETE FROM code WHERE id = ?").execute(arguments: [
+        event.subject
+      ])
     case .codingApplied:
       let payload = try decode(Payload.CodingApplied.self, json, event)
       try Codings.project(payload, id: event.subject, at: event.recordedAt, in: db)
     case .codingRemoved:
-      try db.execute(sql: "DELETE FROM memo WHERE about_id = ?", arguments: [event.subject])
-      try db.execute(sql: "DELETE FROM coding WHERE id = ?", arguments: [event.subject])
+      try db.cachedStatement(sql: "DELETE FROM memo WHERE about_id = ?").execute(arguments: [
+        event.subject
+      ])
+      try db.cachedStatement(sql: "DELETE FROM coding WHERE id = ?").execute(arguments: [
+        event.subject
+      ])
     case .memoAdded:
       let payload = try decode(Payload.MemoAdded.self, json, event)
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO memo (id, about_id, about_kind, text, author, written_at)
           VALUES (?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          event.subject, payload.about, payload.aboutKind, payload.text, payload.author,
-          event.recordedAt,
-        ])
+          """
+      ).execute(arguments: [
+        event.subject, payload.about, payload.aboutKind, payload.text, payload.author,
+        event.recordedAt,
+      ])
     case .entryRecorded, .entryAmended:
       let payload = try decode(Payload.EntryVersion.self, json, event)
       try writeEntry(payload, id: event.subject, event: event, in: db)
     case .entryRetracted:
       let payload = try decode(Payload.EntryRetracted.self, json, event)
-      try db.execute(
-        sql: "UPDATE entry SET retracted_at = ?, retraction_reason = ? WHERE id = ?",
-        arguments: [event.recordedAt, payload.reason, event.subject])
+      try db.cachedStatement(
+        sql: "UPDATE entry SET retracted_at = ?, retraction_reason = ? WHERE id = ?"
+      ).execute(arguments: [event.recordedAt, payload.reason, event.subject])
     case .participantAdded:
       let payload = try decode(Payload.ParticipantAdded.self, json, event)
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO participant (id, pseudonym, folded, role, neighbourhood_id, added_at)
           VALUES (?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          event.subject, payload.pseudonym, Text.fold(payload.pseudonym), payload.role,
-          payload.neighbourhood, event.recordedAt,
-        ])
+          """
+      ).execute(arguments: [
+        event.subject, payload.pseudonym, Text.fold(payload.pseudonym), payload.role,
+        payload.neighbourhood, event.recordedAt,
+      ])
     case .consentGiven, .consentWithdrawn:
       let payload = try decode(Payload.ConsentChanged.self, json, event)
       for scope in payload.scopes {
-        try db.execute(
+        try db.cachedStatement(
           sql: """
             INSERT INTO consent (participant_id, scope, state, form, date) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (participant_id, scope)
             DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date
-            """,
-          arguments: [
-            event.subject, scope, type == .consentGiven ? "given" : "withdrawn", payload.form,
-            payload.date,
-          ])
+            """
+        ).execute(arguments: [
+          event.subject, scope, type == .consentGiven ? "given" : "withdrawn", payload.form,
+          payload.date,
+        ])
       }
     case .redaction:
       let payload = try decode(Payload.Redaction.self, json, event)
@@ -177,21 +183,23 @@ enum Projector {
     guard
       let key = try Int64.fetchOne(db, sql: "SELECT key FROM entry WHERE id = ?", arguments: [id])
     else { return }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         UPDATE entry SET title = ?, body = ?, fields = '{}', redaction_reason = ? WHERE id = ?
-        """,
-      arguments: [redactedTitle, redactedBody(reason), reason, id])
+        """
+    ).execute(arguments: [redactedTitle, redactedBody(reason), reason, id])
     for table in ["entry_tag", "entry_participant"] {
-      try db.execute(sql: "DELETE FROM \(table) WHERE entry_id = ?", arguments: [id])
+      try db.cachedStatement(sql: "DELETE FROM \(table) WHERE entry_id = ?").execute(arguments: [id]
+      )
     }
-    try db.execute(sql: "DELETE FROM entry_fts WHERE rowid = ?", arguments: [key])
-    try db.execute(
+    try db.cachedStatement(sql: "DELETE FROM entry_fts WHERE rowid = ?").execute(arguments: [key])
+    try db.cachedStatement(
       sql: """
         DELETE FROM memo WHERE about_id = ?
           OR about_id IN (SELECT id FROM coding WHERE entry_id = ?)
-        """, arguments: [id, id])
-    try db.execute(sql: "DELETE FROM coding WHERE entry_id = ?", arguments: [id])
+        """
+    ).execute(arguments: [id, id])
+    try db.cachedStatement(sql: "DELETE FROM coding WHERE entry_id = ?").execute(arguments: [id])
   }
 
   /// Inserts the first version of an entry, or replaces its content with a later one.
@@ -208,47 +216,52 @@ enum Projector {
     if let existing = try Int64.fetchOne(
       db, sql: "SELECT key FROM entry WHERE id = ?", arguments: [id])
     {
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           UPDATE entry SET kind = ?, title = ?, body = ?, neighbourhood_id = ?, initiative_id = ?,
             fields = ?, occurred_at = ?, occurred_utc = ?, author = ?, version = ?, event_hash = ?
           WHERE id = ?
-          """, arguments: arguments)
+          """
+      ).execute(arguments: arguments)
       for table in ["entry_question", "entry_tag", "entry_participant"] {
-        try db.execute(sql: "DELETE FROM \(table) WHERE entry_id = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM \(table) WHERE entry_id = ?").execute(arguments: [
+          id
+        ])
       }
-      try db.execute(sql: "DELETE FROM entry_fts WHERE rowid = ?", arguments: [existing])
+      try db.cachedStatement(sql: "DELETE FROM entry_fts WHERE rowid = ?").execute(arguments: [
+        existing
+      ])
       try Codings.reanchor(entry: id, body: entry.body, in: db)
       key = existing
     } else {
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO entry (kind, title, body, neighbourhood_id, initiative_id, fields,
             occurred_at, occurred_utc, author, version, event_hash, id, recorded_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, arguments: arguments + [entry.recordedAt ?? event.recordedAt])
+          """
+      ).execute(arguments: arguments + [entry.recordedAt ?? event.recordedAt])
       key = db.lastInsertedRowID
     }
     for (position, question) in entry.questions.enumerated() {
-      try db.execute(
-        sql: "INSERT INTO entry_question (entry_id, question_id, position) VALUES (?, ?, ?)",
-        arguments: [id, question, position])
+      try db.cachedStatement(
+        sql: "INSERT INTO entry_question (entry_id, question_id, position) VALUES (?, ?, ?)"
+      ).execute(arguments: [id, question, position])
     }
     for (position, tag) in entry.tags.enumerated() {
-      try db.execute(
-        sql: "INSERT INTO entry_tag (entry_id, tag, folded, position) VALUES (?, ?, ?, ?)",
-        arguments: [id, tag, Text.fold(tag), position])
+      try db.cachedStatement(
+        sql: "INSERT INTO entry_tag (entry_id, tag, folded, position) VALUES (?, ?, ?, ?)"
+      ).execute(arguments: [id, tag, Text.fold(tag), position])
     }
     for (position, participant) in entry.participants.enumerated() {
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO entry_participant (entry_id, pseudonym, role, position) VALUES (?, ?, ?, ?)
-          """,
-        arguments: [id, participant.pseudonym, participant.role, position])
+          """
+      ).execute(arguments: [id, participant.pseudonym, participant.role, position])
     }
-    try db.execute(
-      sql: "INSERT INTO entry_fts (rowid, title, body) VALUES (?, ?, ?)",
-      arguments: [key, entry.title, entry.body])
+    try db.cachedStatement(sql: "INSERT INTO entry_fts (rowid, title, body) VALUES (?, ?, ?)")
+      .execute(arguments: [key, entry.title, entry.body])
   }
 
   private static func decode<T: Decodable>(_ type: T.Type, _ json: Data, _ event: StoredEvent)

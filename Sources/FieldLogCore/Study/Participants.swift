@@ -76,7 +76,7 @@ enum ParticipantRegister {
   ) throws -> String {
     let participant = try ParticipantRef.parse(pseudonym)
     if let existing = try String.fetchOne(
-      db, sql: "SELECT pseudonym FROM participant WHERE folded = ?",
+      try db.cachedStatement(sql: "SELECT pseudonym FROM participant WHERE folded = ?"),
       arguments: [Text.fold(participant.pseudonym)])
     {
       throw FieldLogError.invalidInput(
@@ -96,12 +96,12 @@ enum ParticipantRegister {
   /// The pseudonym as registered, or an error naming the closest known ones.
   static func known(_ pseudonym: String, in db: Database) throws -> String {
     if let registered = try String.fetchOne(
-      db, sql: "SELECT pseudonym FROM participant WHERE folded = ?",
+      try db.cachedStatement(sql: "SELECT pseudonym FROM participant WHERE folded = ?"),
       arguments: [Text.fold(pseudonym)])
     {
       return registered
     }
-    let all = try String.fetchAll(db, sql: "SELECT pseudonym FROM participant")
+    let all = try String.fetchAll(try db.cachedStatement(sql: "SELECT pseudonym FROM participant"))
     let suggestions = Text.suggestions(for: pseudonym, among: all)
     throw FieldLogError.invalidInput(
       FieldLogError.unknownName(kind: "participant", value: pseudonym, suggestions: suggestions)
@@ -116,11 +116,11 @@ enum ParticipantRegister {
   {
     try pseudonyms.filter { pseudonym in
       let state = try String.fetchOne(
-        db,
-        sql: """
-          SELECT c.state FROM consent c JOIN participant p ON p.id = c.participant_id
-          WHERE p.folded = ? AND c.scope = ?
-          """, arguments: [Text.fold(pseudonym), scope.rawValue])
+        try db.cachedStatement(
+          sql: """
+            SELECT c.state FROM consent c JOIN participant p ON p.id = c.participant_id
+            WHERE p.folded = ? AND c.scope = ?
+            """), arguments: [Text.fold(pseudonym), scope.rawValue])
       return state != "given"
     }
   }
@@ -141,14 +141,15 @@ extension Journal {
   public func participants() throws -> [ParticipantRecord] {
     try read { db in
       let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT p.id, p.pseudonym, p.role, n.name AS neighbourhood FROM participant p
-          LEFT JOIN neighbourhood n ON n.id = p.neighbourhood_id ORDER BY p.folded
-          """)
+        try db.cachedStatement(
+          sql: """
+            SELECT p.id, p.pseudonym, p.role, n.name AS neighbourhood FROM participant p
+            LEFT JOIN neighbourhood n ON n.id = p.neighbourhood_id ORDER BY p.folded
+            """))
       return try rows.map { row in
         let states = try Row.fetchAll(
-          db, sql: "SELECT scope, state, form, date FROM consent WHERE participant_id = ?",
+          try db.cachedStatement(
+            sql: "SELECT scope, state, form, date FROM consent WHERE participant_id = ?"),
           arguments: [row["id"] as String])
         let consent = ConsentScope.allCases.map { scope -> ParticipantRecord.ConsentState in
           guard let found = states.first(where: { $0["scope"] == scope.rawValue }) else {

@@ -11,11 +11,13 @@ enum Vocabulary {
   static func neighbourhood(_ name: String, in db: Database) throws -> Item {
     let folded = Text.fold(name)
     if let row = try Row.fetchOne(
-      db, sql: "SELECT id, name FROM neighbourhood WHERE folded = ?", arguments: [folded])
+      try db.cachedStatement(sql: "SELECT id, name FROM neighbourhood WHERE folded = ?"),
+      arguments: [folded])
     {
       return Item(id: row["id"], name: row["name"])
     }
-    let names = try String.fetchAll(db, sql: "SELECT name FROM neighbourhood ORDER BY name")
+    let names = try String.fetchAll(
+      try db.cachedStatement(sql: "SELECT name FROM neighbourhood ORDER BY name"))
     throw FieldLogError.unknownName(
       kind: "neighbourhood", value: name, suggestions: Text.suggestions(for: name, among: names))
   }
@@ -23,23 +25,25 @@ enum Vocabulary {
   static func initiative(_ name: String, in neighbourhood: Item, db: Database) throws -> Item {
     let folded = Text.fold(name)
     if let row = try Row.fetchOne(
-      db, sql: "SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND folded = ?",
+      try db.cachedStatement(
+        sql: "SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND folded = ?"),
       arguments: [neighbourhood.id, folded])
     {
       return Item(id: row["id"], name: row["name"])
     }
     if let elsewhere = try String.fetchOne(
-      db,
-      sql: """
-        SELECT n.name FROM initiative i JOIN neighbourhood n ON n.id = i.neighbourhood_id
-        WHERE i.folded = ? ORDER BY n.name LIMIT 1
-        """, arguments: [folded])
+      try db.cachedStatement(
+        sql: """
+          SELECT n.name FROM initiative i JOIN neighbourhood n ON n.id = i.neighbourhood_id
+          WHERE i.folded = ? ORDER BY n.name LIMIT 1
+          """), arguments: [folded])
     {
       throw FieldLogError.invalidInput(
         "the initiative '\(name)' belongs to '\(elsewhere)', not to '\(neighbourhood.name)'")
     }
     let names = try String.fetchAll(
-      db, sql: "SELECT name FROM initiative WHERE neighbourhood_id = ? ORDER BY name",
+      try db.cachedStatement(
+        sql: "SELECT name FROM initiative WHERE neighbourhood_id = ? ORDER BY name"),
       arguments: [neighbourhood.id])
     throw FieldLogError.unknownName(
       kind: "initiative in '\(neighbourhood.name)'", value: name,
@@ -48,11 +52,13 @@ enum Vocabulary {
 
   static func question(_ code: String, in db: Database) throws -> Item {
     if let row = try Row.fetchOne(
-      db, sql: "SELECT id, code FROM question WHERE folded = ?", arguments: [Text.fold(code)])
+      try db.cachedStatement(sql: "SELECT id, code FROM question WHERE folded = ?"),
+      arguments: [Text.fold(code)])
     {
       return Item(id: row["id"], name: row["code"])
     }
-    let codes = try String.fetchAll(db, sql: "SELECT code FROM question ORDER BY code")
+    let codes = try String.fetchAll(
+      try db.cachedStatement(sql: "SELECT code FROM question ORDER BY code"))
     throw FieldLogError.unknownName(
       kind: "research question", value: code, suggestions: Text.suggestions(for: code, among: codes)
     )
