@@ -55,6 +55,9 @@ public struct Study: Sendable, Equatable, Encodable {
   }
 
   /// The pattern a research question id follows: a letter, then up to 31 letters, digits, `.`, `_`, `-`.
+  /// What a research question id must look like, for the messages that refuse one.
+  static let questionIDRule = "use a letter, then letters, digits, '.', '_' or '-' (like RQ1)"
+
   public static func isValidQuestionID(_ id: String) -> Bool {
     guard let first = id.unicodeScalars.first, id.unicodeScalars.count <= 32, first.isASCIILetter
     else { return false }
@@ -194,7 +197,7 @@ private struct StudyReader {
       guard Study.isValidQuestionID(id) else {
         throw fail(
           "\(place).id",
-          "'\(id)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)"
+          "'\(id)' is not a question id: \(Study.questionIDRule)"
         )
       }
       guard seenQuestions.insert(Text.fold(id)).inserted else {

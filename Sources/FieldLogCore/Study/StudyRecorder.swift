@@ -74,7 +74,7 @@ enum StudyRecorder {
     let code = code.trimmingCharacters(in: .whitespaces)
     guard Study.isValidQuestionID(code) else {
       throw FieldLogError.invalidInput(
-        "'\(code)' is not a question id: use a letter, then letters, digits, '.', '_' or '-' (like RQ1)"
+        "'\(code)' is not a question id: \(Study.questionIDRule)"
       )
     }
     let text = try Text.line(text, what: "text of question \(code)")
