@@ -58,6 +58,12 @@ CREATE TABLE entry (
   redaction_reason TEXT
 ) STRICT;
 
+CREATE TABLE entry_conflict (
+  entry_id TEXT NOT NULL REFERENCES entry(id),
+  event_hash BLOB NOT NULL CHECK (length(event_hash) = 32),
+  PRIMARY KEY (entry_id, event_hash)
+) WITHOUT ROWID, STRICT;
+
 CREATE VIRTUAL TABLE entry_fts USING fts5(
   title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -105,6 +111,11 @@ CREATE TABLE feed (
   head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
 ) STRICT;
 
+CREATE TABLE feed_key (
+  feed TEXT PRIMARY KEY CHECK (length(feed) = 36 AND feed = lower(feed)),
+  public_key BLOB NOT NULL CHECK (length(public_key) = 32)
+) STRICT;
+
 CREATE TABLE initiative (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL CHECK (name <> ''),
@@ -126,6 +137,12 @@ CREATE TABLE memo (
   text TEXT NOT NULL,
   author TEXT NOT NULL,
   written_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE merged (
+  feed TEXT PRIMARY KEY,
+  merged_at TEXT NOT NULL,
+  source TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE neighbourhood (
@@ -157,6 +174,11 @@ CREATE TABLE question (
   text TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE signature (
+  hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
+  signature BLOB NOT NULL CHECK (length(signature) = 64)
+) STRICT;
+
 CREATE TABLE writer (
   feed TEXT PRIMARY KEY,
   author TEXT NOT NULL,
@@ -165,7 +187,7 @@ CREATE TABLE writer (
   opened_at TEXT NOT NULL
 ) STRICT;
 
-CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
+CREATE INDEX code_by_sibling_name ON code(ifnull(parent_id, ''), folded);
 
 CREATE INDEX coding_by_code ON coding(code_id);
 
@@ -199,6 +221,16 @@ BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exi
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event
 BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be updated'); END;
 
+CREATE TRIGGER feed_key_no_delete BEFORE DELETE ON feed_key
+BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be deleted'); END;
+
+CREATE TRIGGER feed_key_no_replace BEFORE INSERT ON feed_key
+WHEN EXISTS (SELECT 1 FROM feed_key WHERE feed = NEW.feed)
+BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of this feed exists and cannot be replaced'); END;
+
+CREATE TRIGGER feed_key_no_update BEFORE UPDATE ON feed_key
+BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be changed'); END;
+
 CREATE TRIGGER payload_delete_only_redacted BEFORE DELETE ON payload
 WHEN NOT EXISTS (
   SELECT 1 FROM event AS corrected JOIN event AS redaction ON redaction.target = corrected.hash
@@ -211,3 +243,13 @@ BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload with this commitment exists and c
 
 CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
 BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END;
+
+CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature
+BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be deleted'); END;
+
+CREATE TRIGGER signature_no_replace BEFORE INSERT ON signature
+WHEN EXISTS (SELECT 1 FROM signature WHERE hash = NEW.hash)
+BEGIN SELECT RAISE(ABORT, 'fieldlog: a signature for this event exists and cannot be replaced'); END;
+
+CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature
+BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be updated'); END;

@@ -28,13 +28,17 @@ extension FieldLog {
     @Option(help: "The version this amendment was made from (default: the current one).")
     var expectVersion: Int?
 
+    @Flag(help: "Replace every concurrent version from merged journals (see 'fieldlog conflicts').")
+    var resolve = false
+
     func run(_ journal: Journal) throws {
       let current = try journal.currentVersion(of: try journal.resolveEntryID(id))
       let basedOn = expectVersion ?? current.version
       let body = try entry.body()
       let changes = entry.changes(body: body)
       let amend = { (draft: EntryDraft) in
-        try journal.amend(current.id, with: draft, reason: reason, basedOn: basedOn)
+        try journal.amend(
+          current.id, with: draft, reason: reason, basedOn: basedOn, resolving: resolve)
       }
       if !changes.isEmpty {
         try output.print(amend(changes.applied(to: current)))

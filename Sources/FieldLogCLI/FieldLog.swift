@@ -18,7 +18,8 @@ public struct FieldLog: ParsableCommand {
       Init.self, Add.self, List.self, Show.self, Search.self, Amend.self, Retract.self,
       History.self, Redact.self, Participant.self, Consent.self, Keys.self, Code.self, Memo.self,
       Report.self, AgreementCommand.self, Export.self, Import.self, Verify.self, Rebuild.self,
-      StudyCommand.self,
+      StudyCommand.self, Feeds.self, Merge.self, Conflicts.self, Snapshot.self,
+      CheckpointCommand.self,
     ]
   )
 

@@ -8,9 +8,18 @@ struct JournalOptions: ParsableArguments {
     name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).")
   var journal: String?
 
+  @Option(
+    name: .long,
+    help:
+      "The private key that signs this journal's events (default: ~/.config/fieldlog/keys/<feed>.key)."
+  )
+  var signingKey: String?
+
   var path: String {
     Journal.resolvePath(journal, environment: ProcessInfo.processInfo.environment)
   }
+
+  var keys: SigningKeys { .standard(explicitPath: signingKey) }
 }
 
 /// Output format for reading commands.
@@ -67,6 +76,6 @@ protocol JournalCommand: ParsableCommand {
 
 extension JournalCommand {
   func run() throws {
-    try run(try Journal.open(at: journalOptions.path))
+    try run(try Journal.open(at: journalOptions.path, keys: journalOptions.keys))
   }
 }

@@ -11,8 +11,18 @@ extension FieldLog {
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(
+      help: "A checkpoint file: also prove the journal still holds at least the history it saw.")
+    var checkpoint: String?
+
     func run(_ journal: Journal) throws {
-      let report = try journal.verify(progress: Output.progress("verified events:"))
+      let saw = try checkpoint.map { path in
+        try Checkpoint.parse(
+          String(decoding: InputFile.read(path, what: "checkpoint", limit: 1 << 20), as: UTF8.self),
+          path: path)
+      }
+      var report = try journal.verify(progress: Output.progress("verified events:"))
+      if let saw { report.problems += try journal.problems(against: saw) }
       if Output.stderrIsTerminal { Output.stderr("") }
       if output.json {
         try Output.json(report)
@@ -31,6 +41,11 @@ extension FieldLog {
         let summary =
           "\(report.feeds) feed(s), \(report.events) events, \(report.payloads) payloads verified, "
           + "\(report.redacted.count) redacted"
+        if let saw, report.ok {
+          print(
+            "checkpoint: every one of its \(saw.heads.count) feed(s) still holds the history it saw "
+              + "at \(saw.taken)")
+        }
         print(
           report.ok
             ? "ok: \(journal.path) is whole: \(summary)"

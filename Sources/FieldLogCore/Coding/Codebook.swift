@@ -61,7 +61,8 @@ enum Codebook {
     return names.joined(separator: " > ")
   }
 
-  /// A code by its name, or by its path `parent > child` when names repeat under other parents.
+  /// A code by its name, or by its path `parent > child` when names repeat under other parents, or by
+  /// its id (a prefix of at least 4 characters) when even the path repeats, as after a merge.
   static func resolve(_ typed: String, in db: Database) throws -> String {
     let nodes = try nodes(db)
     let parts = typed.split(separator: ">").map { Text.fold(String($0)) }
@@ -81,6 +82,11 @@ enum Codebook {
       return true
     }
     if matches.count == 1 { return matches[0].id }
+    let prefix = typed.trimmingCharacters(in: .whitespaces).lowercased()
+    if prefix.count >= 4 {
+      let byID = nodes.keys.filter { $0.hasPrefix(prefix) }
+      if byID.count == 1, let id = byID.first { return id }
+    }
     if matches.isEmpty {
       // Suggest from the names as well as the paths: a misspelt child is far from its full path.
       let paths = nodes.keys.map { path($0, in: nodes) }
@@ -95,7 +101,8 @@ enum Codebook {
     throw FieldLogError.invalidInput(
       "the code '\(typed)' is ambiguous: "
         + matches.map { "'\(path($0.id, in: nodes))'" }.sorted().joined(separator: ", "),
-      hint: "name it by its path, e.g. 'parent > child'")
+      hint: "name it by its path, e.g. 'parent > child', or by its id: "
+        + matches.map { String($0.id.prefix(8)) }.sorted().joined(separator: ", "))
   }
 
   /// The code and all codes below it.

@@ -83,8 +83,12 @@ extension Journal {
   ///
   /// If another version landed since (another terminal, a merged journal), nothing is recorded and
   /// the error names the newer version and who made it: conflicts are refused, never resolved.
+  ///
+  /// An entry that two journals amended concurrently (see `conflicts`) is amended only with
+  /// `resolving`: the new version then replaces every concurrent one.
   public func amend(
-    _ id: String, with draft: EntryDraft, reason: String, basedOn version: Int, now: Date = Date()
+    _ id: String, with draft: EntryDraft, reason: String, basedOn version: Int,
+    resolving: Bool = false, now: Date = Date()
   ) throws -> EntryRecord {
     let reason = try Text.line(reason, what: "reason")
     return try write { db in
@@ -103,6 +107,21 @@ extension Journal {
       var next = try EntryRecorder.payload(for: draft, in: db, now: now)
       next.reason = reason
       next.version = current.version + 1
+      let target = try Data.fetchOne(
+        db, sql: "SELECT event_hash FROM entry WHERE id = ?", arguments: [id])
+      let concurrent = try Data.fetchAll(
+        db, sql: "SELECT event_hash FROM entry_conflict WHERE entry_id = ? ORDER BY event_hash",
+        arguments: [id]
+      ).filter { $0 != target }
+      if !concurrent.isEmpty {
+        guard resolving else {
+          throw FieldLogError.invalidInput(
+            "entry \(current.shortID) has \(concurrent.count + 1) concurrent versions from merged "
+              + "journals; nothing was amended",
+            hint: "see 'fieldlog conflicts', then amend with --resolve to replace them all")
+        }
+        next.resolves = concurrent.map(Hashing.hex)
+      }
       if try EntryRecorder.content(of: next) == EntryRecorder.storedContent(of: current, in: db) {
         throw FieldLogError.invalidInput(
           "the amendment changes nothing in entry \(current.shortID); nothing was recorded")
@@ -110,8 +129,6 @@ extension Journal {
       guard let subject = UUID(uuidString: id) else {
         throw FieldLogError.unknownID(kind: "entry", prefix: id)
       }
-      let target = try Data.fetchOne(
-        db, sql: "SELECT event_hash FROM entry WHERE id = ?", arguments: [id])
       try EventLog.append(
         .entryAmended, subject: subject, target: target, payload: next, in: db, at: now)
       return try EntryQuery.entry(id: id, in: db)
@@ -147,6 +164,7 @@ extension EntryRecorder {
     content.author = ""
     content.recordedAt = nil
     content.importedFrom = nil
+    content.resolves = nil
     return try CanonicalJSON.encode(content)
   }
 

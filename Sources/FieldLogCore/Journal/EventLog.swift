@@ -85,7 +85,10 @@ enum EventLog {
       let feed = try String.fetchOne(
         try db.cachedStatement(sql: "SELECT value FROM local WHERE key = 'writer_feed'"))
     else {
-      throw FieldLogError.damaged("the journal has no writer feed")
+      throw FieldLogError.invalidInput(
+        "this journal is a snapshot or a copy: it has no feed of its own to write to; nothing was "
+          + "recorded",
+        hint: "start your own journal from it with 'fieldlog init --from JOURNAL'")
     }
     return feed
   }
@@ -105,7 +108,7 @@ enum EventLog {
     let feed = try writerFeed(db)
     let head = try Row.fetchOne(
       try db.cachedStatement(
-        sql: "SELECT seq, hash FROM event WHERE feed = ? ORDER BY seq DESC LIMIT 1"),
+        sql: "SELECT seq, hash, recorded_at FROM event WHERE feed = ? ORDER BY seq DESC LIMIT 1"),
       arguments: [feed])
     let recorded = try Row.fetchOne(
       try db.cachedStatement(sql: "SELECT head_seq, head_hash FROM feed WHERE id = ?"),
@@ -123,7 +126,14 @@ enum EventLog {
     let json = try CanonicalJSON.encode(payload)
     let salt = Hashing.randomBytes(32)
     let commitment = Hashing.commitment(salt: salt, json: json)
-    let recordedAt = FieldTime.recordedAt(date)
+    // Never earlier than anything this journal holds: so every event sorts after all it could have
+    // seen, and replaying in time order (Replay) is the order things happened here, whatever the
+    // clocks of merged journals said.
+    let floor = try String.fetchOne(
+      try db.cachedStatement(sql: "SELECT value FROM local WHERE key = 'clock_floor'"))
+    let recordedAt =
+      [FieldTime.recordedAt(date), head?["recorded_at"] as String?, floor]
+      .compactMap { $0 }.max() ?? FieldTime.recordedAt(date)
     guard let feedID = UUID(uuidString: feed) else {
       throw FieldLogError.damaged("the journal's writer feed '\(feed)' is not a UUID")
     }

@@ -66,6 +66,32 @@ public enum Hashing {
   }
 }
 
+extension Data {
+  /// The bytes of a hex string of even length; nil for anything else.
+  init?(hexString: String) {
+    let digits = Array(hexString.utf8)
+    guard digits.count % 2 == 0 else { return nil }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(digits.count / 2)
+    for index in stride(from: 0, to: digits.count, by: 2) {
+      guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else {
+        return nil
+      }
+      bytes.append(high << 4 | low)
+    }
+    self.init(bytes)
+  }
+
+  private static func nibble(_ digit: UInt8) -> UInt8? {
+    switch digit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+  }
+}
+
 extension UUID {
   /// The 16 bytes in RFC 9562 order.
   var bytes: [UInt8] {

@@ -15,10 +15,13 @@ public struct Journal: Sendable {
   /// The path the journal was opened at.
   public let path: String
   let writer: any DatabaseWriter
+  /// Where the private key that signs this journal's own events is kept.
+  public let keys: SigningKeys
 
-  private init(path: String, writer: any DatabaseWriter) {
+  private init(path: String, writer: any DatabaseWriter, keys: SigningKeys) {
     self.path = path
     self.writer = writer
+    self.keys = keys
   }
 
   /// The path used when neither `--journal` nor `FIELDLOG_JOURNAL` names one.
@@ -36,7 +39,7 @@ public struct Journal: Sendable {
   // MARK: Opening
 
   /// Opens an existing journal, upgrading its schema when it is older than this fieldlog.
-  public static func open(at path: String) throws -> Journal {
+  public static func open(at path: String, keys: SigningKeys = .standard()) throws -> Journal {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw FieldLogError.journalNotFound(path: path)
@@ -45,8 +48,31 @@ public struct Journal: Sendable {
       throw FieldLogError.notAJournal(path: path, reason: "it is a folder")
     }
     let queue = try connect(path)
-    let journal = Journal(path: path, writer: queue)
+    let journal = Journal(path: path, writer: queue, keys: keys)
     try journal.checkFormat()
+    try journal.signLegacyFeed()
+    return journal
+  }
+
+  /// Opens another journal to read only (a merge's source, a colleague's study): nothing in its
+  /// file is changed, not even its schema.
+  static func openForReading(at path: String) throws -> Journal {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw FieldLogError.journalNotFound(path: path)
+    }
+    if isDirectory.boolValue {
+      throw FieldLogError.notAJournal(path: path, reason: "it is a folder")
+    }
+    let journal = Journal(
+      path: path, writer: try connect(path, readOnly: true), keys: SigningKeys(folder: "/"))
+    let complete = try journal.checkFormat(migrate: false)
+    guard complete else {
+      throw FieldLogError.invalidInput(
+        "the journal '\(path)' was made by an older fieldlog and its feeds are not signed",
+        hint: "open it once with this fieldlog (e.g. 'fieldlog list --journal \(path)'), which "
+          + "signs it, then try again")
+    }
     return journal
   }
 
@@ -54,9 +80,10 @@ public struct Journal: Sendable {
   ///
   /// The journal is built under a temporary name in the same folder and linked into place only when
   /// it is complete, so an interrupted `init` leaves no half-made journal behind.
-  public static func create(at path: String, study: Study, author: String, now: Date = Date())
-    throws -> Journal
-  {
+  public static func create(
+    at path: String, study: Study, author: String, keys: SigningKeys = .standard(),
+    now: Date = Date(), extra: ((Database) throws -> Void)? = nil
+  ) throws -> Journal {
     let author = try Text.line(author, what: "author")
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
@@ -75,7 +102,7 @@ public struct Journal: Sendable {
       for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
     }
     try createPrivateFile(temporary, for: path)
-    try build(at: temporary, study: study, author: author, now: now)
+    try build(at: temporary, study: study, author: author, keys: keys, now: now, extra: extra)
     // link() never replaces an existing file: the last guard against overwriting a journal.
     guard link(temporary, path) == 0 else {
       let code = errno
@@ -83,11 +110,11 @@ public struct Journal: Sendable {
       throw FieldLogError.io(
         "cannot create the journal '\(path)': \(String(cString: strerror(code)))")
     }
-    return try open(at: path)
+    return try open(at: path, keys: keys)
   }
 
   /// An empty file only its owner can read and write, whatever the umask.
-  private static func createPrivateFile(_ temporary: String, for path: String) throws {
+  static func createPrivateFile(_ temporary: String, for path: String) throws {
     #if canImport(Glibc)
       let descriptor = Glibc.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
     #else
@@ -105,7 +132,10 @@ public struct Journal: Sendable {
 
   /// Writes the schema and the study into the file at `temporary`, then closes it fully
   /// checkpointed, so the one file holds everything.
-  private static func build(at temporary: String, study: Study, author: String, now: Date) throws {
+  private static func build(
+    at temporary: String, study: Study, author: String, keys: SigningKeys, now: Date,
+    extra: ((Database) throws -> Void)?
+  ) throws {
     let queue = try connect(temporary)
     do {
       try queue.writeWithoutTransaction { db in
@@ -113,11 +143,12 @@ public struct Journal: Sendable {
         try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
       }
       try Schema.migrator.migrate(queue)
-      try Journal(path: temporary, writer: queue).write { db in
+      try Journal(path: temporary, writer: queue, keys: keys).write { db in
         try db.execute(
           sql: "INSERT INTO local (key, value) VALUES ('writer_feed', ?), ('author', ?)",
           arguments: [UUID().lowercased, author])
         try StudyRecorder.recordNewStudy(study, author: author, in: db, at: now)
+        try extra?(db)
       }
       try queue.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -128,8 +159,9 @@ public struct Journal: Sendable {
     }
   }
 
-  private static func connect(_ path: String) throws -> DatabaseQueue {
+  private static func connect(_ path: String, readOnly: Bool = false) throws -> DatabaseQueue {
     var configuration = Configuration()
+    configuration.readonly = readOnly
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(30)
     configuration.label = "fieldlog"
@@ -143,8 +175,10 @@ public struct Journal: Sendable {
     }
   }
 
-  /// Refuses files that are not journals, and journals from a newer fieldlog, before writing anything.
-  private func checkFormat() throws {
+  /// Refuses files that are not journals, and journals from a newer fieldlog, before writing anything;
+  /// returns whether the schema is complete (after migrating it, when `migrate`).
+  @discardableResult
+  private func checkFormat(migrate: Bool = true) throws -> Bool {
     let migrator = Schema.migrator
     let state = try read { db -> (Int32, Bool, Bool, [String]) in
       let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
@@ -169,12 +203,34 @@ public struct Journal: Sendable {
     if !state.3.isEmpty {
       throw FieldLogError.newerJournal(path: path, unknownMigrations: state.3)
     }
-    if !state.2 {
+    if !state.2 && migrate {
       do {
         try migrator.migrate(writer)
       } catch let error as DatabaseError {
         throw Self.map(error, path: path)
       }
+      return true
+    }
+    return state.2
+  }
+
+  /// A journal made before feeds were signed gets its key, and its own events their signatures, the
+  /// first time this fieldlog opens it. A journal that cannot be written to stays as it is: `verify`
+  /// then reports its events as unsigned.
+  private func signLegacyFeed() throws {
+    let unsigned = try read { db -> Bool in
+      guard
+        let feed = try String.fetchOne(
+          db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
+      else { return false }
+      return try !Bool(
+        Int.fetchOne(db, sql: "SELECT count(*) FROM feed_key WHERE feed = ?", arguments: [feed])
+          ?? 0 > 0)
+    }
+    guard unsigned else { return }
+    do {
+      try write { _ in }
+    } catch FieldLogError.io {
     }
   }
 
@@ -187,7 +243,11 @@ public struct Journal: Sendable {
       var result: T?
       try writer.writeWithoutTransaction { db in
         try db.inTransaction(.immediate) {
+          let before = try Self.ownHead(db)
           result = try body(db)
+          if let before, try before.seq != Self.ownHead(db)?.seq || !before.keyed {
+            try Signatures.signNewEvents(after: before.seq, keys: keys, in: db)
+          }
           return .commit
         }
       }
@@ -196,6 +256,21 @@ public struct Journal: Sendable {
     } catch let error as DatabaseError {
       throw Self.map(error, path: path)
     }
+  }
+
+  /// This journal's own feed: its head seq (0 before its first event) and whether its key is recorded;
+  /// nil for a file with no feed of its own (a snapshot).
+  private static func ownHead(_ db: Database) throws -> (seq: Int64, keyed: Bool)? {
+    guard
+      let row = try Row.fetchOne(
+        db.cachedStatement(
+          sql: """
+            SELECT ifnull((SELECT head_seq FROM feed WHERE id = l.value), 0) AS seq,
+              EXISTS (SELECT 1 FROM feed_key WHERE feed = l.value) AS keyed
+            FROM local l WHERE l.key = 'writer_feed'
+            """))
+    else { return nil }
+    return (row["seq"], row["keyed"])
   }
 
   /// Runs `body` in a read transaction.

@@ -54,6 +54,8 @@ enum Payload {
     var recordedAt: String?
     /// For an imported entry: the file and record it came from.
     var importedFrom: String?
+    /// The hashes (hex) of concurrent versions this one replaces besides the one it was made from.
+    var resolves: [String]?
 
     enum CodingKeys: String, CodingKey {
       case kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
@@ -61,6 +63,7 @@ enum Payload {
       case author, reason, version
       case recordedAt = "recorded_at"
       case importedFrom = "imported_from"
+      case resolves
     }
   }
 

@@ -27,7 +27,10 @@ enum Projector {
     case .neighbourhoodAdded:
       let payload = try decode(Payload.NeighbourhoodAdded.self, json, event)
       try db.cachedStatement(
-        sql: "INSERT INTO neighbourhood (id, name, folded, description) VALUES (?, ?, ?, ?)"
+        sql: """
+          INSERT INTO neighbourhood (id, name, folded, description) VALUES (?, ?, ?, ?)
+          ON CONFLICT (id) DO NOTHING
+          """
       ).execute(arguments: [
         event.subject, payload.name, Text.fold(payload.name), payload.description,
       ])
@@ -36,7 +39,7 @@ enum Projector {
       try db.cachedStatement(
         sql: """
           INSERT INTO initiative (id, name, folded, neighbourhood_id, description)
-          VALUES (?, ?, ?, ?, ?)
+          VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
         event.subject, payload.name, Text.fold(payload.name), payload.neighbourhood,
@@ -45,14 +48,17 @@ enum Projector {
     case .questionAdded:
       let payload = try decode(Payload.QuestionAdded.self, json, event)
       try db.cachedStatement(
-        sql: "INSERT INTO question (id, code, folded, text) VALUES (?, ?, ?, ?)"
+        sql: """
+          INSERT INTO question (id, code, folded, text) VALUES (?, ?, ?, ?)
+          ON CONFLICT (id) DO NOTHING
+          """
       ).execute(arguments: [event.subject, payload.code, Text.fold(payload.code), payload.text])
     case .codeDefined:
       let payload = try decode(Payload.CodeDefined.self, json, event)
       try db.cachedStatement(
         sql: """
           INSERT INTO code (id, name, folded, parent_id, description, color)
-          VALUES (?, ?, ?, ?, ?, ?)
+          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
         event.subject, payload.name, Text.fold(payload.name), payload.parent, payload.description,
@@ -85,6 +91,9 @@ enum Projector {
       ])
     case .codingApplied:
       let payload = try decode(Payload.CodingApplied.self, json, event)
+      // A coding merged in from a journal that did not know the entry was redacted quotes text
+      // that is gone: it is not shown.
+      guard try !isRedacted(entry: payload.entry, in: db) else { return }
       try Codings.project(payload, id: event.subject, at: event.recordedAt, in: db)
     case .codingRemoved:
       try db.cachedStatement(sql: "DELETE FROM memo WHERE about_id = ?").execute(arguments: [
@@ -95,6 +104,7 @@ enum Projector {
       ])
     case .memoAdded:
       let payload = try decode(Payload.MemoAdded.self, json, event)
+      guard try !isRedacted(entry: payload.about, in: db) else { return }
       try db.cachedStatement(
         sql: """
           INSERT INTO memo (id, about_id, about_kind, text, author, written_at)
@@ -117,7 +127,7 @@ enum Projector {
       try db.cachedStatement(
         sql: """
           INSERT INTO participant (id, pseudonym, folded, role, neighbourhood_id, added_at)
-          VALUES (?, ?, ?, ?, ?, ?)
+          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
         event.subject, payload.pseudonym, Text.fold(payload.pseudonym), payload.role,
@@ -174,6 +184,45 @@ enum Projector {
     try redact(entry: event.subject, reason: kept.reason, in: db)
   }
 
+  private static func isRedacted(entry id: String, in db: Database) throws -> Bool {
+    try Bool.fetchOne(
+      db.cachedStatement(
+        sql: """
+          SELECT EXISTS (SELECT 1 FROM entry WHERE id = ? AND redaction_reason IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM entry e JOIN coding c ON c.entry_id = e.id
+                        WHERE c.id = ? AND e.redaction_reason IS NOT NULL)
+          """), arguments: [id, id]) ?? false
+  }
+
+  /// Keeps track of concurrent versions: the versions of an entry that no other version replaces.
+  ///
+  /// A version replaces the one it was made from (its target) and those it names as resolved. When
+  /// two feeds amended the same version, both stay until a later amendment names them; meanwhile the
+  /// entry is listed by `conflicts`, and shows the version that comes last in replay order.
+  private static func trackVersions(
+    entry id: String, event: StoredEvent, resolves: [String], current: Data?, in db: Database
+  ) throws {
+    var heads = Set(
+      try Data.fetchAll(
+        db.cachedStatement(sql: "SELECT event_hash FROM entry_conflict WHERE entry_id = ?"),
+        arguments: [id]))
+    guard current != event.target || !heads.isEmpty || !resolves.isEmpty else { return }
+    if heads.isEmpty, let current { heads.insert(current) }
+    if let target = event.target { heads.remove(target) }
+    for hex in resolves {
+      if let hash = Data(hexString: hex) { heads.remove(hash) }
+    }
+    heads.insert(event.hash)
+    try db.cachedStatement(sql: "DELETE FROM entry_conflict WHERE entry_id = ?").execute(
+      arguments: [id])
+    guard heads.count > 1 else { return }
+    for hash in heads.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+      try db.cachedStatement(
+        sql: "INSERT INTO entry_conflict (entry_id, event_hash) VALUES (?, ?)"
+      ).execute(arguments: [id, hash])
+    }
+  }
+
   static let redactedTitle = "[redacted]"
 
   static func redactedBody(_ reason: String) -> String { "[redacted: \(reason)]" }
@@ -213,9 +262,13 @@ enum Projector {
       entry.occurredAt, occurred.utc, entry.author, entry.version ?? 1, event.hash, id,
     ]
     let key: Int64
-    if let existing = try Int64.fetchOne(
-      db, sql: "SELECT key FROM entry WHERE id = ?", arguments: [id])
+    if let existing = try Row.fetchOne(
+      db, sql: "SELECT key, event_hash FROM entry WHERE id = ?", arguments: [id])
     {
+      try trackVersions(
+        entry: id, event: event, resolves: entry.resolves ?? [], current: existing["event_hash"],
+        in: db)
+      let existing: Int64 = existing["key"]
       try db.cachedStatement(
         sql: """
           UPDATE entry SET kind = ?, title = ?, body = ?, neighbourhood_id = ?, initiative_id = ?,

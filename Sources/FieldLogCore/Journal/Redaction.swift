@@ -59,7 +59,12 @@ extension Journal {
 
 enum Redactor {
   /// Appends one redaction per version of the entry, then deletes their payloads; returns how many.
-  static func erase(_ id: String, reason: String, in db: Database) throws -> Int {
+  ///
+  /// With `leftoversOnly`, for an entry redacted already: only what still holds its text (a version
+  /// or coding merged in from a journal that did not know of the redaction); returns how many payloads.
+  static func erase(_ id: String, reason: String, in db: Database, leftoversOnly: Bool = false)
+    throws -> Int
+  {
     guard let subject = UUID(uuidString: id),
       let entry = try Row.fetchOne(
         db,
@@ -88,8 +93,9 @@ enum Redactor {
               WHERE c.type = 'coding.applied' AND json_extract(cp.json, '$.entry') = ?1)))
         ORDER BY ev.position
         """, arguments: [id])
+    if leftoversOnly && versions.isEmpty && attached.isEmpty { return 0 }
     let redactedBy = try EventLog.author(db)
-    for (index, version) in versions.enumerated() {
+    for version in versions {
       // Each redaction keeps its own version's place and questions: a rebuild replays it where
       // that version stood, before any name a later version used existed.
       let content = try CanonicalJSON.decode(
@@ -99,7 +105,8 @@ enum Redactor {
         payload: Payload.Redaction(
           reason: reason, redactedBy: redactedBy, author: content.author, entry: id,
           kind: content.kind, neighbourhood: content.neighbourhood, initiative: content.initiative,
-          questions: content.questions, occurredAt: content.occurredAt, version: index + 1),
+          questions: content.questions, occurredAt: content.occurredAt,
+          version: content.version ?? 1),
         in: db)
     }
     for item in attached {
@@ -119,7 +126,7 @@ enum Redactor {
     }
     // FTS5 keeps deleted text in its index segments until they are merged.
     try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('optimize')")
-    return versions.count
+    return leftoversOnly ? versions.count + attached.count : versions.count
   }
 
   /// The entries, not yet redacted, that name a participant in any version.

@@ -22,6 +22,32 @@ enum Schema {
     WHEN EXISTS (SELECT 1 FROM event WHERE (feed = NEW.feed AND seq = NEW.seq) OR hash = NEW.hash)
     BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exists and cannot be replaced'); END
     """,
+    "signature_no_update": """
+    CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be updated'); END
+    """,
+    "signature_no_delete": """
+    CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be deleted'); END
+    """,
+    "signature_no_replace": """
+    CREATE TRIGGER signature_no_replace BEFORE INSERT ON signature
+    WHEN EXISTS (SELECT 1 FROM signature WHERE hash = NEW.hash)
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: a signature for this event exists and cannot be replaced'); END
+    """,
+    "feed_key_no_update": """
+    CREATE TRIGGER feed_key_no_update BEFORE UPDATE ON feed_key
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be changed'); END
+    """,
+    "feed_key_no_delete": """
+    CREATE TRIGGER feed_key_no_delete BEFORE DELETE ON feed_key
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be deleted'); END
+    """,
+    "feed_key_no_replace": """
+    CREATE TRIGGER feed_key_no_replace BEFORE INSERT ON feed_key
+    WHEN EXISTS (SELECT 1 FROM feed_key WHERE feed = NEW.feed)
+    BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of this feed exists and cannot be replaced'); END
+    """,
     "payload_no_update": """
     CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
     BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END
@@ -42,7 +68,8 @@ enum Schema {
 
   /// Projection tables, children before parents: the order in which `rebuild` empties them.
   static let projectionTables = [
-    "memo", "coding", "entry_fts", "entry_participant", "entry_tag", "entry_question", "entry",
+    "entry_conflict", "memo", "coding", "entry_fts", "entry_participant", "entry_tag",
+    "entry_question", "entry",
     "consent",
     "participant", "code", "initiative", "question", "neighbourhood", "writer",
   ]
@@ -50,6 +77,18 @@ enum Schema {
   /// The tables that carry the truth, with their exact SQL: `verify` insists on these too, so a
   /// table recreated without its checks is reported.
   static let truthTables: [String: String] = [
+    "feed_key": """
+    CREATE TABLE feed_key (
+      feed TEXT PRIMARY KEY CHECK (length(feed) = 36 AND feed = lower(feed)),
+      public_key BLOB NOT NULL CHECK (length(public_key) = 32)
+    ) STRICT
+    """,
+    "signature": """
+    CREATE TABLE signature (
+      hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
+      signature BLOB NOT NULL CHECK (length(signature) = 64)
+    ) STRICT
+    """,
     "event": """
     CREATE TABLE event (
       position INTEGER PRIMARY KEY,
@@ -84,7 +123,7 @@ enum Schema {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-journal") { db in
-      for name in truthTables.keys.sorted() {
+      for name in ["event", "feed", "payload"] {
         try db.execute(sql: truthTables[name] ?? "")
       }
       // `position` is the order this file received its events: rebuild replays in it. Every table
@@ -225,9 +264,36 @@ enum Schema {
             title, body, tokenize = 'unicode61 remove_diacritics 2'
           );
           """)
-      for name in guardTriggers.keys.sorted() {
+      for name in guardTriggers.keys.sorted()
+      where !name.hasPrefix("signature_") && !name.hasPrefix("feed_key_") {
         try db.execute(sql: guardTriggers[name] ?? "")
       }
+    }
+    // Signed feeds and merging. A code's name may now meet another code's of a different id (two
+    // journals merged); `conflicts` lists such pairs, so the projection must be able to hold them.
+    migrator.registerMigration("v2-signed-feeds") { db in
+      for name in ["feed_key", "signature"] {
+        try db.execute(sql: truthTables[name] ?? "")
+      }
+      for name in guardTriggers.keys.sorted()
+      where name.hasPrefix("signature_") || name.hasPrefix("feed_key_") {
+        try db.execute(sql: guardTriggers[name] ?? "")
+      }
+      try db.execute(
+        sql: """
+          DROP INDEX code_sibling_name;
+          CREATE INDEX code_by_sibling_name ON code(ifnull(parent_id, ''), folded);
+          CREATE TABLE entry_conflict (
+            entry_id TEXT NOT NULL REFERENCES entry(id),
+            event_hash BLOB NOT NULL CHECK (length(event_hash) = 32),
+            PRIMARY KEY (entry_id, event_hash)
+          ) WITHOUT ROWID, STRICT;
+          CREATE TABLE merged (
+            feed TEXT PRIMARY KEY,
+            merged_at TEXT NOT NULL,
+            source TEXT NOT NULL
+          ) STRICT;
+          """)
     }
     return migrator
   }

@@ -43,13 +43,36 @@ public struct VerificationReport: Encodable, Equatable, Sendable {
 
 extension Journal {
   /// Recomputes every hash, link and payload commitment, and checks the guards and the file itself.
+  ///
+  /// Also replays the events into temporary tables and reports every projection table that differs:
+  /// nothing is written to the journal, and other fieldlogs may go on writing meanwhile.
   public func verify(progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
-    try read { db in try Verifier.run(db, progress: progress) }
+    try snapshotRead { db in try Verifier.run(db, projections: true, progress: progress) }
+  }
+
+  /// Runs `body` in a DEFERRED transaction that is rolled back: a consistent view of the journal in
+  /// which temporary tables may be written.
+  func snapshotRead<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      var result: T?
+      try writer.writeWithoutTransaction { db in
+        try db.inTransaction(.deferred) {
+          result = try body(db)
+          return .rollback
+        }
+      }
+      guard let result else { throw FieldLogError.io("the journal '\(path)' could not be read") }
+      return result
+    } catch let error as DatabaseError {
+      throw Self.map(error, path: path)
+    }
   }
 }
 
 enum Verifier {
-  static func run(_ db: Database, progress: ((Int) -> Void)?) throws -> VerificationReport {
+  static func run(_ db: Database, projections: Bool, progress: ((Int) -> Void)?) throws
+    -> VerificationReport
+  {
     var report = VerificationReport(feeds: 0, events: 0, payloads: 0, redacted: [], problems: [])
     func problem(_ text: String, _ event: StoredEvent? = nil, feed: String? = nil) {
       report.problems.append(
@@ -69,7 +92,7 @@ enum Verifier {
       db,
       sql: """
         SELECT type, name, tbl_name, ifnull(sql, '') AS sql FROM sqlite_master
-        WHERE type IN ('trigger', 'table') AND tbl_name IN ('event', 'payload', 'feed')
+        WHERE type IN ('trigger', 'table') AND tbl_name IN ('event', 'payload', 'feed', 'feed_key', 'signature')
         """)
     let present = Dictionary(
       schema.map { (($0["type"] as String) + " " + ($0["name"] as String), $0["sql"] as String) },
@@ -92,6 +115,12 @@ enum Verifier {
         )
       }
     }
+
+    var publicKeys: [String: Data] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT feed, public_key FROM feed_key") {
+      publicKeys[row["feed"]] = row["public_key"]
+    }
+    var unkeyed: Set<String> = []
 
     var heads: [String: (Int64, Data)] = [:]
     for row in try Row.fetchAll(db, sql: "SELECT id, head_seq, head_hash FROM feed") {
@@ -126,10 +155,11 @@ enum Verifier {
       db,
       sql: """
         SELECT e.feed, e.seq, e.prev, e.recorded_at, e.type, e.subject, e.target, e.commitment,
-          e.hash, p.salt, p.json,
+          e.hash, p.salt, p.json, s.signature,
           (p.commitment IS NULL AND EXISTS (
             SELECT 1 FROM event r WHERE r.target = e.hash AND r.type = 'redaction')) AS redacted
         FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+        LEFT JOIN signature s ON s.hash = e.hash
         ORDER BY e.feed, e.seq
         """)
     while let row = try events.next() {
@@ -165,6 +195,17 @@ enum Verifier {
         problem(
           "its hash does not match its contents: its feed, seq, time, type, subject, target or "
             + "commitment was changed", event)
+      }
+      if let key = publicKeys[event.feed] {
+        if let signature = row["signature"] as Data? {
+          if !Signatures.isValid(signature, of: event.hash, publicKey: key) {
+            problem("its signature does not verify with its feed's public key", event)
+          }
+        } else {
+          problem("it is not signed", event)
+        }
+      } else if unkeyed.insert(event.feed).inserted {
+        problem("the feed has no public key: its events cannot be checked as its writer's", event)
       }
       if let salt = row["salt"] as Data?, let json = row["json"] as String? {
         report.payloads += 1
@@ -207,6 +248,33 @@ enum Verifier {
     if orphans > 0 {
       problem("\(orphans) payload(s) belong to no event: they were added outside fieldlog")
     }
+    let strays =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT count(*) FROM signature s WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.hash = s.hash)
+          """) ?? 0
+    if strays > 0 {
+      problem("\(strays) signature(s) belong to no event: they were added outside fieldlog")
+    }
+    // Projections are derived: when the events are whole, a projection that differs from their
+    // replay was changed by hand (or by a bug); `rebuild` puts it right.
+    if projections && report.ok {
+      do {
+        try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('integrity-check')")
+      } catch {
+        problem("the search index does not match its rows; run 'fieldlog rebuild'")
+      }
+      do {
+        for (table, rows) in try Replay.differingProjections(db) {
+          problem(
+            "the projection table \(table) differs from a replay of the events in \(rows) row(s); "
+              + "run 'fieldlog rebuild'")
+        }
+      } catch {
+        problem("the events cannot be replayed: \(error.localizedDescription)")
+      }
+    }
     return report
   }
 }
@@ -214,14 +282,14 @@ enum Verifier {
 extension Journal {
   /// Recreates every projection from the events alone, in one transaction.
   ///
-  /// Events are applied in the order this file received them (`event.position`): the
-  /// order they were applied when written, whatever the clocks said.
+  /// Events are applied in replay order (see `Replay`), which for events written here is the order
+  /// they were applied when written.
   ///
   /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
   @discardableResult
   public func rebuild(progress: ((Int) -> Void)? = nil) throws -> Int {
     try write { db in
-      let report = try Verifier.run(db, progress: nil)
+      let report = try Verifier.run(db, projections: false, progress: nil)
       guard report.ok else {
         throw FieldLogError.damaged(
           "the journal's events are damaged (\(report.problems.count) problem(s)); "
@@ -230,20 +298,7 @@ extension Journal {
       for table in Schema.projectionTables {
         try db.execute(sql: "DELETE FROM \(table)")
       }
-      var count = 0
-      let events = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT e.*, p.json FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
-          ORDER BY e.position
-          """)
-      while let row = try events.next() {
-        let event = StoredEvent(row: row)
-        try Projector.apply(event, json: (row["json"] as String?).map { Data($0.utf8) }, in: db)
-        count += 1
-        if count % 10_000 == 0 { progress?(count) }
-      }
-      return count
+      return try Replay.apply(db, progress: progress)
     }
   }
 }

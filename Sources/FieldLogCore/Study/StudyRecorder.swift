@@ -135,7 +135,8 @@ extension Journal {
         db,
         sql: """
           SELECT w.study, w.description FROM writer w
-          JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
+          LEFT JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
+          ORDER BY l.value IS NULL, w.opened_at, w.feed LIMIT 1
           """)
       // Vocabularies are listed in the order they were added: the study file's order.
       var study = Study(name: writer?["study"] ?? "", description: writer?["description"])

@@ -15,6 +15,8 @@ public enum FieldLogError: Error, Equatable, Sendable {
   case newerJournal(path: String, unknownMigrations: [String])
   /// An input file (study file, body file, recording) does not exist.
   case fileNotFound(path: String)
+  /// The private signing key of the journal's feed is not where it should be.
+  case signingKeyNotFound(path: String, feed: String)
   /// A value given by the user is not acceptable.
   case invalidInput(String, hint: String? = nil)
   /// A name that must be known (neighbourhood, initiative, question, kind ...) is not.
@@ -46,6 +48,9 @@ extension FieldLogError: LocalizedError {
         + unknown.sorted().joined(separator: ", ") + "); it was left untouched"
     case .fileNotFound(let path):
       return "no file at '\(path)'"
+    case .signingKeyNotFound(let path, let feed):
+      return
+        "no signing key for the journal's feed \(feed.prefix(8)) at '\(path)'; nothing was recorded"
     case .invalidInput(let message, _):
       return message
     case .unknownName(let kind, let value, let suggestions):
@@ -77,6 +82,9 @@ extension FieldLogError: LocalizedError {
       return "update fieldlog to open this journal"
     case .ambiguousID:
       return "give more characters of the id"
+    case .signingKeyNotFound:
+      return "name the journal's key file with --signing-key PATH; a copy of a colleague's journal "
+        + "cannot be written to: start your own with 'fieldlog init --from JOURNAL'"
     case .invalidInput(_, let hint), .io(_, let hint):
       return hint
     case .damaged:
@@ -89,7 +97,7 @@ extension FieldLogError: LocalizedError {
   /// The process exit code the CLI uses for this error (sysexits-style, documented in README).
   public var exitCode: Int32 {
     switch self {
-    case .journalNotFound, .fileNotFound: return 66
+    case .journalNotFound, .fileNotFound, .signingKeyNotFound: return 66
     case .journalExists, .damaged: return 1
     case .notAJournal, .newerJournal, .invalidInput, .unknownName, .unknownID, .ambiguousID:
       return 65

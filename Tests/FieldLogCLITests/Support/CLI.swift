@@ -33,8 +33,18 @@ enum Processes {
     environment["LC_ALL"] = "C.UTF-8"
     environment["PYTHONIOENCODING"] = "utf-8"
     environment["SHELL"] = "/bin/sh"
+    // Signing keys go to a folder of this test run, never to the user's ~/.config.
+    environment["XDG_CONFIG_HOME"] = configHome
     return environment
   }
+
+  /// One configuration folder for the whole test run: keys are per feed, so journals never share one.
+  static let configHome: String = {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("fieldlog-test-config-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.path
+  }()
 
   static func run(
     _ executable: URL, _ arguments: [String], stdin: Data? = nil, env: [String: String] = [:],

@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+
+/// What a merge brought in.
+public struct MergeReport: Encodable, Equatable, Sendable {
+  /// Per source journal: how many of its events were new here.
+  public struct Source: Encodable, Equatable, Sendable {
+    public var path: String
+    public var events: Int
+    public var feeds: Int
+  }
+
+  public var sources: [Source]
+  /// Events added in all.
+  public var added: Int
+  /// Payloads not copied in, or deleted here, because a redaction names them.
+  public var redacted: Int
+}
+
+/// Everything of another journal a merge needs, read before the target is touched.
+private struct Incoming {
+  var path: String
+  var events: [StoredEvent]
+  var payloads: [Data: (salt: Data, json: String)]
+  var signatures: [Data: Data]
+  var keys: [String: Data]
+}
+
+extension Journal {
+  /// Brings in every event of the other journals that this one lacks, in one transaction.
+  ///
+  /// Each source is verified first (chains, commitments, signatures); a source that fails, a fork (two
+  /// different events at one feed and seq) or a feed whose public key differs refuses the whole merge
+  /// and leaves this journal as it was. Merging is idempotent and order-free: the projections are
+  /// replayed from the union of the events (see `Replay`). Redactions travel: a payload that a
+  /// redaction in either journal names is never copied in, and is deleted here when present.
+  public func merge(_ paths: [String], now: Date = Date()) throws -> MergeReport {
+    var sources: [Incoming] = []
+    for path in paths {
+      if let own = realpath(self.path), own == realpath(path) {
+        throw FieldLogError.invalidInput(
+          "'\(path)' is this journal itself; there is nothing to merge")
+      }
+      let other = try Journal.openForReading(at: path)
+      sources.append(try other.read { db in try Self.incoming(path: path, db) })
+    }
+    let result = try write { db in
+      var report = MergeReport(sources: [], added: 0, redacted: 0)
+      var forks: [String] = []
+      for source in sources {
+        let added = try Self.insert(source, into: db, forks: &forks)
+        report.sources.append(
+          .init(path: source.path, events: added.count, feeds: Set(added.map(\.feed)).count))
+        report.added += added.count
+        let stamp = FieldTime.recordedAt(now)
+        for feed in Set(added.map(\.feed)) {
+          try db.execute(
+            sql: """
+              INSERT INTO merged (feed, merged_at, source) VALUES (?, ?, ?)
+              ON CONFLICT (feed) DO UPDATE SET merged_at = excluded.merged_at, source = excluded.source
+              """, arguments: [feed, stamp, source.path])
+        }
+      }
+      guard forks.isEmpty else {
+        throw FieldLogError.damaged(
+          "the journals have forked: " + forks.joined(separator: "; ")
+            + "; nothing was merged (a fork is never resolved automatically)")
+      }
+      // Redactions travel: whatever a redaction here now names loses its payload.
+      let erasable = try Data.fetchAll(
+        db,
+        sql: """
+          SELECT DISTINCT p.commitment FROM event r JOIN event c ON c.hash = r.target
+          JOIN payload p ON p.commitment = c.commitment WHERE r.type = 'redaction'
+          """)
+      for commitment in erasable {
+        try db.execute(sql: "DELETE FROM payload WHERE commitment = ?", arguments: [commitment])
+      }
+      report.redacted += erasable.count
+      guard report.added > 0 else { return report }
+      try Self.raiseClockFloor(db)
+      for table in Schema.projectionTables {
+        try db.execute(sql: "DELETE FROM \(table)")
+      }
+      try Replay.apply(db)
+      // A version or a coding that one journal added while another redacted the entry still holds
+      // the erased text: it is redacted here too, as the redaction of the entry would have done.
+      for row in try Row.fetchAll(
+        db, sql: "SELECT id, redaction_reason FROM entry WHERE redaction_reason IS NOT NULL")
+      {
+        report.redacted += try Redactor.erase(
+          row["id"], reason: row["redaction_reason"], in: db, leftoversOnly: true)
+      }
+      return report
+    }
+    if result.redacted > 0 { _ = try compact() }
+    return result
+  }
+
+  /// Reads and verifies a source journal; refuses one that is not whole.
+  private static func incoming(path: String, _ db: Database) throws -> Incoming {
+    let verification = try Verifier.run(db, projections: false, progress: nil)
+    guard verification.ok else {
+      let first = verification.problems.first.map { problem in
+        [
+          problem.feed.map { "feed \($0.prefix(8))" }, problem.seq.map { "seq \($0)" },
+          problem.problem,
+        ].compactMap { $0 }.joined(separator: ", ")
+      }
+      throw FieldLogError.damaged(
+        "the journal '\(path)' fails verification (\(verification.problems.count) problem(s)"
+          + (first.map { ", first: \($0)" } ?? "") + "); nothing was merged")
+    }
+    var source = Incoming(path: path, events: [], payloads: [:], signatures: [:], keys: [:])
+    let rows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT e.*, p.salt, p.json, s.signature FROM event e
+        LEFT JOIN payload p ON p.commitment = e.commitment
+        JOIN signature s ON s.hash = e.hash
+        ORDER BY e.position
+        """)
+    while let row = try rows.next() {
+      let event = StoredEvent(row: row)
+      source.events.append(event)
+      source.signatures[event.hash] = row["signature"]
+      if let salt = row["salt"] as Data?, let json = row["json"] as String? {
+        source.payloads[event.commitment] = (salt, json)
+      }
+    }
+    for row in try Row.fetchAll(db, sql: "SELECT feed, public_key FROM feed_key") {
+      source.keys[row["feed"]] = row["public_key"]
+    }
+    return source
+  }
+
+  /// Appends the source's events this journal lacks, in the source's order; returns them. Forks are
+  /// collected, not inserted.
+  private static func insert(_ source: Incoming, into db: Database, forks: inout [String]) throws
+    -> [StoredEvent]
+  {
+    for (feed, key) in source.keys.sorted(by: { $0.key < $1.key }) {
+      if let known = try Data.fetchOne(
+        db, sql: "SELECT public_key FROM feed_key WHERE feed = ?", arguments: [feed])
+      {
+        guard known == key else {
+          throw FieldLogError.damaged(
+            "feed \(feed.prefix(8)) has another public key in '\(source.path)' than here: one of "
+              + "the two was forged; nothing was merged")
+        }
+      } else {
+        try db.execute(
+          sql: "INSERT INTO feed_key (feed, public_key) VALUES (?, ?)", arguments: [feed, key])
+      }
+    }
+    let redactedHere = Set(
+      try Data.fetchAll(db, sql: "SELECT target FROM event WHERE type = 'redaction'"))
+    let redactedThere = Set(
+      source.events.filter { $0.type == EventType.redaction.rawValue }.compactMap(\.target))
+    let redacted = redactedHere.union(redactedThere)
+    let byPlace = try db.cachedStatement(sql: "SELECT hash FROM event WHERE feed = ? AND seq = ?")
+    var added: [StoredEvent] = []
+    for event in source.events {
+      guard let existing = try Data.fetchOne(byPlace, arguments: [event.feed, event.seq]) else {
+        if !redacted.contains(event.hash), let payload = source.payloads[event.commitment],
+          try !Bool(
+            Int.fetchOne(
+              db, sql: "SELECT count(*) FROM payload WHERE commitment = ?",
+              arguments: [event.commitment]) ?? 0 > 0)
+        {
+          try db.execute(
+            sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
+            arguments: [event.commitment, payload.salt, payload.json])
+        }
+        try db.execute(
+          sql: """
+            INSERT INTO event (feed, seq, prev, recorded_at, type, subject, target, commitment, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            event.feed, event.seq, event.prev, event.recordedAt, event.type, event.subject,
+            event.target, event.commitment, event.hash,
+          ])
+        try db.execute(
+          sql: "INSERT INTO signature (hash, signature) VALUES (?, ?)",
+          arguments: [event.hash, source.signatures[event.hash]])
+        try db.execute(
+          sql: """
+            INSERT INTO feed (id, head_seq, head_hash) VALUES (?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash
+            WHERE excluded.head_seq > feed.head_seq
+            """, arguments: [event.feed, event.seq, event.hash])
+        added.append(event)
+        continue
+      }
+      if existing != event.hash {
+        forks.append(
+          "feed \(event.feed.prefix(8)) seq \(event.seq) is \(Hashing.hex(existing)) here but "
+            + "\(Hashing.hex(event.hash)) in '\(source.path)'")
+      }
+    }
+    // Every chain must still link up: an event whose predecessor is another than the one here would
+    // have been a fork at an earlier seq, so this only fails on a source that changed under us.
+    for event in added where event.seq > 1 {
+      let previous = try Data.fetchOne(byPlace, arguments: [event.feed, event.seq - 1])
+      if previous != event.prev {
+        forks.append(
+          "feed \(event.feed.prefix(8)) seq \(event.seq) does not follow seq \(event.seq - 1) here")
+      }
+    }
+    return added
+  }
+
+  /// Events recorded here from now on sort after everything merged in, whatever its clocks said.
+  private static func raiseClockFloor(_ db: Database) throws {
+    let feed = try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
+    guard
+      let latest = try String.fetchOne(
+        db, sql: "SELECT max(recorded_at) FROM event WHERE feed IS NOT ?", arguments: [feed]),
+      let date = recordedFormat.date(from: latest)
+    else { return }
+    let floor = FieldTime.recordedAt(date.addingTimeInterval(0.0015))
+    try db.execute(
+      sql: """
+        INSERT INTO local (key, value) VALUES ('clock_floor', ?)
+        ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)
+        """, arguments: [floor])
+  }
+
+  nonisolated(unsafe) private static let recordedFormat: ISO8601DateFormatter = {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter
+  }()
+}
+
+/// The canonical absolute path of a file, or nil.
+private func realpath(_ path: String) -> String? {
+  URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+}

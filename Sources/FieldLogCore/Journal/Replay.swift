@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+
+/// Replays the events into the projection tables, in one order that depends on the events alone.
+///
+/// Each feed is replayed in seq order, and the feeds are interleaved by the time their events were
+/// recorded (then by feed id). Since fieldlog never records an event earlier than anything its
+/// journal holds (EventLog.append), this is an order in which everything comes after what its writer
+/// had seen; and because it depends on nothing local (not the order of merges, not `position`),
+/// journals holding the same events have the same projections.
+enum Replay {
+  /// The positions of all events, in replay order.
+  static func order(_ db: Database) throws -> [Int64] {
+    struct Item {
+      var position: Int64
+      var feed: String
+      var seq: Int64
+      var recordedAt: String
+    }
+    var items: [Item] = []
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT position, feed, seq, recorded_at FROM event ORDER BY recorded_at, feed, seq")
+    var lastSeq: [String: Int64] = [:]
+    var monotonic = true
+    while let row = try rows.next() {
+      let item = Item(
+        position: row["position"], feed: row["feed"], seq: row["seq"],
+        recordedAt: row["recorded_at"])
+      if let last = lastSeq[item.feed], last > item.seq { monotonic = false }
+      lastSeq[item.feed] = item.seq
+      items.append(item)
+    }
+    if monotonic { return items.map(\.position) }
+    // A clock that went back within a feed (a journal from before fieldlog kept its own time
+    // monotonic): keep each feed in seq order and merge the feeds by the time of their next event.
+    var feeds = Dictionary(grouping: items, by: \.feed).mapValues { $0.sorted { $0.seq < $1.seq } }
+    var next = feeds.mapValues { _ in 0 }
+    var order: [Int64] = []
+    order.reserveCapacity(items.count)
+    while true {
+      var best: Item?
+      for (feed, list) in feeds {
+        guard let index = next[feed], index < list.count else { continue }
+        let candidate = list[index]
+        if let current = best,
+          (current.recordedAt, current.feed) <= (candidate.recordedAt, candidate.feed)
+        {
+          continue
+        }
+        best = candidate
+      }
+      guard let chosen = best else { break }
+      order.append(chosen.position)
+      next[chosen.feed, default: 0] += 1
+      if let list = feeds[chosen.feed], next[chosen.feed] == list.count {
+        feeds.removeValue(forKey: chosen.feed)
+      }
+    }
+    return order
+  }
+
+  /// Applies every event, in replay order, to whatever projection tables the connection's unqualified
+  /// names resolve to; returns how many.
+  @discardableResult
+  static func apply(_ db: Database, progress: ((Int) -> Void)? = nil) throws -> Int {
+    let statement = try db.cachedStatement(
+      sql: """
+        SELECT e.*, p.json FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+        WHERE e.position = ?
+        """)
+    var count = 0
+    for position in try order(db) {
+      guard let row = try Row.fetchOne(statement, arguments: [position]) else { continue }
+      try Projector.apply(
+        StoredEvent(row: row), json: (row["json"] as String?).map { Data($0.utf8) }, in: db)
+      count += 1
+      if count % 10_000 == 0 { progress?(count) }
+    }
+    return count
+  }
+
+  /// Replays the events into temporary copies of the projection tables and names every table whose
+  /// stored rows differ from the replay: a projection changed by hand, or by a bug.
+  ///
+  /// Temporary tables shadow the journal's own for unqualified names, so the one Projector writes the
+  /// copies; nothing is written to the journal.
+  static func differingProjections(_ db: Database) throws -> [(table: String, rows: Int)] {
+    let schema = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT type, name, tbl_name, sql FROM main.sqlite_master
+        WHERE sql IS NOT NULL AND type IN ('table', 'index')
+        ORDER BY type = 'index', name
+        """)
+    let tables = Set(Schema.projectionTables)
+    for row in schema where tables.contains(row["tbl_name"] as String) {
+      let name: String = row["name"]
+      let sql: String = row["sql"]
+      let temporary: String
+      if row["type"] as String == "index" {
+        temporary = sql.replacingOccurrences(of: " INDEX \(name) ", with: " INDEX temp.\(name) ")
+      } else if sql.hasPrefix("CREATE VIRTUAL TABLE") {
+        temporary = sql.replacingOccurrences(
+          of: "CREATE VIRTUAL TABLE \(name)", with: "CREATE VIRTUAL TABLE temp.\(name)")
+      } else {
+        temporary = sql.replacingOccurrences(
+          of: "CREATE TABLE \(name)", with: "CREATE TEMP TABLE \(name)")
+      }
+      try db.execute(sql: temporary)
+    }
+    try apply(db)
+    var differing: [(String, Int)] = []
+    for table in Schema.projectionTables {
+      let columns = table == "entry_fts" ? "rowid, title, body" : "*"
+      let count =
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT (SELECT count(*) FROM (
+                SELECT \(columns) FROM main.\(table) EXCEPT SELECT \(columns) FROM temp.\(table)))
+              + (SELECT count(*) FROM (
+                SELECT \(columns) FROM temp.\(table) EXCEPT SELECT \(columns) FROM main.\(table)))
+            """) ?? 0
+      if count > 0 { differing.append((table, count)) }
+    }
+    return differing
+  }
+}
