@@ -77,7 +77,10 @@ enum Output {
       })
   }
 
+  /// A time (RFC 3339, or a recorded time with milliseconds) as the fieldwork's local minute.
   static func localMinute(_ rfc3339: String) -> String {
-    (try? FieldTime.parse(rfc3339).localMinute) ?? rfc3339
+    let whole =
+      rfc3339.count == 24 && rfc3339.hasSuffix("Z") ? rfc3339.prefix(19) + "Z" : rfc3339
+    return (try? FieldTime.parse(whole).localMinute) ?? rfc3339
   }
 }
