@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// One case of the bad-input corpus, `Tests/Fixtures/bad-input/NAME.case`; the format is described in
-/// that folder's README.md.
+/// One case of the bad-input corpus, `Tests/Fixtures/bad-input/NAME.case`; that folder's README.md
+/// describes the format.
 struct CorpusCase: Sendable {
   /// Bytes for a file or standard input.
   enum Source: Sendable, Equatable {
@@ -62,7 +62,7 @@ struct CorpusCase: Sendable {
 
   static let documentedStatuses: Set<Int32> = [1, 64, 65, 66, 74]
 
-  /// Parses a case file; a mistake in it is an error naming the file and line, never a skipped case.
+  /// Parses a case file; a mistake in it is an error naming the file and line, never a skip.
   static func parse(_ text: String, name: String) throws -> CorpusCase {
     var result = CorpusCase(name: name)
     var seen: Set<String> = []
@@ -186,8 +186,8 @@ struct CorpusCase: Sendable {
   }
 }
 
-/// Splits a line into words as /bin/sh would for simple quoting: white space separates words, '...' is
-/// literal, "..." knows the escapes \" \\ \n \t \r \0 and \xHH (any byte).
+/// Splits a line into words as /bin/sh does for simple quoting: white space separates words, '...'
+/// is literal, "..." knows the escapes \" \\ \n \t \r \0 and \xHH (any byte).
 enum Words {
   struct QuoteError: Error, CustomStringConvertible {
     var description: String
@@ -280,9 +280,9 @@ private func require(
     sourceLocation: sourceLocation)
   let result = try Processes.run(url, arguments)
   let command = ([program] + arguments).joined(separator: " ")
+  let why = "(the corpus runs as root, as CI does)"
   try #require(
-    result.status == 0,
-    "\(command) failed, so \(purpose) cannot be set up (the corpus runs as root, as CI does): \(result)",
+    result.status == 0, "\(command) failed, so \(purpose) cannot be set up \(why): \(result)",
     sourceLocation: sourceLocation)
 }
 
@@ -290,9 +290,9 @@ private func require(
 ///
 /// The bytes of the journal file and of its -wal and -journal files (a missing -wal equals an empty
 /// one: neither holds a frame), read first, before anything else opens the journal; then a full
-/// `sqlite3 .dump` and what `fieldlog list --json` shows (or the error each gives); and the names of
-/// the files in the sandbox, so that a stray temporary or partial output file is seen too. The -shm
-/// file is left out: it is an index of the -wal, rebuilt by whoever opens the journal next.
+/// `sqlite3 .dump` and what `fieldlog list --json` shows (or the error each gives); and the names
+/// of the files in the sandbox, so that a stray temporary or partial output file is seen too. The
+/// -shm file is left out: it is an index of the -wal, rebuilt by whoever opens the journal next.
 private struct Snapshot: Equatable {
   var journal: Data?
   var wal: Data

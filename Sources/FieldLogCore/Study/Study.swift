@@ -103,7 +103,7 @@ private struct StudyReader {
     .invalidInput("the study file '\(source)': \(place) \(problem)")
   }
 
-  /// Where `key` of the mapping at `place` is: `initiatives[2].name`, or `'neighbourhoods'` at the top.
+  /// Where `key` of the mapping at `place` is (`'neighbourhoods'` at the top level).
   func path(_ place: String, _ key: String) -> String {
     place == "the top level" ? "'\(key)'" : "\(place).\(key)"
   }
