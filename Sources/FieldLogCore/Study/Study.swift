@@ -103,6 +103,11 @@ private struct StudyReader {
     .invalidInput("the study file '\(source)': \(place) \(problem)")
   }
 
+  /// Where `key` of the mapping at `place` is (`'neighbourhoods'` at the top level).
+  func path(_ place: String, _ key: String) -> String {
+    place == "the top level" ? "'\(key)'" : "\(place).\(key)"
+  }
+
   func mapping(_ value: Any?, at place: String, allowed: Set<String>) throws -> [String: Any] {
     guard let map = value as? [String: Any] else {
       throw fail(place, "must be a mapping of keys to values")
@@ -121,11 +126,11 @@ private struct StudyReader {
       return nil
     }
     guard let string = value as? String else {
-      throw fail("\(place).\(key)", "must be text; put '\(value)' in quotes")
+      throw fail(path(place, key), "must be text; put '\(value)' in quotes")
     }
     let line = Text.normalize(string).trimmingCharacters(in: .whitespacesAndNewlines)
     if line.isEmpty {
-      if required { throw fail("\(place).\(key)", "is empty") }
+      if required { throw fail(path(place, key), "is empty") }
       return nil
     }
     return line
@@ -136,8 +141,8 @@ private struct StudyReader {
       if required { throw fail(place, "needs a list '\(key)'") }
       return []
     }
-    guard let items = value as? [Any] else { throw fail("\(place).\(key)", "must be a list") }
-    if required && items.isEmpty { throw fail("\(place).\(key)", "is empty") }
+    guard let items = value as? [Any] else { throw fail(path(place, key), "must be a list") }
+    if required && items.isEmpty { throw fail(path(place, key), "is empty") }
     return items
   }
 
