@@ -20,10 +20,6 @@ extension FieldLog {
     @Argument(help: "The journals to merge in (e.g. snapshots from colleagues).")
     var others: [String]
 
-    func validate() throws {
-      if others.isEmpty { throw ValidationError("name at least one journal to merge in") }
-    }
-
     func run(_ journal: Journal) throws {
       let report = try journal.merge(others)
       if output.json { return try Output.json(report) }

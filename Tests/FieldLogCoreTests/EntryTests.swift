@@ -132,7 +132,7 @@ import Testing
       draft: EntryDraft(
         kind: .observation, body: "b", neighbourhood: "Holendrecht", questions: ["RQ1"],
         occurredAt: "2024-02-30"),
-      fragment: "the time --at '2024-02-30' is not a real date"),
+      fragment: "the time of the fieldwork '2024-02-30' is not a real date"),
     .init(
       draft: EntryDraft(
         kind: .observation, body: "a\u{0}b", neighbourhood: "Holendrecht", questions: ["RQ1"]),

@@ -248,7 +248,7 @@ enum EntryRecorder {
 
     let fields = try Fields.merge(draft.fields, into: draft.baseFields, kind: draft.kind)
     let occurred =
-      try draft.occurredAt.map { try FieldTime.parse($0, now: now, what: "time --at") }
+      try draft.occurredAt.map { try FieldTime.parse($0, now: now, what: "time of the fieldwork") }
       ?? FieldTime.now(now)
 
     return Payload.EntryVersion(

@@ -282,6 +282,22 @@ public struct Journal: Sendable {
     }
   }
 
+  private static func folder(holding path: String) -> String {
+    URL(fileURLWithPath: path).deletingLastPathComponent().path
+  }
+
+  /// Whether the file system of the journal has no room left (SQLite reports a failed write to its
+  /// shared-memory file as a plain I/O error).
+  static func diskIsFull(holding path: String) -> Bool {
+    var info = statvfs()
+    guard statvfs(folder(holding: path), &info) == 0 else { return false }
+    return info.f_bavail == 0
+  }
+
+  static func folderIsWritable(holding path: String) -> Bool {
+    access(folder(holding: path), W_OK) == 0
+  }
+
   /// Turns an SQLite error into a message a researcher can act on.
   static func map(_ error: DatabaseError, path: String) -> FieldLogError {
     let detail = error.message ?? "\(error.resultCode)"
@@ -296,6 +312,15 @@ public struct Journal: Sendable {
         hint: "check the permissions of the file and its folder")
     case .SQLITE_FULL:
       return .io("the disk holding '\(path)' is full; nothing was recorded")
+    case .SQLITE_IOERR where diskIsFull(holding: path):
+      return .io(
+        "the disk holding '\(path)' is full; nothing was recorded",
+        hint: "make room on the disk, then try again")
+    case .SQLITE_CANTOPEN where !folderIsWritable(holding: path):
+      return .io(
+        "cannot open the journal '\(path)': its folder is read-only, and SQLite must write its "
+          + "'-wal' and '-shm' files next to it",
+        hint: "make the folder writable, or copy the journal to a folder you may write in")
     case .SQLITE_NOTADB:
       return .notAJournal(path: path, reason: "it is not an SQLite database")
     case .SQLITE_CORRUPT:
