@@ -519,4 +519,37 @@ struct TeamworkTests {
     #expect(wrong.status == 65, "\(wrong)")
     try expectOK(sandbox.fieldlog(["verify"], journal: anna.journal))
   }
+
+  @Test("a journal made before feeds were signed is signed when this fieldlog first opens it")
+  func legacyJournalIsSignedOnFirstOpen() throws {
+    let sandbox = try Sandbox()
+    let anna = try fieldworker("Anna", in: sandbox)
+    let entry = try add("Van voor de handtekeningen.", sandbox, anna)
+    // Take the journal back to schema step v1-journal, as fieldlog 0.1 made it.
+    _ = try sqlite(
+      anna.journal,
+      """
+      DROP TABLE signature; DROP TABLE feed_key; DROP TABLE entry_conflict; DROP TABLE merged;
+      DROP INDEX code_by_sibling_name;
+      CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
+      DELETE FROM grdb_migrations WHERE identifier = 'v2-signed-feeds';
+      """)
+    let feed = try sqlite(anna.journal, "SELECT value FROM local WHERE key = 'writer_feed'")
+      .trimmingCharacters(in: .newlines)
+    let key = URL(fileURLWithPath: Processes.configHome)
+      .appendingPathComponent("fieldlog/keys/\(feed).key")
+    try FileManager.default.removeItem(at: key)
+
+    let listed = try expectOK(sandbox.fieldlog(["list", "--json"], journal: anna.journal))
+    #expect(listed.stdout.contains(entry))
+    #expect(FileManager.default.fileExists(atPath: key.path), "a key was made for the old feed")
+    #expect(
+      try sqlite(
+        anna.journal,
+        "SELECT count(*) FROM event e LEFT JOIN signature s ON s.hash = e.hash WHERE s.hash IS NULL"
+      ) == "0\n")
+    try expectOK(sandbox.fieldlog(["verify"], journal: anna.journal))
+    _ = try add("Na de upgrade.", sandbox, anna)
+    try expectOK(sandbox.fieldlog(["verify"], journal: anna.journal))
+  }
 }
