@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -34,6 +35,47 @@ import Testing
     #expect(Hashing.hex(hash) == "129ac164757aada02dc73465f2fd09997aaf6dfd5206851b49f72774289ce019")
   }
 
+  @Test func signatureVector() throws {
+    let key = try Curve25519.Signing.PrivateKey(rawRepresentation: Data((0..<32).map { UInt8($0) }))
+    #expect(
+      Hashing.hex(key.publicKey.rawRepresentation)
+        == "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8")
+    let hash = try #require(
+      Data(hexString: "129ac164757aada02dc73465f2fd09997aaf6dfd5206851b49f72774289ce019"))
+    let expected = try #require(Data(hexString: Self.signature))
+    // Ed25519 is deterministic: the same key and message give the same signature.
+    #expect(try key.signature(for: Signatures.message(hash)) == expected)
+    #expect(
+      Signatures.isValid(expected, of: hash, publicKey: key.publicKey.rawRepresentation))
+    var flipped = hash
+    flipped[0] ^= 1
+    #expect(!Signatures.isValid(expected, of: flipped, publicKey: key.publicKey.rawRepresentation))
+  }
+
+  static let signature =
+    "dcbac1d8014e14407c284ac024a3c3a48d5c57ba95252da4dbcdc5d3441f6fe4"
+    + "0354334e895a527781f1886a5d7e62a354a51bb09b4b0742be251be3a4ecd506"
+
+  @Test func checkpointRootVector() throws {
+    let checkpoint = Checkpoint(
+      study: "x", taken: "2024-03-12T13:30:00.000Z",
+      heads: [
+        .init(
+          feed: "00000000-0000-4000-8000-000000000003", seq: 2, hash: Data(count: 32)),
+        .init(
+          feed: "00000000-0000-4000-8000-000000000001", seq: 1,
+          hash: try #require(
+            Data(hexString: "129ac164757aada02dc73465f2fd09997aaf6dfd5206851b49f72774289ce019"))),
+        .init(
+          feed: "00000000-0000-4000-8000-000000000002", seq: 7,
+          hash: Data(repeating: 0xFF, count: 32)),
+      ])
+    #expect(
+      Hashing.hex(checkpoint.root)
+        == "f58551cd7ffba8c5f73160149c06c84f6bf296be00b02e0a47192f549e372704")
+    #expect(try Checkpoint.parse(checkpoint.text, path: "c") == checkpoint.sortedByFeed)
+  }
+
   @Test func derivedIDVector() {
     let id = Vocabulary.neighbourhoodID("Holendrecht")
     #expect(id.lowercased == "d7232aa4-7a79-8ce8-973e-9cb11337b4bd")
@@ -48,6 +90,9 @@ import Testing
       "206da3325654bb614557ef0e254e27e065c6fd350de6d1245cadd3878c54c632",
       "129ac164757aada02dc73465f2fd09997aaf6dfd5206851b49f72774289ce019",
       "d7232aa4-7a79-8ce8-973e-9cb11337b4bd",
+      "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8",
+      Self.signature,
+      "f58551cd7ffba8c5f73160149c06c84f6bf296be00b02e0a47192f549e372704",
     ] {
       #expect(document.contains(vector))
     }

@@ -45,6 +45,13 @@ public struct Checkpoint: Equatable, Sendable {
 
   static let firstLine = "fieldlog checkpoint 1"
 
+  /// The same checkpoint with its heads in feed order, as its text lists them.
+  public var sortedByFeed: Checkpoint {
+    var sorted = self
+    sorted.heads.sort { $0.feed < $1.feed }
+    return sorted
+  }
+
   /// The Merkle tree hash (RFC 6962) over the heads in feed order.
   public var root: Data {
     let leaves = heads.sorted { $0.feed < $1.feed }.map { head -> Data in
