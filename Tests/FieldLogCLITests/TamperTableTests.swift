@@ -194,6 +194,15 @@ struct TamperTableTests {
           WHERE feed = '\(f.other)' AND seq = \(head.seq - 1)) WHERE id = '\(f.other)';
         """,
         dropping: ["payload_delete_only_redacted", "signature_no_delete", "event_no_delete"])
+      // fieldlog itself refuses to rebuild over the evidence: the current state still shows the
+      // removed event.
+      let refused = try f.sandbox.fieldlog(["rebuild"])
+      try #require(refused.status == 1, "rebuild erased the evidence: \(refused)")
+      let verify = try f.sandbox.fieldlog(["verify"])
+      try #require(verify.stdout.contains("events were removed"), "\(verify)")
+      // The forger removes that trace by hand, then rebuilds the rest.
+      try f.tamper(
+        "DELETE FROM entry WHERE event_hash NOT IN (SELECT hash FROM event);", dropping: [])
       let rebuild = try f.sandbox.fieldlog(["rebuild"])
       try #require(rebuild.status == 0, "the forger's rebuild failed: \(rebuild)")
       return [

@@ -79,10 +79,7 @@ extension Journal {
       report.redacted += erasable.count
       guard report.added > 0 else { return report }
       try Self.raiseClockFloor(db)
-      for table in Schema.projectionTables {
-        try db.execute(sql: "DELETE FROM \(table)")
-      }
-      try Replay.apply(db)
+      try Replay.rebuildProjections(db)
       // A version or a coding that one journal added while another redacted the entry still holds
       // the erased text: it is redacted here too, as the redaction of the entry would have done.
       for row in try Row.fetchAll(

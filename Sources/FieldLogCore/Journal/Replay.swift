@@ -79,6 +79,18 @@ enum Replay {
     return count
   }
 
+  /// Empties every projection table and replays all events into them; the search index is rebuilt
+  /// from its rows, so a damaged index (not just changed rows) is put right too.
+  @discardableResult
+  static func rebuildProjections(_ db: Database, progress: ((Int) -> Void)? = nil) throws -> Int {
+    for table in Schema.projectionTables {
+      try db.execute(sql: "DELETE FROM \(table)")
+    }
+    let count = try apply(db, progress: progress)
+    try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('rebuild')")
+    return count
+  }
+
   /// Replays the events into temporary copies of the projection tables and names every table whose
   /// stored rows differ from the replay: a projection changed by hand, or by a bug.
   ///

@@ -257,6 +257,21 @@ enum Verifier {
     if strays > 0 {
       problem("\(strays) signature(s) belong to no event: they were added outside fieldlog")
     }
+    // A projection that shows an event the journal no longer has is evidence that events were
+    // removed (and the feed's head moved back): rebuilding would erase that evidence.
+    let vanished =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT (SELECT count(*) FROM entry WHERE event_hash NOT IN (SELECT hash FROM event))
+            + (SELECT count(*) FROM writer WHERE feed NOT IN (SELECT feed FROM event))
+          """) ?? 0
+    if vanished > 0 {
+      problem(
+        "\(vanished) row(s) of the current state show events that are no longer in the journal: "
+          + "events were removed; compare with a checkpoint ('verify --checkpoint') before any "
+          + "rebuild")
+    }
     // Projections are derived: when the events are whole, a projection that differs from their
     // replay was changed by hand (or by a bug); `rebuild` puts it right.
     if projections && report.ok {
@@ -295,10 +310,7 @@ extension Journal {
           "the journal's events are damaged (\(report.problems.count) problem(s)); "
             + "rebuilding from them would hide that, so nothing was changed")
       }
-      for table in Schema.projectionTables {
-        try db.execute(sql: "DELETE FROM \(table)")
-      }
-      return try Replay.apply(db, progress: progress)
+      return try Replay.rebuildProjections(db, progress: progress)
     }
   }
 }
