@@ -10,8 +10,13 @@ public enum CSV {
 
   static func field(_ value: String, delimiter: Character) -> String {
     // Scalars, not Characters: "\r\n" is one Character and would slip past a check for "\n".
-    let separators = Set(delimiter.unicodeScalars).union(["\"", "\n", "\r"])
-    let needsQuotes = value.unicodeScalars.contains { separators.contains($0) }
+    let needsQuotes: Bool
+    if let ascii = delimiter.asciiValue {
+      needsQuotes = value.utf8.contains { $0 == ascii || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    } else {
+      let separators = Set(delimiter.unicodeScalars).union(["\"", "\n", "\r"])
+      needsQuotes = value.unicodeScalars.contains { separators.contains($0) }
+    }
     guard needsQuotes else { return value }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }

@@ -179,8 +179,13 @@ struct Exporter {
     var label: String? = nil
     var place: String { entry.map { "entry \($0.prefix(8))" } ?? label ?? "a row" }
     var withheld: Bool
-    /// The JSON object of this row.
-    var json: JSONValue
+    /// The JSON object of this row, made only when JSON Lines are written.
+    var json: () throws -> JSONValue
+  }
+
+  /// A value as the JSON its Encodable conformance gives.
+  static func jsonValue(_ value: some Encodable) throws -> JSONValue {
+    try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
   }
 
   let request: ExportRequest
@@ -281,7 +286,7 @@ struct Exporter {
             cells: [
               entry.id, entry.kind.rawValue, entry.occurredAt, entry.neighbourhood,
               entry.initiative ?? "", questions, tags,
-            ] + perCode.map(String.init), withheld: false, json: .object(object)))
+            ] + perCode.map(String.init), withheld: false, json: { .object(object) }))
         continue
       }
       let (body, withheld) = try exportedBody(entry, db: db)
@@ -289,7 +294,6 @@ struct Exporter {
       record.body = body
       // A title taken from the body's first line quotes the participants just as the body does.
       if withheld && entry.hasDerivedTitle { record.title = "[withheld]" }
-      let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(record))
       try each(
         Row(
           entry: entry.id,
@@ -299,7 +303,7 @@ struct Exporter {
             entry.participants.map(\.typed).joined(separator: "|"), record.title, body,
             String(entry.version),
           ] + Self.fieldNames.map { entry.fields[$0].map(Fields.text(of:)) ?? "" },
-          withheld: withheld, json: json))
+          withheld: withheld, json: { [record] in try Self.jsonValue(record) }))
     }
   }
 
@@ -334,16 +338,15 @@ struct Exporter {
           missing: try ParticipantRegister.lacking(
             .quotation, among: entry.participants.map(\.pseudonym), in: db))
       }
-      var members: [String: JSONValue] = [:]
-      if case .object(let encoded) = try JSONDecoder().decode(
-        JSONValue.self, from: JSONEncoder().encode(coding))
-      {
-        members = encoded
+      let json = { [coding] () throws -> JSONValue in
+        var members: [String: JSONValue] = [:]
+        if case .object(let encoded) = try Self.jsonValue(coding) { members = encoded }
+        members["kind"] = .string(entry.kind.rawValue)
+        members["neighbourhood"] = .string(entry.neighbourhood)
+        members["initiative"] = entry.initiative.map(JSONValue.string) ?? .null
+        members["questions"] = .array(entry.questions.map(JSONValue.string))
+        return .object(members)
       }
-      members["kind"] = .string(entry.kind.rawValue)
-      members["neighbourhood"] = .string(entry.neighbourhood)
-      members["initiative"] = entry.initiative.map(JSONValue.string) ?? .null
-      members["questions"] = .array(entry.questions.map(JSONValue.string))
       try each(
         Row(
           entry: entry.id,
@@ -352,7 +355,7 @@ struct Exporter {
             entry.questions.joined(separator: "|"), coding.code, coding.codePath, coding.coder,
             coding.start.map(String.init) ?? "", coding.end.map(String.init) ?? "",
             coding.quote ?? "", coding.memo ?? "", coding.codedAt, coding.orphaned ? "1" : "0",
-          ], withheld: withheld, json: .object(members)))
+          ], withheld: withheld, json: json))
     }
   }
 
@@ -380,14 +383,13 @@ struct Exporter {
           codings: counts[id]?.0 ?? 0, entries: counts[id]?.1 ?? 0))
     }
     for code in codes.sorted(by: { $0.path < $1.path }) {
-      let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(code))
       try each(
         Row(
           entry: nil,
           cells: [
             code.name, code.path, code.parent ?? "", code.description ?? "", code.color ?? "",
             String(code.codings), String(code.entries),
-          ], label: "code '\(code.path)'", withheld: false, json: json))
+          ], label: "code '\(code.path)'", withheld: false, json: { try Self.jsonValue(code) }))
     }
   }
 
@@ -401,12 +403,11 @@ struct Exporter {
         WHERE e.retracted_at IS NOT NULL)
       """
     for memo in try Journal.memos(where: hidden, [], in: db) {
-      let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(memo))
       try each(
         Row(
           entry: memo.aboutKind == "entry" ? memo.about : nil,
           cells: [memo.id, memo.about, memo.author, memo.time, memo.text],
-          label: "memo \(memo.id.prefix(8))", withheld: false, json: json))
+          label: "memo \(memo.id.prefix(8))", withheld: false, json: { try Self.jsonValue(memo) }))
     }
   }
 
@@ -414,6 +415,6 @@ struct Exporter {
   func jsonLine(_ row: Row) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(row.json) + Data("\n".utf8)
+    return try encoder.encode(row.json()) + Data("\n".utf8)
   }
 }
