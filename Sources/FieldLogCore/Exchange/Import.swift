@@ -234,8 +234,10 @@ enum Importer {
   static func jsonl(_ path: String) throws -> [ImportRecord] {
     let name = URL(fileURLWithPath: path).lastPathComponent
     var records: [ImportRecord] = []
-    for (index, line) in try text(path).split(separator: "\n", omittingEmptySubsequences: false)
-      .enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
+    // "\r\n" is one Character: split on "\n" alone, a file with CRLF line ends would be one line.
+    let lines = try text(path).replacingOccurrences(of: "\r\n", with: "\n")
+      .split(separator: "\n", omittingEmptySubsequences: false)
+    for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
     {
       let place = "\(name) line \(index + 1)"
       guard

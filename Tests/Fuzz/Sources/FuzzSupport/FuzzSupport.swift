@@ -41,8 +41,28 @@ public enum Fuzz {
   }
 
   /// Reads `data` as an import file of `format`, then records its entries in a transaction that is
-  /// rolled back. Names the study lacks are added when the input's length is even.
+  /// rolled back. Names the study lacks are added when the input's length is even. An input that
+  /// imports must import alike with a byte order mark and CRLF line ends, as Windows editors save it.
   public static func importing(_ data: Data, format: ImportFormat, fileName: String) {
+    let addMissing = data.count % 2 == 0
+    guard let summary = attempt(data, format: format, fileName: fileName, addMissing: addMissing)
+    else { return }
+    let mark = Data([0xEF, 0xBB, 0xBF])
+    var windows = data.starts(with: mark) ? Data() : mark
+    var previous: UInt8 = 0
+    for byte in data {
+      if byte == 0x0A && previous != 0x0D { windows.append(0x0D) }
+      windows.append(byte)
+      previous = byte
+    }
+    let again = attempt(windows, format: format, fileName: fileName, addMissing: addMissing)
+    check(again == summary, "with a BOM and CRLF: \(String(describing: again)), not \(summary)")
+  }
+
+  /// What importing `data` comes to; nil when it was refused (as it may be).
+  static func attempt(_ data: Data, format: ImportFormat, fileName: String, addMissing: Bool)
+    -> ImportSummary?
+  {
     let path = folder + "/" + fileName
     guard FileManager.default.createFile(atPath: path, contents: data) else {
       fatalError("fuzz: cannot write \(path)")
@@ -53,16 +73,17 @@ public enum Fuzz {
     } catch {
       trace("refused while reading: \(error)")
       expectRefusal(error, while: "reading the \(format) file")
-      return
+      return nil
     }
+    var summary: ImportSummary?
     do {
       try journal.write { db in
-        let summary = try Importer.importRecords(
-          records, addMissing: data.count % 2 == 0, progress: nil, in: db)
-        trace("imported: \(summary)")
+        let imported = try Importer.importRecords(
+          records, addMissing: addMissing, progress: nil, in: db)
+        trace("imported: \(imported)")
         check(
-          summary.imported + summary.skipped + summary.redacted == records.count,
-          "\(records.count) records came to \(summary)")
+          imported.imported + imported.skipped + imported.redacted == records.count,
+          "\(records.count) records came to \(imported)")
         // An entry is recorded once; importing it again skips it.
         let twice = try String.fetchAll(
           db,
@@ -71,6 +92,7 @@ public enum Fuzz {
             GROUP BY subject HAVING count(*) > 1
             """)
         check(twice.isEmpty, "entries recorded twice: \(twice)")
+        summary = imported
         throw RolledBack()
       }
     } catch is RolledBack {
@@ -78,6 +100,7 @@ public enum Fuzz {
       trace("refused while importing: \(error)")
       expectRefusal(error, while: "importing \(records.count) record(s)")
     }
+    return summary
   }
 
   /// Stops the run unless `error` is a refusal of bad input: a `FieldLogError` that blames the
