@@ -72,7 +72,8 @@ enum Codings {
     var start = coding.start
     var end = coding.end
     var orphaned = false
-    if let from = start, let to = end, let quote = coding.quote,
+    // A range that ends before it starts is no range (a forged payload): the table's CHECK refuses it.
+    if let from = start, let to = end, from <= to, let quote = coding.quote,
       let body = try String.fetchOne(
         db, sql: "SELECT body FROM entry WHERE id = ?", arguments: [coding.entry])
     {

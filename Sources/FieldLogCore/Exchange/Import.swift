@@ -66,60 +66,71 @@ extension Journal {
     progress: ((Int) -> Void)? = nil
   ) throws -> ImportSummary {
     var records: [ImportRecord] = []
-    for path in paths {
-      guard let format = format ?? ImportFormat.guess(path) else {
-        throw FieldLogError.invalidInput(
-          "cannot tell the format of '\(path)'", hint: "name it with --format jsonl|csv|markdown")
-      }
-      switch format {
-      case .jsonl: records += try Importer.jsonl(path)
-      case .csv: records += try Importer.csv(path)
-      case .markdown: records += try Importer.markdown(path)
-      case .qdc:
-        throw FieldLogError.invalidInput(
-          "'\(path)' is a codebook; import it on its own", hint: "fieldlog import \(path)")
-      }
-    }
+    for path in paths { records += try Importer.records(path, format: format) }
     return try write { db in
-      var summary = ImportSummary(imported: 0, skipped: 0, added: [])
-      for record in records {
-        if record.redacted {
-          summary.redacted += 1
-          continue
-        }
-        if let id = record.id,
-          try Bool.fetchOne(
-            try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)"),
-            arguments: [id])
-            == true
-        {
-          summary.skipped += 1
-          continue
-        }
-        do {
-          if addMissing { summary.added += try Importer.addMissing(record, in: db) }
-          try Importer.record(record, in: db)
-        } catch let error as FieldLogError {
-          // The recorder's hints speak of 'add' options; for an import, one hint helps.
-          let missingName =
-            error.message.hasPrefix("unknown neighbourhood")
-            || error.message.hasPrefix("unknown initiative")
-            || error.message.hasPrefix("unknown research question")
-            || error.message.hasPrefix("unknown participant")
-          throw FieldLogError.invalidInput(
-            "\(record.place): \(error.message); nothing was imported",
-            hint: missingName && !addMissing ? "--add-missing adds names the study lacks" : nil)
-        }
-        summary.imported += 1
-        if summary.imported % 1000 == 0 { progress?(summary.imported) }
-      }
-      return summary
+      try Importer.importRecords(records, addMissing: addMissing, progress: progress, in: db)
     }
   }
 }
 
 enum Importer {
   static let limit = 512 * 1_048_576
+
+  /// The records of one file, in `format` or the one its path implies; nothing is written.
+  static func records(_ path: String, format: ImportFormat?) throws -> [ImportRecord] {
+    guard let format = format ?? ImportFormat.guess(path) else {
+      throw FieldLogError.invalidInput(
+        "cannot tell the format of '\(path)'", hint: "name it with --format jsonl|csv|markdown")
+    }
+    switch format {
+    case .jsonl: return try jsonl(path)
+    case .csv: return try csv(path)
+    case .markdown: return try markdown(path)
+    case .qdc:
+      throw FieldLogError.invalidInput(
+        "'\(path)' is a codebook; import it on its own", hint: "fieldlog import \(path)")
+    }
+  }
+
+  /// Records what `records` read, in the caller's transaction: one bad record throws.
+  static func importRecords(
+    _ records: [ImportRecord], addMissing: Bool, progress: ((Int) -> Void)?, in db: Database
+  ) throws -> ImportSummary {
+    var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+    for record in records {
+      if record.redacted {
+        summary.redacted += 1
+        continue
+      }
+      // Events name subjects in lower case; an id typed in upper case is the same entry.
+      if let id = record.id.map({ UUID(uuidString: $0)?.lowercased ?? $0 }),
+        try Bool.fetchOne(
+          try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)"),
+          arguments: [id])
+          == true
+      {
+        summary.skipped += 1
+        continue
+      }
+      do {
+        if addMissing { summary.added += try Importer.addMissing(record, in: db) }
+        try Importer.record(record, in: db)
+      } catch let error as FieldLogError {
+        // The recorder's hints speak of 'add' options; for an import, one hint helps.
+        let missingName =
+          error.message.hasPrefix("unknown neighbourhood")
+          || error.message.hasPrefix("unknown initiative")
+          || error.message.hasPrefix("unknown research question")
+          || error.message.hasPrefix("unknown participant")
+        throw FieldLogError.invalidInput(
+          "\(record.place): \(error.message); nothing was imported",
+          hint: missingName && !addMissing ? "--add-missing adds names the study lacks" : nil)
+      }
+      summary.imported += 1
+      if summary.imported % 1000 == 0 { progress?(summary.imported) }
+    }
+    return summary
+  }
 
   static func text(_ path: String) throws -> String {
     let data = try InputFile.read(path, what: "import file", limit: limit)
@@ -223,8 +234,10 @@ enum Importer {
   static func jsonl(_ path: String) throws -> [ImportRecord] {
     let name = URL(fileURLWithPath: path).lastPathComponent
     var records: [ImportRecord] = []
-    for (index, line) in try text(path).split(separator: "\n", omittingEmptySubsequences: false)
-      .enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
+    // "\r\n" is one Character: split on "\n" alone, a file with CRLF line ends would be one line.
+    let lines = try text(path).replacingOccurrences(of: "\r\n", with: "\n")
+      .split(separator: "\n", omittingEmptySubsequences: false)
+    for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
     {
       let place = "\(name) line \(index + 1)"
       guard
@@ -408,7 +421,14 @@ enum Importer {
       var body = content
       if content.hasPrefix("---\n"), let end = content.dropFirst(4).range(of: "\n---") {
         let yaml = String(content.dropFirst(4)[..<end.lowerBound])
-        guard let map = (try? YAMLText.load(yaml)) as? [String: Any] else {
+        let loaded: Any?
+        do {
+          loaded = try YAMLText.load(yaml)
+        } catch {
+          throw FieldLogError.invalidInput(
+            "\(place): the front matter is not 'key: value' YAML: \(YAMLText.message(error))")
+        }
+        guard let map = loaded as? [String: Any] else {
           throw FieldLogError.invalidInput("\(place): the front matter is not 'key: value' YAML")
         }
         header = map

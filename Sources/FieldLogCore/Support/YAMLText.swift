@@ -7,9 +7,37 @@ import Yams
 enum YAMLText {
   static let resolver = Resolver.basic.appending(.null)
 
+  /// The most values a document may hold once its aliases are followed. A study file holds some
+  /// hundreds; aliases of aliases ("a billion laughs") would otherwise take minutes and gigabytes
+  /// from a few hundred bytes.
+  static let valueLimit = 100_000
+
+  /// A document over `valueLimit`.
+  struct TooLarge: Error, CustomStringConvertible {
+    var description: String {
+      "it holds more than \(YAMLText.valueLimit) values once its aliases (*name) are followed"
+    }
+  }
+
   /// The document as nested `[String: Any]`, `[Any]`, `String` and `NSNull`.
   static func load(_ text: String) throws -> Any? {
-    try Yams.load(yaml: text, resolver)
+    guard let root = try Yams.compose(yaml: text, resolver) else { return nil }
+    // An alias is the node it names, so counting the tree counts what building it would make.
+    var pending = [root]
+    var count = 0
+    while let node = pending.popLast() {
+      count += 1
+      if count > valueLimit { throw TooLarge() }
+      switch node {
+      case .mapping(let mapping):
+        for (key, value) in mapping { pending += [key, value] }
+      case .sequence(let sequence):
+        pending += sequence
+      case .scalar, .alias:
+        break
+      }
+    }
+    return root.any
   }
 
   /// The first line of a Yams error, for a message that names the problem without a dump.
