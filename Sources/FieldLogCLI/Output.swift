@@ -77,10 +77,13 @@ enum Output {
       })
   }
 
-  /// A time (RFC 3339, or a recorded time with milliseconds) as the fieldwork's local minute.
+  /// A stored time (RFC 3339 with the offset of its place, or a recorded UTC time) as its own local
+  /// minute, `YYYY-MM-DD HH:MM`: the text already says it, so it is cut out rather than parsed again.
   static func localMinute(_ rfc3339: String) -> String {
-    let whole =
-      rfc3339.count == 24 && rfc3339.hasSuffix("Z") ? rfc3339.prefix(19) + "Z" : rfc3339
-    return (try? FieldTime.parse(whole).localMinute) ?? rfc3339
+    let scalars = Array(rfc3339.utf8.prefix(17))
+    guard scalars.count >= 16, scalars[10] == UInt8(ascii: "T"), scalars[13] == UInt8(ascii: ":")
+    else { return rfc3339 }
+    return String(decoding: scalars[0..<10], as: UTF8.self) + " "
+      + String(decoding: scalars[11..<16], as: UTF8.self)
   }
 }
