@@ -45,9 +45,17 @@ import Testing
       try db.execute(
         sql: "UPDATE feed SET head_seq = ?, head_hash = ? WHERE id = ?",
         arguments: [seq, hash, feed.lowercased])
+      // Signed with the feed's own key, as its writer (or a thief of the key file) could.
+      let key = try journal.keys.load(for: feed.lowercased)
+      try db.execute(
+        sql: "INSERT INTO signature (hash, signature) VALUES (?, ?)",
+        arguments: [hash, try key.signature(for: Signatures.message(hash))])
     }
-    // The chain is whole, so `rebuild` replays the forged event.
-    #expect(try journal.verify().ok)
+    // The chain and the signatures are whole; replaying the forged event is what fails, and that
+    // is reported, not a crash.
+    let report = try journal.verify()
+    #expect(report.problems.map(\.problem).contains { $0.contains("cannot be replayed") })
+    #expect(!report.problems.contains { $0.seq != nil }, "\(report.problems)")
     #expect(throws: FieldLogError.self) { try journal.rebuild() }
   }
 }

@@ -65,10 +65,18 @@ extension Journal {
     from paths: [String], format: ImportFormat?, addMissing: Bool,
     progress: ((Int) -> Void)? = nil
   ) throws -> ImportSummary {
-    var records: [ImportRecord] = []
-    for path in paths { records += try Importer.records(path, format: format) }
+    for path in paths { _ = try Importer.format(of: path, given: format) }
+    // Records are read as they are recorded, in the one transaction, so a large file is never held
+    // whole: one bad record still rolls everything back.
     return try write { db in
-      try Importer.importRecords(records, addMissing: addMissing, progress: progress, in: db)
+      var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+      for path in paths {
+        try Importer.eachRecord(path, format: format) { record in
+          try Importer.importRecords(
+            [record], addMissing: addMissing, progress: progress, into: &summary, in: db)
+        }
+      }
+      return summary
     }
   }
 }
@@ -78,17 +86,32 @@ enum Importer {
 
   /// The records of one file, in `format` or the one its path implies; nothing is written.
   static func records(_ path: String, format: ImportFormat?) throws -> [ImportRecord] {
+    var records: [ImportRecord] = []
+    try eachRecord(path, format: format) { records.append($0) }
+    return records
+  }
+
+  /// The format of a file of entries, or why it cannot be imported with them.
+  static func format(of path: String, given format: ImportFormat?) throws -> ImportFormat {
     guard let format = format ?? ImportFormat.guess(path) else {
       throw FieldLogError.invalidInput(
         "cannot tell the format of '\(path)'", hint: "name it with --format jsonl|csv|markdown")
     }
-    switch format {
-    case .jsonl: return try jsonl(path)
-    case .csv: return try csv(path)
-    case .markdown: return try markdown(path)
-    case .qdc:
+    if format == .qdc {
       throw FieldLogError.invalidInput(
         "'\(path)' is a codebook; import it on its own", hint: "fieldlog import \(path)")
+    }
+    return format
+  }
+
+  /// Hands over the records of one file one by one; JSON Lines are read as they go.
+  static func eachRecord(
+    _ path: String, format: ImportFormat?, _ body: (ImportRecord) throws -> Void
+  ) throws {
+    switch try Self.format(of: path, given: format) {
+    case .jsonl: try jsonl(path, body)
+    case .csv: for record in try csv(path) { try body(record) }
+    case .markdown, .qdc: for record in try markdown(path) { try body(record) }
     }
   }
 
@@ -97,6 +120,14 @@ enum Importer {
     _ records: [ImportRecord], addMissing: Bool, progress: ((Int) -> Void)?, in db: Database
   ) throws -> ImportSummary {
     var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+    try importRecords(records, addMissing: addMissing, progress: progress, into: &summary, in: db)
+    return summary
+  }
+
+  static func importRecords(
+    _ records: [ImportRecord], addMissing: Bool, progress: ((Int) -> Void)?,
+    into summary: inout ImportSummary, in db: Database
+  ) throws {
     for record in records {
       if record.redacted {
         summary.redacted += 1
@@ -129,7 +160,6 @@ enum Importer {
       summary.imported += 1
       if summary.imported % 1000 == 0 { progress?(summary.imported) }
     }
-    return summary
   }
 
   static func text(_ path: String) throws -> String {
@@ -232,14 +262,63 @@ enum Importer {
   // MARK: JSON Lines
 
   static func jsonl(_ path: String) throws -> [ImportRecord] {
-    let name = URL(fileURLWithPath: path).lastPathComponent
     var records: [ImportRecord] = []
-    // "\r\n" is one Character: split on "\n" alone, a file with CRLF line ends would be one line.
-    let lines = try text(path).replacingOccurrences(of: "\r\n", with: "\n")
-      .split(separator: "\n", omittingEmptySubsequences: false)
-    for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
-    {
-      let place = "\(name) line \(index + 1)"
+    try jsonl(path) { records.append($0) }
+    return records
+  }
+
+  /// The lines of a file, read a chunk at a time: each as text without its line end (LF or CRLF),
+  /// with its number; the byte order mark is dropped.
+  static func lines(_ path: String, _ body: (String, Int) throws -> Void) throws {
+    try InputFile.check(path, what: "import file")
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    guard size <= limit else {
+      throw FieldLogError.invalidInput(
+        "the import file '\(path)' is larger than the limit of \(limit) bytes (\(limit / 1_048_576) MiB)"
+      )
+    }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw FieldLogError.io("cannot read the import file '\(path)'", hint: "check its permissions")
+    }
+    defer { try? handle.close() }
+    var pending: [UInt8] = []
+    var number = 0
+    func emit(_ bytes: ArraySlice<UInt8>) throws {
+      number += 1
+      var bytes = bytes
+      if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+      if bytes.last == 0x0D { bytes = bytes.dropLast() }
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw FieldLogError.invalidInput("'\(path)' is not valid UTF-8 (line \(number))")
+      }
+      try body(text, number)
+    }
+    while true {
+      let chunk: Data?
+      do {
+        chunk = try handle.read(upToCount: 1 << 20)
+      } catch {
+        throw FieldLogError.io(
+          "cannot read the import file '\(path)': \(error.localizedDescription)")
+      }
+      guard let chunk, !chunk.isEmpty else { break }
+      pending.append(contentsOf: chunk)
+      var start = pending.startIndex
+      while let end = pending[start...].firstIndex(of: 0x0A) {
+        try emit(pending[start..<end])
+        start = end + 1
+      }
+      pending.removeSubrange(..<start)
+    }
+    if !pending.isEmpty || number == 0 { try emit(pending[...]) }
+  }
+
+  /// Hands over the records of a JSON Lines file as it reads them.
+  static func jsonl(_ path: String, _ body: (ImportRecord) throws -> Void) throws {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    try lines(path) { line, number in
+      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+      let place = "\(name) line \(number)"
       guard
         case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
       else {
@@ -304,7 +383,7 @@ enum Importer {
           retraction = ""
         }
       }
-      records.append(
+      try body(
         ImportRecord(
           place: place, id: try string("id"), kind: try string("kind", required: true) ?? "",
           title: try string("title"), body: try string("body", required: true) ?? "",
@@ -316,7 +395,6 @@ enum Importer {
           author: try string("author"), version: version,
           redacted: object["redacted"].map { $0 != .null } ?? false, retraction: retraction))
     }
-    return records
   }
 
   // MARK: CSV
