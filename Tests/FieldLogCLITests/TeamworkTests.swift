@@ -163,11 +163,15 @@ struct TeamworkTests {
     let again = try expectOK(
       sandbox.fieldlog(["merge", "--json"] + journals.map(\.path), journal: stepwise))
     #expect(try JSON.parse(again.stdoutData)["added"]?.int == 0, "\(again)")
+    let mergeValid = try sandbox.validate(again.stdoutData, schema: Paths.schema("merge"))
+    #expect(mergeValid.status == 0, "merge --json against merge.schema.json: \(mergeValid)")
     #expect(try projections(stepwise) == reference)
 
     // feeds lists every writer with its events and head.
-    let feeds = try JSON.parse(
-      try expectOK(sandbox.fieldlog(["feeds", "--json"], journal: stepwise)).stdoutData)
+    let feedsRaw = try expectOK(sandbox.fieldlog(["feeds", "--json"], journal: stepwise))
+    let feedsValid = try sandbox.validate(feedsRaw.stdoutData, schema: Paths.schema("feeds"))
+    #expect(feedsValid.status == 0, "feeds --json against feeds.schema.json: \(feedsValid)")
+    let feeds = try JSON.parse(feedsRaw.stdoutData)
     let authors = feeds.array?.compactMap { $0["author"]?.string }.sorted()
     #expect(authors == ["Anna", "Bram", "Cem"], "\(feeds)")
     for feed in feeds.array ?? [] {
@@ -274,6 +278,9 @@ struct TeamworkTests {
     #expect(versions.count == 2)
     #expect(Set(versions.compactMap { $0["author"]?.string }) == ["Anna", "Bram"])
     #expect(versions.filter { $0["shown"]?.bool == true }.count == 1)
+    let listedRaw = try expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: anna.journal))
+    let valid = try sandbox.validate(listedRaw.stdoutData, schema: Paths.schema("conflicts"))
+    #expect(valid.status == 0, "conflicts --json against conflicts.schema.json: \(valid)")
     let human = try expectOK(sandbox.fieldlog(["conflicts"], journal: anna.journal))
     #expect(human.stdout.contains("2 concurrent versions"), "\(human)")
 
@@ -320,6 +327,8 @@ struct TeamworkTests {
     let listed = try JSON.parse(
       try expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: anna.journal)).stdoutData)
     let clash = try #require(listed["codes"]?.array?.first, "\(listed)")
+    let raw = try expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: anna.journal))
+    #expect(try sandbox.validate(raw.stdoutData, schema: Paths.schema("conflicts")).status == 0)
     #expect(clash["name"]?.string == "wrijving")
     let ids = clash["ids"]?.array?.compactMap(\.string) ?? []
     #expect(ids.count == 2)

@@ -134,6 +134,9 @@ enum Paths {
     "Examples/gelderse-vallei.yaml")
   static let entrySchema = packageRoot.appendingPathComponent("Schemas/entry.schema.json")
   static let studySchema = packageRoot.appendingPathComponent("Schemas/study.schema.json")
+  static func schema(_ name: String) -> URL {
+    packageRoot.appendingPathComponent("Schemas/\(name).schema.json")
+  }
   static let validateJSON = packageRoot.appendingPathComponent("Tests/Tools/validate-json.py")
   static let verifyJournal = packageRoot.appendingPathComponent("Tests/Tools/verify-journal.py")
 
