@@ -69,6 +69,35 @@ extension Journal {
   }
 }
 
+/// Signature checks spread over the cores.
+enum SignatureBatch {
+  static let size = 4096
+
+  /// The events whose signature does not verify under the given public key, in their order.
+  static func invalid(_ batch: [(StoredEvent, Data, Data)]) -> [StoredEvent] {
+    guard !batch.isEmpty else { return [] }
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    let valid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: batch.count)
+    defer { valid.deallocate() }
+    valid.initialize(repeating: true)
+    let results = ResultSlots(valid)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      for index in stride(from: worker, to: batch.count, by: workers) {
+        let (event, signature, key) = batch[index]
+        results.set(index, Signatures.isValid(signature, of: event.hash, publicKey: key))
+      }
+    }
+    return batch.indices.filter { !valid[$0] }.map { batch[$0].0 }
+  }
+
+  /// Each worker writes only its own slots.
+  private struct ResultSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Bool>
+    init(_ buffer: UnsafeMutableBufferPointer<Bool>) { self.buffer = buffer }
+    func set(_ index: Int, _ value: Bool) { buffer[index] = value }
+  }
+}
+
 enum Verifier {
   static func run(_ db: Database, projections: Bool, progress: ((Int) -> Void)?) throws
     -> VerificationReport
@@ -116,6 +145,14 @@ enum Verifier {
       }
     }
 
+    // Checking a signature is the costliest step: they are checked in batches, on every core.
+    var pendingSignatures: [(StoredEvent, Data, Data)] = []
+    func checkPendingSignatures() {
+      for event in SignatureBatch.invalid(pendingSignatures) {
+        problem("its signature does not verify with its feed's public key", event)
+      }
+      pendingSignatures.removeAll(keepingCapacity: true)
+    }
     var publicKeys: [String: Data] = [:]
     for row in try Row.fetchAll(db, sql: "SELECT feed, public_key FROM feed_key") {
       publicKeys[row["feed"]] = row["public_key"]
@@ -198,9 +235,8 @@ enum Verifier {
       }
       if let key = publicKeys[event.feed] {
         if let signature = row["signature"] as Data? {
-          if !Signatures.isValid(signature, of: event.hash, publicKey: key) {
-            problem("its signature does not verify with its feed's public key", event)
-          }
+          pendingSignatures.append((event, signature, key))
+          if pendingSignatures.count == SignatureBatch.size { checkPendingSignatures() }
         } else {
           problem("it is not signed", event)
         }
@@ -222,6 +258,7 @@ enum Verifier {
       last = event
     }
     finishFeed()
+    checkPendingSignatures()
     for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
       problem("the feed has a recorded head seq \(head.0) but no events", feed: feed)
     }
