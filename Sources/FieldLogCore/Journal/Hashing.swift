@@ -32,7 +32,7 @@ public enum Hashing {
       hasher.update(data: Array(bytes))
     }
     field(feed.bytes)
-    field((0..<8).map { UInt8((UInt64(bitPattern: seq) >> (56 - 8 * UInt64($0))) & 0xFF) })
+    field(bigEndian(seq))
     field(prev)
     field(Array(recordedAt.utf8))
     field(Array(type.utf8))
@@ -40,6 +40,11 @@ public enum Hashing {
     field(target ?? Data())
     field(commitment)
     return Data(hasher.finalize())
+  }
+
+  /// A seq as 8 bytes, unsigned big-endian, as the event hash and checkpoint leaves encode it.
+  static func bigEndian(_ seq: Int64) -> [UInt8] {
+    (0..<8).map { UInt8((UInt64(bitPattern: seq) >> (56 - 8 * UInt64($0))) & 0xFF) }
   }
 
   /// A version-8 UUID derived from a namespace and a key, so that journals made from one study agree on it.

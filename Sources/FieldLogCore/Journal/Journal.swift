@@ -85,8 +85,7 @@ public struct Journal: Sendable {
     now: Date = Date(), extra: ((Database) throws -> Void)? = nil
   ) throws -> Journal {
     let author = try Text.line(author, what: "author")
-    let url = URL(fileURLWithPath: path)
-    let folder = url.deletingLastPathComponent().path
+    let folder = Self.folder(holding: path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
       isDirectory.boolValue
@@ -96,25 +95,39 @@ public struct Journal: Sendable {
     if FileManager.default.fileExists(atPath: path) {
       throw FieldLogError.journalExists(path: path)
     }
+    let linked = try createPrivately(at: path, what: "the journal") { temporary in
+      try build(at: temporary, study: study, author: author, keys: keys, now: now, extra: extra)
+    }
+    guard linked else { throw FieldLogError.journalExists(path: path) }
+    return try open(at: path, keys: keys)
+  }
+
+  /// Makes a new file at `path`, only its owner may read, from a temporary one in the same folder
+  /// that `fill` writes: it is linked into place only when complete, so an interruption leaves no
+  /// half file, and link() never replaces one. False when a file appeared at `path` meanwhile.
+  static func createPrivately(at path: String, what: String, _ fill: (String) throws -> Void)
+    throws -> Bool
+  {
+    let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).creating-\(UUID().uuidString)").path
     defer {
       for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
     }
-    try createPrivateFile(temporary, for: path)
-    try build(at: temporary, study: study, author: author, keys: keys, now: now, extra: extra)
-    // link() never replaces an existing file: the last guard against overwriting a journal.
+    try createPrivateFile(temporary, for: path, what: what)
+    try fill(temporary)
     guard link(temporary, path) == 0 else {
       let code = errno
-      if code == EEXIST { throw FieldLogError.journalExists(path: path) }
-      throw FieldLogError.io(
-        "cannot create the journal '\(path)': \(String(cString: strerror(code)))")
+      if code == EEXIST { return false }
+      throw FieldLogError.io("cannot create \(what) '\(path)': \(String(cString: strerror(code)))")
     }
-    return try open(at: path, keys: keys)
+    return true
   }
 
   /// An empty file only its owner can read and write, whatever the umask.
-  static func createPrivateFile(_ temporary: String, for path: String) throws {
+  private static func createPrivateFile(_ temporary: String, for path: String, what: String)
+    throws
+  {
     #if canImport(Glibc)
       let descriptor = Glibc.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
     #else
@@ -124,7 +137,7 @@ public struct Journal: Sendable {
       let code = errno
       if descriptor >= 0 { close(descriptor) }
       throw FieldLogError.io(
-        "cannot create the journal '\(path)': \(String(cString: strerror(code)))",
+        "cannot create \(what) '\(path)': \(String(cString: strerror(code)))",
         hint: "check that you may write in its folder")
     }
     close(descriptor)
@@ -218,16 +231,7 @@ public struct Journal: Sendable {
   /// first time this fieldlog opens it. A journal that cannot be written to stays as it is: `verify`
   /// then reports its events as unsigned.
   private func signLegacyFeed() throws {
-    let unsigned = try read { db -> Bool in
-      guard
-        let feed = try String.fetchOne(
-          db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
-      else { return false }
-      return try !Bool(
-        Int.fetchOne(db, sql: "SELECT count(*) FROM feed_key WHERE feed = ?", arguments: [feed])
-          ?? 0 > 0)
-    }
-    guard unsigned else { return }
+    guard try read({ db in try Self.ownHead(db).map { !$0.keyed } }) == true else { return }
     do {
       try write { _ in }
     } catch FieldLogError.io {

@@ -37,7 +37,7 @@ extension Journal {
   public func merge(_ paths: [String], now: Date = Date()) throws -> MergeReport {
     var sources: [Incoming] = []
     for path in paths {
-      if let own = realpath(self.path), own == realpath(path) {
+      if canonicalPath(self.path) == canonicalPath(path) {
         throw FieldLogError.invalidInput(
           "'\(path)' is this journal itself; there is nothing to merge")
       }
@@ -160,10 +160,9 @@ extension Journal {
     for event in source.events {
       guard let existing = try Data.fetchOne(byPlace, arguments: [event.feed, event.seq]) else {
         if !redacted.contains(event.hash), let payload = source.payloads[event.commitment],
-          try !Bool(
-            Int.fetchOne(
-              db, sql: "SELECT count(*) FROM payload WHERE commitment = ?",
-              arguments: [event.commitment]) ?? 0 > 0)
+          try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM payload WHERE commitment = ?)",
+            arguments: [event.commitment]) == false
         {
           try db.execute(
             sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
@@ -231,7 +230,7 @@ extension Journal {
   }()
 }
 
-/// The canonical absolute path of a file, or nil.
-private func realpath(_ path: String) -> String? {
+/// The absolute path of a file with symbolic links resolved.
+private func canonicalPath(_ path: String) -> String {
   URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
 }

@@ -120,6 +120,12 @@ enum Schema {
     """,
   ]
 
+  /// The guards the first schema step made; the second makes the rest.
+  static let v1Guards = [
+    "event_no_delete", "event_no_replace", "event_no_update", "payload_delete_only_redacted",
+    "payload_no_replace", "payload_no_update",
+  ]
+
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-journal") { db in
@@ -264,8 +270,7 @@ enum Schema {
             title, body, tokenize = 'unicode61 remove_diacritics 2'
           );
           """)
-      for name in guardTriggers.keys.sorted()
-      where !name.hasPrefix("signature_") && !name.hasPrefix("feed_key_") {
+      for name in v1Guards {
         try db.execute(sql: guardTriggers[name] ?? "")
       }
     }
@@ -275,8 +280,7 @@ enum Schema {
       for name in ["feed_key", "signature"] {
         try db.execute(sql: truthTables[name] ?? "")
       }
-      for name in guardTriggers.keys.sorted()
-      where name.hasPrefix("signature_") || name.hasPrefix("feed_key_") {
+      for name in guardTriggers.keys.sorted() where !v1Guards.contains(name) {
         try db.execute(sql: guardTriggers[name] ?? "")
       }
       try db.execute(

@@ -58,7 +58,7 @@ public struct Checkpoint: Equatable, Sendable {
       var hasher = SHA256()
       hasher.update(data: [0])
       hasher.update(data: UUID(uuidString: head.feed)?.bytes ?? [])
-      hasher.update(data: (0..<8).map { UInt8((UInt64(head.seq) >> (56 - 8 * UInt64($0))) & 0xFF) })
+      hasher.update(data: Hashing.bigEndian(head.seq))
       hasher.update(data: head.hash)
       return Data(hasher.finalize())
     }
@@ -179,36 +179,26 @@ extension Journal {
   /// to a colleague. The copy has no feed of its own: it can be merged, verified and read, and a
   /// colleague starts writing with `init --from`, under a feed of their own.
   public func snapshot(to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    if FileManager.default.fileExists(atPath: path) {
-      throw FieldLogError.invalidInput(
-        "a file already exists at '\(path)'; a snapshot never overwrites one",
-        hint: "name a new file with -o FILE")
-    }
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).snapshot-\(UUID().uuidString)").path
-    defer {
-      for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
-    }
-    try Self.createPrivateFile(temporary, for: path)
-    do {
-      try writer.writeWithoutTransaction { db in
-        try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
+    let existing = FieldLogError.invalidInput(
+      "a file already exists at '\(path)'; a snapshot never overwrites one",
+      hint: "name a new file with -o FILE")
+    if FileManager.default.fileExists(atPath: path) { throw existing }
+    let linked = try Self.createPrivately(at: path, what: "the snapshot") { temporary in
+      do {
+        try writer.writeWithoutTransaction { db in
+          try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
+        }
+        let copy = try DatabaseQueue(path: temporary)
+        try copy.writeWithoutTransaction { db in
+          try db.execute(sql: "DELETE FROM local; DELETE FROM merged")
+          try db.execute(sql: "PRAGMA journal_mode = DELETE")
+        }
+        try copy.close()
+      } catch let error as DatabaseError {
+        throw Self.map(error, path: path)
       }
-      let copy = try DatabaseQueue(path: temporary)
-      try copy.writeWithoutTransaction { db in
-        try db.execute(sql: "DELETE FROM local; DELETE FROM merged")
-        try db.execute(sql: "PRAGMA journal_mode = DELETE")
-      }
-      try copy.close()
-    } catch let error as DatabaseError {
-      throw Self.map(error, path: path)
     }
-    guard link(temporary, path) == 0 else {
-      let code = errno
-      throw FieldLogError.io(
-        "cannot write the snapshot '\(path)': \(String(cString: strerror(code)))")
-    }
+    guard linked else { throw existing }
   }
 }
 
