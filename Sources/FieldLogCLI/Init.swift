@@ -18,7 +18,7 @@ extension FieldLog {
 
     @Option(
       help:
-        "Start from a colleague's journal: its study, codebook and participants, with a feed of your own."
+        "Start from a colleague's journal, verified first: its study, codebook, participants and consent, with a feed of your own."
     )
     var from: String?
 

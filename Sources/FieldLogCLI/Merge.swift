@@ -8,8 +8,8 @@ extension FieldLog {
       commandName: "merge",
       abstract: "Bring in every event of colleagues' journals that this one lacks.",
       discussion: """
-        Every incoming journal is verified first (chains, payloads, signatures); if any of it fails,
-        or two journals hold different events at one feed and seq (a fork), nothing is merged.
+        Every incoming journal is verified first, as 'fieldlog verify' does; if any of it fails, or
+        two journals hold different events at one feed and seq (a fork), nothing is merged.
         Merging twice adds nothing, and the order of merges does not change the result. Redactions
         come along. Afterwards 'fieldlog conflicts' lists what people need to settle.
         """)
@@ -34,7 +34,7 @@ extension FieldLog {
         "merged \(report.added) event(s)"
           + (conflicts.isEmpty
             ? ""
-            : "; \(conflicts.entries.count + conflicts.codes.count) conflict(s): see 'fieldlog conflicts'")
+            : "; \(conflicts.count) conflict(s): see 'fieldlog conflicts'")
       )
     }
   }

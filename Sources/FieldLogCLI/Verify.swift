@@ -15,6 +15,11 @@ extension FieldLog {
       help: "A checkpoint file: also prove the journal still holds at least the history it saw.")
     var checkpoint: String?
 
+    /// Opened to read only: `verify` never writes, not even a schema upgrade or a signature.
+    func run() throws {
+      try run(try Journal.openForReading(at: journalOptions.path, keys: journalOptions.keys))
+    }
+
     func run(_ journal: Journal) throws {
       let saw = try checkpoint.map { path in
         try Checkpoint.parse(

@@ -323,6 +323,21 @@ struct TamperTableTests {
         "DELETE FROM feed_key WHERE feed = '\(f.other)'", dropping: ["feed_key_no_delete"])
       return [Expected(feed: f.other, seq: 1, fragment: "the feed has no public key")]
     },
+    // Issue 13.1: the owner's next command must not take this for a journal from before signing.
+    Case(
+      name: "forged event appended, then the own feed's public key and signatures deleted",
+      outcome: .caught, absent: noSlips
+    ) { f in
+      _ = try f.forgeEntry(signer: .none)
+      try f.tamper(
+        "DELETE FROM signature WHERE hash IN (SELECT hash FROM event WHERE feed = '\(f.local)'); "
+          + "DELETE FROM feed_key WHERE feed = '\(f.local)'",
+        dropping: ["signature_no_delete", "feed_key_no_delete"])
+      return [
+        Expected(
+          feed: f.local, seq: 1, fragment: "is missing from the journal although its key file")
+      ]
+    },
 
     // MARK: the guards themselves
     Case(name: "guard trigger dropped, then an event updated", outcome: .caught) { f in
@@ -689,11 +704,14 @@ extension TamperTableTests {
 
     // MARK: raw bytes
 
-    /// The journal's files as they are on disk.
+    /// The journal's files as they are on disk; an empty WAL, which a reader (verify) may leave,
+    /// holds nothing and counts as none.
     func files() throws -> [String: Data] {
       var files: [String: Data] = [:]
       for suffix in ["", "-wal", "-journal"] {
-        if let data = FileManager.default.contents(atPath: sandbox.journal.path + suffix) {
+        if let data = FileManager.default.contents(atPath: sandbox.journal.path + suffix),
+          suffix.isEmpty || !data.isEmpty
+        {
           files[suffix] = data
         }
       }

@@ -541,7 +541,7 @@ struct TeamworkTests {
       DROP TABLE signature; DROP TABLE feed_key; DROP TABLE entry_conflict; DROP TABLE merged;
       DROP INDEX code_by_sibling_name;
       CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
-      DELETE FROM grdb_migrations WHERE identifier = 'v2-signed-feeds';
+      DELETE FROM grdb_migrations WHERE identifier <> 'v1-journal';
       """)
     let feed = try sqlite(anna.journal, "SELECT value FROM local WHERE key = 'writer_feed'")
       .trimmingCharacters(in: .newlines)

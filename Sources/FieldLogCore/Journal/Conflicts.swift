@@ -33,10 +33,118 @@ public struct ConflictReport: Encodable, Equatable, Sendable {
     public var ids: [String]
   }
 
+  /// Consent for one participant and scope changed in two journals that did not know of each
+  /// other's change, and the changes disagree. The one in force is the one dated last (on one day
+  /// a withdrawal); a new `fieldlog consent` recorded with both in the journal settles it.
+  public struct ConsentConflict: Encodable, Equatable, Sendable {
+    public struct Change: Encodable, Equatable, Sendable {
+      public var hash: String
+      public var feed: String
+      public var author: String
+      public var state: String
+      public var form: String?
+      public var date: String
+      public var recordedAt: String
+
+      enum CodingKeys: String, CodingKey {
+        case hash, feed, author, state, form, date
+        case recordedAt = "recorded_at"
+      }
+    }
+
+    public var participant: String
+    public var scope: String
+    /// The state the journal holds now: given or withdrawn.
+    public var inForce: String
+    public var changes: [Change]
+
+    enum CodingKeys: String, CodingKey {
+      case participant, scope, changes
+      case inForce = "in_force"
+    }
+  }
+
   public var entries: [EntryConflict]
   public var codes: [CodeConflict]
+  public var consents: [ConsentConflict]
 
-  public var isEmpty: Bool { entries.isEmpty && codes.isEmpty }
+  /// How many things are left to settle.
+  public var count: Int { entries.count + codes.count + consents.count }
+
+  public var isEmpty: Bool { count == 0 }
+}
+
+/// The consent events of a participant, and which of them were made without knowing of others.
+enum ConsentHistory {
+  /// The hashes (hex) of every consent event about this participant: what a new one knew of.
+  static func known(participant id: String, in db: Database) throws -> [String] {
+    try Data.fetchAll(
+      db.cachedStatement(
+        sql: """
+          SELECT hash FROM event WHERE subject = ? AND type IN ('consent.given', 'consent.withdrawn')
+          ORDER BY hash
+          """), arguments: [id]
+    ).map(Hashing.hex)
+  }
+
+  /// Per participant and scope, the latest changes (those no other change of that scope knew of)
+  /// when they come from more than one feed and disagree.
+  static func conflicts(in db: Database) throws -> [ConflictReport.ConsentConflict] {
+    struct Change {
+      var event: StoredEvent
+      var payload: Payload.ConsentChanged
+      var knew: Set<Data>
+    }
+    var changes: [String: [Change]] = [:]
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT e.*, p.json FROM event e JOIN payload p ON p.commitment = e.commitment
+        WHERE e.type IN ('consent.given', 'consent.withdrawn') ORDER BY e.feed, e.seq
+        """)
+    for row in rows {
+      let event = StoredEvent(row: row)
+      guard
+        let payload = try? CanonicalJSON.decode(
+          Payload.ConsentChanged.self, from: Data((row["json"] as String).utf8))
+      else { continue }
+      // An event knows what its payload names, and every earlier event of its own feed.
+      var knew = Set((payload.knew ?? []).compactMap { Data(hexString: $0) })
+      for earlier in changes[event.subject] ?? [] where earlier.event.feed == event.feed {
+        knew.insert(earlier.event.hash)
+      }
+      changes[event.subject, default: []].append(Change(event: event, payload: payload, knew: knew))
+    }
+    var conflicts: [ConflictReport.ConsentConflict] = []
+    for (participant, all) in changes {
+      for scope in Set(all.flatMap(\.payload.scopes)).sorted() {
+        let touching = all.filter { $0.payload.scopes.contains(scope) }
+        let latest = touching.filter { change in
+          !touching.contains { $0.knew.contains(change.event.hash) }
+        }
+        let states = Set(latest.map { "\($0.event.type) \($0.payload.form ?? "")" })
+        guard Set(latest.map(\.event.feed)).count > 1, states.count > 1 else { continue }
+        let inForce = try String.fetchOne(
+          db, sql: "SELECT state FROM consent WHERE participant_id = ? AND scope = ?",
+          arguments: [participant, scope])
+        conflicts.append(
+          .init(
+            participant: latest[0].payload.pseudonym, scope: scope, inForce: inForce ?? "none",
+            changes: latest.sorted {
+              ($0.payload.date, $0.event.recordedAt) < ($1.payload.date, $1.event.recordedAt)
+            }.map { change in
+              .init(
+                hash: Hashing.hex(change.event.hash), feed: change.event.feed,
+                author: change.payload.author,
+                state: change.event.type == EventType.consentGiven.rawValue
+                  ? "given" : "withdrawn",
+                form: change.payload.form, date: change.payload.date,
+                recordedAt: change.event.recordedAt)
+            }))
+      }
+    }
+    return conflicts.sorted { ($0.participant, $0.scope) < ($1.participant, $1.scope) }
+  }
 }
 
 extension Journal {
@@ -80,7 +188,8 @@ extension Journal {
           name: row["name"], parent: row["parent"],
           ids: (row["ids"] as String).split(separator: " ").map(String.init))
       }
-      return ConflictReport(entries: entries, codes: codes)
+      return ConflictReport(
+        entries: entries, codes: codes, consents: try ConsentHistory.conflicts(in: db))
     }
   }
 }

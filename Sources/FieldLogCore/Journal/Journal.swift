@@ -54,9 +54,12 @@ public struct Journal: Sendable {
     return journal
   }
 
-  /// Opens another journal to read only (a merge's source, a colleague's study): nothing in its
-  /// file is changed, not even its schema.
-  static func openForReading(at path: String) throws -> Journal {
+  /// Opens a journal to read only (`verify`, a merge's source, a colleague's study): nothing in
+  /// its file is changed, not even its schema, and nothing is signed. `keys` says where its own
+  /// feed's key file would be, for `verify` to tell a vanished key row from a legacy journal.
+  public static func openForReading(at path: String, keys: SigningKeys = SigningKeys(folder: "/"))
+    throws -> Journal
+  {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw FieldLogError.journalNotFound(path: path)
@@ -64,10 +67,12 @@ public struct Journal: Sendable {
     if isDirectory.boolValue {
       throw FieldLogError.notAJournal(path: path, reason: "it is a folder")
     }
-    let journal = Journal(
-      path: path, writer: try connect(path, readOnly: true), keys: SigningKeys(folder: "/"))
-    let complete = try journal.checkFormat(migrate: false)
-    guard complete else {
+    let journal = Journal(path: path, writer: try connect(path, readOnly: true), keys: keys)
+    try journal.checkFormat(migrate: false)
+    // Later schema steps only add to what the signed schema holds: a journal that has it can be
+    // read and verified as it is.
+    guard try journal.read({ db in try db.tableExists("feed_key") && db.tableExists("signature") })
+    else {
       throw FieldLogError.invalidInput(
         "the journal '\(path)' was made by an older fieldlog and its feeds are not signed",
         hint: "open it once with this fieldlog (e.g. 'fieldlog list --journal \(path)'), which "
@@ -229,9 +234,14 @@ public struct Journal: Sendable {
 
   /// A journal made before feeds were signed gets its key, and its own events their signatures, the
   /// first time this fieldlog opens it. A journal that cannot be written to stays as it is: `verify`
-  /// then reports its events as unsigned.
+  /// then reports its events as unsigned. A feed whose key row vanished is no legacy feed: it is
+  /// opened for reading, and every write on it is refused (`Signatures.signNewEvents`).
   private func signLegacyFeed() throws {
-    guard try read({ db in try Self.ownHead(db).map { !$0.keyed } }) == true else { return }
+    let legacy = try read { db -> Bool in
+      guard let head = try Self.ownHead(db), !head.keyed else { return false }
+      return try Signatures.isLegacy(feed: EventLog.writerFeed(db), keys: keys, in: db)
+    }
+    guard legacy else { return }
     do {
       try write { _ in }
     } catch FieldLogError.io {
@@ -249,8 +259,11 @@ public struct Journal: Sendable {
         try db.inTransaction(.immediate) {
           let before = try Self.ownHead(db)
           result = try body(db)
-          if let before, try before.seq != Self.ownHead(db)?.seq || !before.keyed {
-            try Signatures.signNewEvents(after: before.seq, keys: keys, in: db)
+          // Only what this transaction appended is signed; `before` is nil when it opened the feed.
+          if let after = try Self.ownHead(db),
+            before == nil || after.seq != before?.seq || !after.keyed
+          {
+            try Signatures.signNewEvents(after: before?.seq, keys: keys, in: db)
           }
           return .commit
         }

@@ -42,7 +42,12 @@ extension Journal {
           "'\(path)' is this journal itself; there is nothing to merge")
       }
       let other = try Journal.openForReading(at: path)
-      sources.append(try other.read { db in try Self.incoming(path: path, db) })
+      // Verified and read in one snapshot, so what is merged is what was verified.
+      sources.append(
+        try other.snapshotRead { db in
+          try Verifier.requireWhole(db, path: path, outcome: "nothing was merged")
+          return try Self.incoming(path: path, db)
+        })
     }
     let result = try write { db in
       var report = MergeReport(sources: [], added: 0, redacted: 0)
@@ -94,20 +99,8 @@ extension Journal {
     return result
   }
 
-  /// Reads and verifies a source journal; refuses one that is not whole.
+  /// Reads a source journal that `requireWhole` found whole.
   private static func incoming(path: String, _ db: Database) throws -> Incoming {
-    let verification = try Verifier.run(db, projections: false, progress: nil)
-    guard verification.ok else {
-      let first = verification.problems.first.map { problem in
-        [
-          problem.feed.map { "feed \($0.prefix(8))" }, problem.seq.map { "seq \($0)" },
-          problem.problem,
-        ].compactMap { $0 }.joined(separator: ", ")
-      }
-      throw FieldLogError.damaged(
-        "the journal '\(path)' fails verification (\(verification.problems.count) problem(s)"
-          + (first.map { ", first: \($0)" } ?? "") + "); nothing was merged")
-    }
     var source = Incoming(path: path, events: [], payloads: [:], signatures: [:], keys: [:])
     let rows = try Row.fetchCursor(
       db,
@@ -136,7 +129,10 @@ extension Journal {
   private static func insert(_ source: Incoming, into db: Database, forks: inout [String]) throws
     -> [StoredEvent]
   {
-    for (feed, key) in source.keys.sorted(by: { $0.key < $1.key }) {
+    // A key is taken only with its feed's events, which the source verified under it: a key
+    // planted for a feed the source does not hold would otherwise block that feed's real key.
+    let feeds = Set(source.events.map(\.feed))
+    for (feed, key) in source.keys.sorted(by: { $0.key < $1.key }) where feeds.contains(feed) {
       if let known = try Data.fetchOne(
         db, sql: "SELECT public_key FROM feed_key WHERE feed = ?", arguments: [feed])
       {

@@ -130,6 +130,9 @@ enum Payload {
     var form: String?
     var date: String
     var author: String
+    /// The hashes (hex) of this participant's consent events the writer's journal held: changes
+    /// it knew of, and so is not concurrent with (`conflicts`). Absent in events before it existed.
+    var knew: [String]? = nil
   }
 
   /// What stays of an entry version once its payload is erased: nothing that identifies anyone.

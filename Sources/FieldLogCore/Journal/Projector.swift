@@ -135,12 +135,17 @@ enum Projector {
       ])
     case .consentGiven, .consentWithdrawn:
       let payload = try decode(Payload.ConsentChanged.self, json, event)
+      // The consent in force is the one dated last, and on one day a withdrawal wins: so a paper
+      // form recorded late, or merged in later, never undoes a withdrawal dated after it, in
+      // whatever order journals are merged (schema step v3-consent-by-date replays this rule).
       for scope in payload.scopes {
         try db.cachedStatement(
           sql: """
             INSERT INTO consent (participant_id, scope, state, form, date) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (participant_id, scope)
             DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date
+            WHERE excluded.date > consent.date OR (excluded.date = consent.date
+              AND (excluded.state = 'withdrawn' OR consent.state = 'given'))
             """
         ).execute(arguments: [
           event.subject, scope, type == .consentGiven ? "given" : "withdrawn", payload.form,

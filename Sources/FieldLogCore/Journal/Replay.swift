@@ -137,4 +137,52 @@ enum Replay {
     }
     return differing
   }
+
+  /// Whether the journal's search index differs from a fresh index of its own rows: every term at
+  /// every place, and every row's size. Call after `differingProjections`: when the index's rows
+  /// equal the replay's (`rowsDiffer` false), the replay's index is that fresh index.
+  ///
+  /// FTS5's own 'integrity-check' is an INSERT, which needs the write lock: while another fieldlog
+  /// writes it fails, and `verify` must neither wait for writers nor write. This reads both indexes
+  /// through fts5vocab tables, in their (identical) order, one row at a time.
+  static func searchIndexDiffers(_ db: Database, rowsDiffer: Bool) throws -> Bool {
+    var fresh = "entry_fts"
+    if rowsDiffer {
+      fresh = "entry_fts_rows"
+      let sql =
+        try String.fetchOne(
+          db, sql: "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = 'entry_fts'")
+        ?? ""
+      try db.execute(
+        sql: sql.replacingOccurrences(
+          of: "CREATE VIRTUAL TABLE entry_fts", with: "CREATE VIRTUAL TABLE temp.\(fresh)"))
+      try db.execute(
+        sql: """
+          INSERT INTO temp.\(fresh) (rowid, title, body) SELECT rowid, title, body FROM main.entry_fts
+          """)
+    }
+    try db.execute(
+      sql: """
+        CREATE VIRTUAL TABLE temp.entry_fts_stored_terms USING fts5vocab(main, entry_fts, instance);
+        CREATE VIRTUAL TABLE temp.entry_fts_fresh_terms USING fts5vocab(temp, \(fresh), instance);
+        """)
+    let sizes =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT (SELECT count(*) FROM (
+              SELECT * FROM main.entry_fts_docsize EXCEPT SELECT * FROM temp.\(fresh)_docsize))
+            + (SELECT count(*) FROM (
+              SELECT * FROM temp.\(fresh)_docsize EXCEPT SELECT * FROM main.entry_fts_docsize))
+          """) ?? 0
+    if sizes > 0 { return true }
+    let stored = try Row.fetchCursor(db, sql: "SELECT * FROM temp.entry_fts_stored_terms")
+    let rebuilt = try Row.fetchCursor(db, sql: "SELECT * FROM temp.entry_fts_fresh_terms")
+    while true {
+      let left = try stored.next()
+      let right = try rebuilt.next()
+      guard let left, let right else { return (left == nil) != (right == nil) }
+      if left != right { return true }
+    }
+  }
 }

@@ -203,26 +203,46 @@ extension Journal {
 }
 
 extension Journal {
-  /// Starts a fieldworker's own journal from a colleague's: the same study, vocabulary, codebook and
-  /// participants (pseudonyms only), with the same ids, under a new feed and key of its own. Entries,
-  /// codings and consent records come later by `merge`.
+  /// Starts a fieldworker's own journal from a colleague's: the same study, vocabulary, codebook,
+  /// participants (pseudonyms only) and their consent, with the same ids, under a new feed and key
+  /// of its own. Entries and codings come later by `merge`.
+  ///
+  /// The colleague's journal is verified first, as `verify` would (its projections too, since
+  /// they are what is copied), and refused when it is not whole: the new journal's signatures
+  /// would otherwise vouch for whatever was edited into it. Consent is recorded as events of the
+  /// new feed: for each participant and scope, the state in force in the colleague's journal,
+  /// with its form and date, knowing of (`knew`) the colleague's consent events.
   public static func create(
     at path: String, from source: String, author: String, keys: SigningKeys = .standard(),
     now: Date = Date()
   ) throws -> Journal {
     let colleague = try Journal.openForReading(at: source)
+    let (codes, participants, consent) = try colleague.snapshotRead { db in
+      try Verifier.requireWhole(db, path: source, outcome: "nothing was created")
+      return (
+        try Row.fetchAll(
+          db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid"),
+        try Row.fetchAll(
+          db, sql: "SELECT id, pseudonym, role, neighbourhood_id FROM participant ORDER BY rowid"),
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT c.participant_id, p.pseudonym, c.scope, c.state, c.form, c.date
+            FROM consent c JOIN participant p ON p.id = c.participant_id
+            ORDER BY p.rowid, c.scope
+            """
+        ).map { row in
+          (
+            row: row,
+            knew: try ConsentHistory.known(participant: row["participant_id"], in: db)
+          )
+        }
+      )
+    }
     var study = try colleague.study()
     // Codes are recorded below with the colleague's ids, which a renamed code does not derive from
     // its name.
     study.codebook = []
-    let (codes, participants) = try colleague.read { db in
-      (
-        try Row.fetchAll(
-          db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid"),
-        try Row.fetchAll(
-          db, sql: "SELECT id, pseudonym, role, neighbourhood_id FROM participant ORDER BY rowid")
-      )
-    }
     return try create(at: path, study: study, author: author, keys: keys, now: now) { db in
       var defined: Set<String> = []
       var pending = codes
@@ -250,6 +270,16 @@ extension Journal {
           .participantAdded, subject: id,
           payload: Payload.ParticipantAdded(
             pseudonym: row["pseudonym"], role: row["role"], neighbourhood: row["neighbourhood_id"]),
+          in: db, at: now)
+      }
+      for (row, knew) in consent {
+        guard let id = UUID(uuidString: row["participant_id"]) else { continue }
+        let withdrawn = row["state"] as String == "withdrawn"
+        try EventLog.append(
+          withdrawn ? .consentWithdrawn : .consentGiven, subject: id,
+          payload: Payload.ConsentChanged(
+            pseudonym: row["pseudonym"], scopes: [row["scope"]],
+            form: withdrawn ? nil : row["form"], date: row["date"], author: author, knew: knew),
           in: db, at: now)
       }
     }

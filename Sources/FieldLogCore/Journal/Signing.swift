@@ -116,32 +116,55 @@ enum Signatures {
     return key.isValidSignature(signature, for: message(hash))
   }
 
-  /// Signs every event of this journal's own feed that has no signature yet: the events a write just
-  /// appended (after `seq`), or, for a journal made before feeds were signed, all of them, under a
-  /// key made now.
+  /// Signs the events of this journal's own feed that this transaction appended (those after
+  /// `seq`), and never any other: a signature says "this writer wrote it", so an event that someone
+  /// put into the file without the key must never get one.
+  ///
+  /// `seq` is nil when the feed was opened in this very transaction (`init`): its key is made now.
+  /// The one exception is a journal made before feeds were signed (`isLegacy`): all its events are
+  /// signed once, by its owner, after its chain is checked.
   static func signNewEvents(after seq: Int64?, keys: SigningKeys, in db: Database) throws {
     let feed = try EventLog.writerFeed(db)
     let known = try Data.fetchOne(
       db.cachedStatement(sql: "SELECT public_key FROM feed_key WHERE feed = ?"), arguments: [feed])
     let key: Curve25519.Signing.PrivateKey
-    if let known {
+    let from: Int64
+    switch (seq, known) {
+    case (let seq?, let known?):
       key = try keys.load(for: feed)
       guard key.publicKey.rawRepresentation == known else {
         throw FieldLogError.invalidInput(
           "the signing key '\(keys.path(for: feed))' is not the key of this journal's feed "
             + "\(feed.prefix(8)); nothing was recorded")
       }
-    } else {
-      // Made before signing existed, or a new journal: its key is made (or was left by an
-      // interrupted init) now.
-      key =
-        FileManager.default.fileExists(atPath: keys.path(for: feed))
-        ? try keys.load(for: feed) : try keys.create(for: feed)
+      if seq > 0 { try requireSignedHead(feed: feed, seq: seq, publicKey: known, in: db) }
+      from = seq
+    case (nil, nil):
+      key = try keys.create(for: feed)
+      from = 0
+    case (let seq?, nil):
+      guard try isLegacy(feed: feed, keys: keys, in: db) else {
+        // Nothing appended: nothing to sign, and reading goes on; appending is refused.
+        let head = try Int64.fetchOne(
+          db, sql: "SELECT head_seq FROM feed WHERE id = ?", arguments: [feed])
+        guard (head ?? 0) == seq else {
+          throw FieldLogError.damaged(try missingKey(feed: feed, keys: keys, in: db))
+        }
+        return
+      }
+      try requireWholeLegacyFeed(feed, in: db)
+      key = try keys.create(for: feed)
+      from = 0
+    case (nil, _?):
+      throw FieldLogError.damaged(
+        "the new feed \(feed.prefix(8)) already has a public key in the journal; nothing was "
+          + "recorded")
+    }
+    if known == nil {
       try db.execute(
         sql: "INSERT INTO feed_key (feed, public_key) VALUES (?, ?)",
         arguments: [feed, key.publicKey.rawRepresentation])
     }
-    let from = known == nil ? 0 : (seq ?? 0)
     let hashes = try Data.fetchAll(
       db.cachedStatement(sql: "SELECT hash FROM event WHERE feed = ? AND seq > ? ORDER BY seq"),
       arguments: [feed, from])
@@ -150,6 +173,75 @@ enum Signatures {
     for hash in hashes {
       let signature = try key.signature(for: message(hash))
       try insert.execute(arguments: [hash, signature])
+    }
+  }
+
+  /// Whether the journal's own feed is one made before feeds were signed, which its owner may sign
+  /// once: the journal holds no public key and no signature at all (an old journal just upgraded,
+  /// or one whose upgrade could not sign), and no key file exists for the feed.
+  ///
+  /// A feed whose key row vanished from a journal that signed before fails the test: its key file
+  /// (outside the journal) is there, or other rows are. Someone who can write the file, deletes
+  /// every key and signature of a journal with one feed, and finds no key file where fieldlog looks
+  /// (it was kept on a USB stick) can still pass it: docs/journal-format.md ("Threat model") says
+  /// what catches that (a colleague's copy of the public key, a checkpoint).
+  static func isLegacy(feed: String, keys: SigningKeys, in db: Database) throws -> Bool {
+    let signed = try Bool.fetchOne(
+      db,
+      sql: "SELECT EXISTS (SELECT 1 FROM feed_key) OR EXISTS (SELECT 1 FROM signature)")
+    return signed == false && !FileManager.default.fileExists(atPath: keys.path(for: feed))
+  }
+
+  /// Why a feed of this journal has no public key though it is no legacy feed.
+  static func missingKey(feed: String, keys: SigningKeys, in db: Database) throws -> String {
+    let path = keys.path(for: feed)
+    let why =
+      FileManager.default.fileExists(atPath: path)
+      ? "although its key file '\(path)' exists"
+      : "although the journal holds other keys or signatures"
+    return "the public key of this journal's feed \(feed.prefix(8)) is missing from the journal "
+      + "\(why): the file was changed outside fieldlog, and its events are not signed again; "
+      + "nothing was recorded"
+  }
+
+  /// Refuses to append after a head that this feed's key did not sign: an event put at the end of
+  /// the feed by someone without the key would be covered by the next signature's chain.
+  static func requireSignedHead(feed: String, seq: Int64, publicKey: Data, in db: Database)
+    throws
+  {
+    let row = try Row.fetchOne(
+      db.cachedStatement(
+        sql: """
+          SELECT e.hash, s.signature FROM event e LEFT JOIN signature s ON s.hash = e.hash
+          WHERE e.feed = ? AND e.seq = ?
+          """), arguments: [feed, seq])
+    guard let row, let hash = row["hash"] as Data? else {
+      throw FieldLogError.damaged(
+        "the head (seq \(seq)) of this journal's feed \(feed.prefix(8)) is missing; nothing was "
+          + "recorded")
+    }
+    guard let signature = row["signature"] as Data? else {
+      throw FieldLogError.damaged(
+        "the last event (seq \(seq)) of this journal's feed \(feed.prefix(8)) is not signed: it "
+          + "was added outside fieldlog; nothing was recorded")
+    }
+    guard isValid(signature, of: hash, publicKey: publicKey) else {
+      throw FieldLogError.damaged(
+        "the signature of the last event (seq \(seq)) of this journal's feed \(feed.prefix(8)) "
+          + "does not verify: it was changed outside fieldlog; nothing was recorded")
+    }
+  }
+
+  /// A journal from before signing is signed only when its events are whole: signing a broken or
+  /// edited chain would vouch for it.
+  private static func requireWholeLegacyFeed(_ feed: String, in db: Database) throws {
+    let problems = try Verifier.run(db, projections: false, progress: nil).problems.filter {
+      $0.problem != Verifier.unkeyedFeed
+    }
+    if let first = problems.first {
+      throw FieldLogError.damaged(
+        "the journal was made before feeds were signed and its events are damaged "
+          + "(\(problems.count) problem(s), first: \(first.problem)); they were not signed")
     }
   }
 }

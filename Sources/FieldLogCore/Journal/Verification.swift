@@ -46,8 +46,28 @@ extension Journal {
   ///
   /// Also replays the events into temporary tables and reports every projection table that differs:
   /// nothing is written to the journal, and other fieldlogs may go on writing meanwhile.
+  ///
+  /// Open the journal with `openForReading` to be sure that nothing is written, not even a
+  /// signature: `verify` vouches for nothing it checks.
   public func verify(progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
-    try snapshotRead { db in try Verifier.run(db, projections: true, progress: progress) }
+    try snapshotRead { db in
+      var report = try Verifier.run(db, projections: true, progress: progress)
+      // This journal's own feed without a key: say whether its key row vanished or it is legacy.
+      if let feed = try String.fetchOne(
+        db, sql: "SELECT value FROM local WHERE key = 'writer_feed'"),
+        let index = report.problems.firstIndex(where: {
+          $0.feed == feed && $0.problem == Verifier.unkeyedFeed
+        })
+      {
+        report.problems[index].problem =
+          try Signatures.isLegacy(feed: feed, keys: keys, in: db)
+          ? Verifier.unkeyedFeed + "; it was made before feeds were signed: any other fieldlog "
+            + "command signs it"
+          : try Signatures.missingKey(feed: feed, keys: keys, in: db)
+            .replacingOccurrences(of: "; nothing was recorded", with: "")
+      }
+      return report
+    }
   }
 
   /// Runs `body` in a DEFERRED transaction that is rolled back: a consistent view of the journal in
@@ -99,6 +119,28 @@ enum SignatureBatch {
 }
 
 enum Verifier {
+  /// Refuses a journal that `verify` would refuse: the source of a merge or of `init --from` is
+  /// checked whole (events, signatures, guards and projections) before anything is made of it.
+  /// `outcome` ends the message ("nothing was merged").
+  static func requireWhole(_ db: Database, path: String, outcome: String) throws {
+    let verification = try run(db, projections: true, progress: nil)
+    guard verification.ok else {
+      let first = verification.problems.first.map { problem in
+        [
+          problem.feed.map { "feed \($0.prefix(8))" }, problem.seq.map { "seq \($0)" },
+          problem.problem,
+        ].compactMap { $0 }.joined(separator: ", ")
+      }
+      throw FieldLogError.damaged(
+        "the journal '\(path)' fails verification (\(verification.problems.count) problem(s)"
+          + (first.map { ", first: \($0)" } ?? "") + "); \(outcome)")
+    }
+  }
+
+  /// The problem reported once for a feed whose public key the journal does not hold.
+  static let unkeyedFeed =
+    "the feed has no public key: its events cannot be checked as its writer's"
+
   static func run(_ db: Database, projections: Bool, progress: ((Int) -> Void)?) throws
     -> VerificationReport
   {
@@ -241,7 +283,7 @@ enum Verifier {
           problem("it is not signed", event)
         }
       } else if unkeyed.insert(event.feed).inserted {
-        problem("the feed has no public key: its events cannot be checked as its writer's", event)
+        problem(unkeyedFeed, event)
       }
       if let salt = row["salt"] as Data?, let json = row["json"] as String? {
         report.payloads += 1
@@ -311,18 +353,28 @@ enum Verifier {
     }
     // Projections are derived: when the events are whole, a projection that differs from their
     // replay was changed by hand (or by a bug); `rebuild` puts it right.
+    // Nothing here needs the write lock, so another fieldlog may write meanwhile; an error that
+    // says the journal is busy is passed on as such, never reported as damage.
     if projections && report.ok {
       do {
-        try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('integrity-check')")
-      } catch {
-        problem("the search index does not match its rows; run 'fieldlog rebuild'")
-      }
-      do {
-        for (table, rows) in try Replay.differingProjections(db) {
+        let skipped = try Schema.projectionsDerivedDifferently(db)
+        let differing = try Replay.differingProjections(db).filter { !skipped.contains($0.table) }
+        for (table, rows) in differing {
           problem(
             "the projection table \(table) differs from a replay of the events in \(rows) row(s); "
               + "run 'fieldlog rebuild'")
         }
+        if try Replay.searchIndexDiffers(
+          db, rowsDiffer: differing.contains { $0.table == "entry_fts" })
+        {
+          problem("the search index does not match its rows; run 'fieldlog rebuild'")
+        }
+      } catch let error as DatabaseError
+        where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+      {
+        throw error
+      } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+        problem("the search index or a projection is corrupt: \(error.message ?? "")")
       } catch {
         problem("the events cannot be replayed: \(error.localizedDescription)")
       }

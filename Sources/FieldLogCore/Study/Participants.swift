@@ -183,12 +183,13 @@ extension Journal {
           }
           return try FieldTime.parse(text, what: "date").localDate
         } ?? FieldTime.now().localDate
+      let id = ParticipantRegister.id(registered)
       try EventLog.append(
-        form == nil ? .consentWithdrawn : .consentGiven,
-        subject: ParticipantRegister.id(registered),
+        form == nil ? .consentWithdrawn : .consentGiven, subject: id,
         payload: Payload.ConsentChanged(
           pseudonym: registered, scopes: scopes.map(\.rawValue), form: form?.rawValue, date: day,
-          author: try EventLog.author(db)),
+          author: try EventLog.author(db),
+          knew: try ConsentHistory.known(participant: id.lowercased, in: db)),
         in: db)
     }
   }

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// Consent recorded in several journals: a withdrawal is never undone by a merge, concurrent changes
+/// are listed, and `init --from` carries consent over (issue 13.3, issue 12.15).
+@Suite("consent across merges and init --from")
+struct ConsentMergeTests {
+  let team = TeamworkTests()
+
+  func participants(_ sandbox: Sandbox, _ journal: URL) throws -> JSON {
+    try JSON.parse(
+      try team.expectOK(sandbox.fieldlog(["participant", "list", "--json"], journal: journal))
+        .stdoutData)
+  }
+
+  /// The state of one participant's consent for one scope.
+  func consent(_ sandbox: Sandbox, _ journal: URL, _ pseudonym: String, _ scope: String) throws
+    -> String?
+  {
+    let person = try participants(sandbox, journal).array?.first {
+      $0["pseudonym"]?.string == pseudonym
+    }
+    return person?["consent"]?.array?.first { $0["scope"]?.string == scope }?["state"]?.string
+  }
+
+  @Test(
+    "a withdrawal wins over an older paper form recorded concurrently, in both merge orders; the quote is withheld and conflicts lists the two changes"
+  )
+  func withdrawalWinsWhateverTheMergeOrder() throws {
+    // Given Anna's consent for P-017, and her entry that quotes P-017, which Bram merged
+    let sandbox = try Sandbox()
+    let anna = try team.fieldworker("Anna", in: sandbox)
+    let bram = try team.fieldworker("Bram", in: sandbox)
+    try team.expectOK(
+      sandbox.fieldlog(
+        [
+          "consent", "P-017", "--given", "written", "--scope", "recording,quotation,archive",
+          "--date", "2024-01-10",
+        ], journal: anna.journal))
+    let quote = "P-017 vertelt over de buurtkamer (citaat-proef)."
+    try team.expectOK(
+      sandbox.fieldlog(
+        [
+          "add", "interview", "--text", quote, "--neighbourhood", "Holendrecht", "--question",
+          "RQ1", "--participant", "P-017",
+        ], journal: anna.journal))
+    try team.expectOK(sandbox.fieldlog(["merge", anna.journal.path], journal: bram.journal))
+
+    // When Anna withdraws quotation consent, and Bram, who has not merged since, records an older
+    // paper form
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-017", "--withdraw", "--scope", "quotation"], journal: anna.journal))
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-017", "--given", "written", "--scope", "quotation", "--date", "2024-01-15"],
+        journal: bram.journal))
+
+    // Then after merging in either order, the withdrawal holds and the quote is withheld
+    let annaFirst = try team.copy(anna.journal, to: "anna-then-bram.sqlite", in: sandbox)
+    try team.expectOK(sandbox.fieldlog(["merge", bram.journal.path], journal: annaFirst))
+    let bramFirst = try team.copy(bram.journal, to: "bram-then-anna.sqlite", in: sandbox)
+    try team.expectOK(sandbox.fieldlog(["merge", anna.journal.path], journal: bramFirst))
+    for journal in [annaFirst, bramFirst] {
+      let name = journal.lastPathComponent
+      #expect(try consent(sandbox, journal, "P-017", "quotation") == "withdrawn", "\(name)")
+      #expect(try consent(sandbox, journal, "P-017", "recording") == "given", "\(name)")
+      let export = try team.expectOK(
+        sandbox.fieldlog(["export", "entries", "--format", "jsonl"], journal: journal))
+      #expect(!export.stdout.contains("citaat-proef"), "\(name): the quote was exported")
+      #expect(export.stdout.contains("withheld"), "\(name): \(export.stdout)")
+
+      // And conflicts lists both changes, with the withdrawal in force
+      let raw = try team.expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: journal))
+      let valid = try sandbox.validate(raw.stdoutData, schema: Paths.schema("conflicts"))
+      #expect(valid.status == 0, "\(name): conflicts --json against its schema: \(valid)")
+      let listed = try JSON.parse(raw.stdoutData)
+      let conflicts = listed["consents"]?.array ?? []
+      #expect(conflicts.count == 1, "\(name): \(listed)")
+      let conflict = try #require(conflicts.first)
+      #expect(conflict["participant"]?.string == "P-017")
+      #expect(conflict["scope"]?.string == "quotation")
+      #expect(conflict["in_force"]?.string == "withdrawn")
+      let changes = conflict["changes"]?.array ?? []
+      #expect(Set(changes.compactMap { $0["author"]?.string }) == ["Anna", "Bram"], "\(conflict)")
+      #expect(Set(changes.compactMap { $0["state"]?.string }) == ["given", "withdrawn"])
+      let human = try team.expectOK(sandbox.fieldlog(["conflicts"], journal: journal))
+      #expect(human.stdout.contains("consent of P-017 for quotation"), "\(human)")
+      #expect(!human.stdout.contains("no conflicts"), "\(human)")
+    }
+    #expect(try team.projections(annaFirst) == team.projections(bramFirst))
+
+    // When Anna records the withdrawal again, knowing both changes, Then it is settled
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-017", "--withdraw", "--scope", "quotation"], journal: annaFirst))
+    let settled = try JSON.parse(
+      try team.expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: annaFirst)).stdoutData)
+    #expect(settled["consents"]?.array?.isEmpty == true, "\(settled)")
+    try team.expectOK(sandbox.fieldlog(["verify"], journal: annaFirst))
+  }
+
+  @Test("consent changes made knowing of each other are no conflict, even from two feeds")
+  func sequentialChangesAreNoConflict() throws {
+    let sandbox = try Sandbox()
+    let anna = try team.fieldworker("Anna", in: sandbox)
+    let bram = try team.fieldworker("Bram", in: sandbox)
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-021", "--given", "verbal", "--scope", "recording", "--date", "2024-02-01"],
+        journal: anna.journal))
+    try team.expectOK(sandbox.fieldlog(["merge", anna.journal.path], journal: bram.journal))
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-021", "--withdraw", "--scope", "recording", "--date", "2024-03-01"],
+        journal: bram.journal))
+    try team.expectOK(sandbox.fieldlog(["merge", bram.journal.path], journal: anna.journal))
+    let listed = try JSON.parse(
+      try team.expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: anna.journal))
+        .stdoutData)
+    #expect(listed["consents"]?.array?.isEmpty == true, "\(listed)")
+    #expect(try consent(sandbox, anna.journal, "P-021", "recording") == "withdrawn")
+  }
+
+  @Test(
+    "init --from carries participants and their consent (state, form, date); merging the source later adds no conflict"
+  )
+  func initFromCarriesConsent() throws {
+    let sandbox = try Sandbox()
+    let anna = try team.fieldworker("Anna", in: sandbox)
+    for arguments in [
+      ["P-017", "--given", "written", "--scope", "recording,quotation", "--date", "2024-02-01"],
+      ["P-021", "--given", "verbal", "--scope", "archive", "--date", "2024-02-03"],
+      ["P-017", "--withdraw", "--scope", "recording", "--date", "2024-03-01"],
+    ] {
+      try team.expectOK(sandbox.fieldlog(["consent"] + arguments, journal: anna.journal))
+    }
+    try team.expectOK(
+      sandbox.fieldlog(["keys", "add", "P-017", "--name", "Fatima Yilmaz"], journal: anna.journal))
+    let snapshot = sandbox.url("voor-bram.sqlite")
+    try team.expectOK(sandbox.fieldlog(["snapshot", "-o", snapshot.path], journal: anna.journal))
+    let bram = try team.fieldworker("Bram", in: sandbox, from: snapshot)
+
+    let expected = try participants(sandbox, anna.journal)
+    #expect(try participants(sandbox, bram.journal) == expected)
+    #expect(try consent(sandbox, bram.journal, "P-017", "recording") == "withdrawn")
+    #expect(try consent(sandbox, bram.journal, "P-017", "quotation") == "given")
+    try team.expectOK(sandbox.fieldlog(["verify"], journal: bram.journal))
+    // The key file stays where it is: no copy beside the new journal, no name in it.
+    #expect(
+      !FileManager.default.fileExists(
+        atPath: bram.journal.deletingLastPathComponent().appendingPathComponent(
+          "fieldlog-keys.sqlite"
+        ).path))
+    #expect(!(try Data(contentsOf: bram.journal)).contains(Data("Fatima".utf8)))
+
+    try team.expectOK(sandbox.fieldlog(["merge", anna.journal.path], journal: bram.journal))
+    try team.expectOK(sandbox.fieldlog(["merge", bram.journal.path], journal: anna.journal))
+    for journal in [anna.journal, bram.journal] {
+      let listed = try JSON.parse(
+        try team.expectOK(sandbox.fieldlog(["conflicts", "--json"], journal: journal)).stdoutData)
+      #expect(listed["consents"]?.array?.isEmpty == true, "\(listed)")
+      #expect(try participants(sandbox, journal) == expected)
+    }
+  }
+}
