@@ -197,36 +197,74 @@ private struct CrashRun {
 }
 
 /// A running `fieldlog` that can be killed with SIGKILL, its output in files (never pipes).
-private struct Killable {
-  let process: Process
+///
+/// It runs in a process group of its own, and the whole group is killed and gone before the journal
+/// is looked at: a writer that survived the kill (a child of it) would write on during the checks.
+private final class Killable {
+  let pid: pid_t
   let errorFile: URL
+  /// The wait status, once it ended.
+  private var waitStatus: Int32 = 0
 
   init(_ sandbox: Sandbox, _ args: [String], name: String) throws {
     errorFile = sandbox.url("\(name).err")
-    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    let errors = try FileHandle(forWritingTo: errorFile)
-    defer { try? errors.close() }
-    process = Process()
-    process.executableURL = sandbox.cli.binary
-    process.arguments = args + ["--journal", sandbox.journal.path]
-    process.environment = Processes.baseEnvironment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = errors
-    try process.run()
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    // Process group 0: a new group whose id is the child's pid.
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setpgroup(&attributes, 0)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(
+      &actions, 2, errorFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let binary = sandbox.cli.binary.path
+    let arguments = [binary] + args + ["--journal", sandbox.journal.path]
+    let environment = Processes.baseEnvironment.map { "\($0.key)=\($0.value)" }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup($0) } + [nil]
+    defer {
+      for pointer in argv + envp { free(pointer) }
+    }
+    var child = pid_t()
+    let code = posix_spawn(&child, binary, &actions, &attributes, argv, envp)
+    try #require(code == 0, "posix_spawn \(binary): \(String(cString: strerror(code)))")
+    pid = child
   }
 
-  /// Waits up to `delay` seconds, then sends SIGKILL. True when the process was still running and
-  /// died of the signal; false when it had ended on its own.
+  /// Waits up to `delay` seconds, then sends SIGKILL to the whole process group and waits until
+  /// none of it is left. True when the process was still running and died of the signal; false
+  /// when it had ended on its own.
   func killed(after delay: Double) -> Bool {
     let deadline = Date().addingTimeInterval(delay)
-    while process.isRunning && Date() < deadline { usleep(1_000) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
-    return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+    var ended = false
+    while Date() < deadline {
+      if waitpid(pid, &waitStatus, WNOHANG) == pid {
+        ended = true
+        break
+      }
+      usleep(1_000)
+    }
+    if !ended {
+      kill(-pid, SIGKILL)
+      while waitpid(pid, &waitStatus, 0) == -1 && errno == EINTR {}
+    }
+    // The group outlives its leader while any member lives: wait for all of it.
+    while kill(-pid, 0) == 0 { usleep(1_000) }
+    return !ended && signal == SIGKILL
   }
 
-  var status: Int32 { process.terminationStatus }
+  /// The signal that ended it, or 0.
+  private var signal: Int32 {
+    let number = waitStatus & 0x7f
+    return number == 0 || number == 0x7f ? 0 : number
+  }
+
+  /// The exit status, when it ended on its own.
+  var status: Int32 { signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal }
   var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 }
 
