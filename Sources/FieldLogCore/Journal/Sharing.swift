@@ -219,6 +219,9 @@ extension Journal {
     let colleague = try Journal.openForReading(at: source)
     let (codes, participants, consent) = try colleague.snapshotRead { db in
       try Verifier.requireWhole(db, path: source, outcome: "nothing was created")
+      // In this snapshot the replay's temporary tables now shadow the stored ones: what is copied
+      // is derived from the verified events (also for a table verify could not compare, such as
+      // the consent of a journal not yet upgraded to v3-consent-by-date).
       return (
         try Row.fetchAll(
           db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid"),
