@@ -123,6 +123,42 @@ struct ConsentMergeTests {
   }
 
   @Test(
+    "a journal from before v3-consent-by-date verifies as it is, and its first open replays consent by date"
+  )
+  func olderJournalIsUpgraded() throws {
+    // Given a withdrawal recorded after consent but dated before it, in a journal whose consent
+    // table still says what the rule before v3 said (the change recorded last holds)
+    let sandbox = try Sandbox()
+    let anna = try team.fieldworker("Anna", in: sandbox)
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-030", "--given", "written", "--scope", "archive", "--date", "2024-03-01"],
+        journal: anna.journal))
+    try team.expectOK(
+      sandbox.fieldlog(
+        ["consent", "P-030", "--withdraw", "--scope", "archive", "--date", "2024-01-01"],
+        journal: anna.journal))
+    #expect(try consent(sandbox, anna.journal, "P-030", "archive") == "given")
+    _ = try team.sqlite(
+      anna.journal,
+      """
+      UPDATE consent SET state = 'withdrawn', form = NULL, date = '2024-01-01' WHERE scope = 'archive';
+      DELETE FROM grdb_migrations WHERE identifier = 'v3-consent-by-date';
+      """)
+
+    // When it is verified without being upgraded, Then it is whole
+    try team.expectOK(sandbox.fieldlog(["verify"], journal: anna.journal))
+    // When this fieldlog opens it, Then the consent is replayed under the rule of today
+    #expect(try consent(sandbox, anna.journal, "P-030", "archive") == "given")
+    #expect(
+      try team.sqlite(
+        anna.journal, "SELECT count(*) FROM grdb_migrations WHERE identifier = 'v3-consent-by-date'"
+      )
+        == "1\n")
+    try team.expectOK(sandbox.fieldlog(["verify"], journal: anna.journal))
+  }
+
+  @Test(
     "init --from carries participants and their consent (state, form, date); merging the source later adds no conflict"
   )
   func initFromCarriesConsent() throws {
