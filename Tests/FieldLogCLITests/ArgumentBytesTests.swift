@@ -37,7 +37,10 @@ import Testing
       (["code", "apply", id, "caf@BAD@"], "argument 4"),
       (["memo", "add", "--about", id, "memo @BAD@"], "argument 5"),
       (["keys", "add", "P-017", "--name", "Ren@BAD@e"], "--name"),
-      (["keys", "add", "P-017", "--name", "Renee", "--keys", "k@BAD@.sqlite"], "--keys"),
+      (
+        ["keys", "add", "P-017", "--name", "Renee", "--keys", sandbox.dir.path + "/k@BAD@.sqlite"],
+        "--keys"
+      ),
     ]
     let before = try sandbox.state()
     for (args, named) in cases {
