@@ -14,13 +14,12 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
 
-    @Option(name: .shortAndLong, help: "Write it to this file (mode 0600) instead of printing it.")
-    var output: String?
+    @OptionGroup var outputFile: OutputFileOptions
 
     func run(_ journal: Journal) throws {
       let text = try journal.checkpoint().text
-      guard let output else { return print(text, terminator: "") }
-      try Journal.writePrivately(to: output) { try $0.write(contentsOf: Data(text.utf8)) }
+      guard let output = try outputFile.checked(journal) else { return print(text, terminator: "") }
+      try Journal.writePrivately(Data(text.utf8), to: output, replace: outputFile.force)
       print("wrote the checkpoint \(output)")
     }
   }

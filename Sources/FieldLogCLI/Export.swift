@@ -22,10 +22,9 @@ extension FieldLog {
     @Argument(
       help: "entries, codings, matrix, codebook, memos; qdpx (REFI-QDA project) or qdc (codebook).")
     var table: String
-    @Option(help: "csv (default) or jsonl.")
-    var format: String = "csv"
-    @Option(name: .shortAndLong, help: "Write to this file (mode 0600) instead of standard output.")
-    var output: String?
+    @Option(help: "csv or jsonl (default: from the -o file's extension, else csv).")
+    var format: String?
+    @OptionGroup var outputFile: OutputFileOptions
     @Flag(help: "The profile for Dutch Excel: ';', a UTF-8 BOM, and the formula guard.")
     var excel = false
     @Option(help: "The CSV delimiter, one character (e.g. ';' or a tab).")
@@ -39,6 +38,7 @@ extension FieldLog {
     var includeWithheld = false
 
     func validate() throws {
+      try refuseContradictions()
       if let delimiter {
         let scalar = delimiter == "\\t" ? "\t" : delimiter
         guard scalar.count == 1, !["\"", "\n", "\r"].contains(scalar) else {
@@ -49,6 +49,7 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
+      let output = try outputFile.checked(journal, keyFile: keyFile.path(journal: journal.path))
       let people =
         try KeyFile.openForReading(at: keyFile.path(journal: journal.path))?.people() ?? []
       if allowNames && !people.isEmpty {
@@ -64,14 +65,14 @@ extension FieldLog {
           ExportRequest(
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
             includeWithheld: includeWithheld),
-          toFile: output)
+          toFile: output, replace: outputFile.force)
         Output.stderr("wrote \(summary.rows) sources to \(output)")
         report(summary)
         return
       case "qdc":
         let codebook = try journal.exportCodebook(people: allowNames ? [] : people)
         if let output {
-          try Journal.writePrivately(codebook, to: output)
+          try Journal.writePrivately(codebook, to: output, replace: outputFile.force)
         } else {
           FileHandle.standardOutput.write(codebook)
         }
@@ -85,6 +86,7 @@ extension FieldLog {
           kind: "table", value: self.table,
           suggestions: Text.suggestions(for: self.table, among: known))
       }
+      let format = self.format ?? output.flatMap(Self.formatOf) ?? "csv"
       guard let format = ExportFormat(rawValue: format.lowercased()) else {
         throw FieldLogError.unknownName(
           kind: "format", value: format,
@@ -98,7 +100,7 @@ extension FieldLog {
         people: people, allowNames: allowNames, includeWithheld: includeWithheld)
       let summary: ExportSummary
       if let output {
-        summary = try journal.export(request, toFile: output)
+        summary = try journal.export(request, toFile: output, replace: outputFile.force)
       } else {
         var buffer = Data()
         summary = try journal.export(request) { chunk in
@@ -112,6 +114,58 @@ extension FieldLog {
       }
       if let output { Output.stderr("wrote \(summary.rows) rows to \(output)") }
       report(summary)
+    }
+
+    /// The extensions each kind of export writes, by format; a name without one is taken as given.
+    static let extensions: [(format: String, extensions: [String])] = [
+      ("csv", ["csv", "tsv", "txt"]), ("jsonl", ["jsonl", "ndjson"]), ("qdpx", ["qdpx"]),
+      ("qdc", ["qdc"]),
+    ]
+
+    /// The format a file name's extension asks for: nil when it has none or when `export` does not
+    /// write it.
+    static func formatOf(_ path: String) -> String? {
+      let suffix = URL(fileURLWithPath: path).pathExtension.lowercased()
+      return extensions.first { $0.extensions.contains(suffix) }?.format
+    }
+
+    /// Options that contradict each other or the table are refused, never silently dropped.
+    private func refuseContradictions() throws {
+      let project = ["qdpx", "qdc"].contains(table.lowercased())
+      let csvOnly = [
+        ("--excel", excel), ("--delimiter", delimiter != nil), ("--bom", bom),
+      ].filter(\.1).map(\.0)
+      if project {
+        if let option = ((format == nil ? [] : ["--format"]) + csvOnly).first {
+          throw ValidationError(
+            "export \(table.lowercased()) writes a REFI-QDA file; \(option) does not apply to it")
+        }
+      } else if format?.lowercased() == "jsonl", let option = csvOnly.first {
+        throw ValidationError("--format jsonl writes JSON Lines; \(option) applies only to CSV")
+      }
+      guard let output = outputFile.output, !output.isEmpty else { return }
+      let suffix = URL(fileURLWithPath: output).pathExtension.lowercased()
+      guard !suffix.isEmpty else { return }
+      let wanted = project ? table.lowercased() : format?.lowercased()
+      let writes = Self.extensions.filter { entry in
+        project ? entry.format == wanted : ["csv", "jsonl"].contains(entry.format)
+      }
+      if project || wanted == nil {
+        guard writes.contains(where: { $0.extensions.contains(suffix) }) else {
+          let listed = writes.map { entry in
+            entry.format + " (" + entry.extensions.map { "." + $0 }.joined(separator: ", ") + ")"
+          }
+          throw ValidationError(
+            "export \(table.lowercased()) does not write '.\(suffix)' files (-o \(output)); it "
+              + "writes " + listed.joined(separator: " or ")
+              + (project ? "" : "; --format csv or --format jsonl writes under any name"))
+        }
+      } else if let wanted, ["csv", "jsonl"].contains(wanted), let implied = Self.formatOf(output),
+        implied != wanted
+      {
+        throw ValidationError(
+          "--format \(wanted) contradicts -o \(output), whose extension is \(implied)")
+      }
     }
 
     private func report(_ summary: ExportSummary) {

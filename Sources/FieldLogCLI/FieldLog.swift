@@ -28,6 +28,7 @@ public struct FieldLog: ParsableCommand {
   /// Parses the arguments, runs the command, prints any error as `error: ...` and exits with its code.
   public static func runMain(_ arguments: [String]? = nil) -> Never {
     do {
+      if arguments == nil { try refuseInvalidUTF8(CommandLine.unsafeArgv, count: CommandLine.argc) }
       var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(0)
@@ -48,6 +49,39 @@ public struct FieldLog: ParsableCommand {
         Output.stderr(text)
       }
       Foundation.exit(code.rawValue)
+    }
+  }
+}
+
+extension FieldLog {
+  /// Refuses an argument whose bytes are not UTF-8 (exit 65), naming its option.
+  ///
+  /// On Linux `CommandLine.arguments` has already replaced such bytes with U+FFFD, which would be
+  /// stored as if typed; the raw `argv` still holds them, as a file's bytes would be checked.
+  static func refuseInvalidUTF8(
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, count: Int32
+  ) throws {
+    var previous: String?
+    for index in 1..<max(1, Int(count)) {
+      guard let raw = argv[index] else { continue }
+      guard let argument = String(validatingCString: raw) else {
+        let lossy = String(cString: raw)
+        let place: String
+        if lossy.hasPrefix("--"), let equals = lossy.firstIndex(of: "=") {
+          place = "the value of \(lossy[..<equals])"
+        } else if lossy.hasPrefix("-") {
+          place = "the option '\(lossy)'"
+        } else if let previous, previous.hasPrefix("-"), previous != "-", previous != "--" {
+          place = "the value of \(previous)"
+        } else {
+          place = "argument \(index) ('\(lossy)')"
+        }
+        throw FieldLogError.invalidInput(
+          "\(place) is not valid UTF-8; nothing was recorded",
+          hint: "fieldlog takes text as UTF-8: convert it (e.g. with iconv -f latin1 -t utf-8), "
+            + "or check the terminal's character encoding")
+      }
+      previous = argument
     }
   }
 }

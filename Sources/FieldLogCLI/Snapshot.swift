@@ -14,11 +14,15 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
 
-    @Option(name: .shortAndLong, help: "The file to write; it must not exist.")
-    var output: String
+    @OptionGroup var outputFile: OutputFileOptions
+
+    func validate() throws {
+      if outputFile.output == nil { throw ValidationError("name the snapshot with -o FILE") }
+    }
 
     func run(_ journal: Journal) throws {
-      try journal.snapshot(to: output)
+      guard let output = try outputFile.checked(journal) else { return }
+      try journal.snapshot(to: output, replace: outputFile.force)
       print("wrote the snapshot \(output)")
     }
   }

@@ -45,6 +45,18 @@ import Testing
     }
   }
 
+  @Test(
+    "a year before 1900 is refused naming the value; 1900 itself is accepted",
+    arguments: ["0000-01-01", "1899-12-31", "0999-06-01 10:00", "1850-03-12T14:30:00+01:00"])
+  func yearsBefore1900AreRefused(input: String) throws {
+    #expect {
+      try FieldTime.parse(input, what: "time --at")
+    } throws: { error in
+      (error as? FieldLogError)?.message == "the time --at '\(input)' is before 1900"
+    }
+    #expect(try FieldTime.parse("1900-01-01T00:00:00+01:00").rfc3339 == "1900-01-01T00:00:00+01:00")
+  }
+
   @Test func recordedAtIsUTCWithMilliseconds() {
     #expect(
       FieldTime.recordedAt(Date(timeIntervalSince1970: 1_710_250_200.123))

@@ -118,10 +118,12 @@ extension Journal {
     }
   }
 
-  /// Writes an export to `path` through a temporary file (mode 0600) renamed only on success.
-  public func export(_ request: ExportRequest, toFile path: String) throws -> ExportSummary {
+  /// Writes an export to `path` through a temporary file (mode 0600) put in place only on success.
+  public func export(_ request: ExportRequest, toFile path: String, replace: Bool = false) throws
+    -> ExportSummary
+  {
     var summary = ExportSummary(rows: 0, withheld: 0)
-    try Self.writePrivately(to: path) { handle in
+    try Self.writePrivately(to: path, replace: replace) { handle in
       var buffer = Data()
       summary = try export(request) { chunk in
         buffer.append(chunk)
@@ -135,38 +137,30 @@ extension Journal {
     return summary
   }
 
-  /// Writes a file only its owner can read, through a temporary name that is renamed into place
-  /// only when `body` succeeded, so a failed export leaves no half file.
-  public static func writePrivately(to path: String, _ body: (FileHandle) throws -> Void) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
-    guard
-      FileManager.default.createFile(
-        atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
-    else {
-      throw FieldLogError.io(
-        "cannot write in '\(url.deletingLastPathComponent().path)'",
-        hint: "check that the folder exists and that you may write in it")
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: temporary)
-      try body(handle)
-      try handle.synchronize()
-      try handle.close()
-      if rename(temporary.path, url.path) != 0 {
-        throw FieldLogError.io("cannot write '\(path)': \(String(cString: strerror(errno)))")
+  /// Writes a file only its owner can read, through a temporary name that is put in place only
+  /// when `body` succeeded, so a failed export leaves no half file. An existing file is replaced
+  /// only with `replace`; check the path with `checkOutput` first.
+  public static func writePrivately(
+    to path: String, replace: Bool = false, _ body: (FileHandle) throws -> Void
+  ) throws {
+    let written = try createPrivately(at: path, what: "the file", replace: replace) { temporary in
+      do {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        defer { try? handle.close() }
+        try body(handle)
+        try handle.synchronize()
+      } catch let error as FieldLogError {
+        throw error
+      } catch {
+        throw FieldLogError.io("cannot write '\(path)': \(error.localizedDescription)")
       }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      if let error = error as? FieldLogError { throw error }
-      throw FieldLogError.io("cannot write '\(path)': \(error.localizedDescription)")
     }
+    guard written else { throw existingOutput(path) }
   }
 
   /// `writePrivately(to:_:)` for bytes already in memory.
-  public static func writePrivately(_ data: Data, to path: String) throws {
-    try writePrivately(to: path) { try $0.write(contentsOf: data) }
+  public static func writePrivately(_ data: Data, to path: String, replace: Bool = false) throws {
+    try writePrivately(to: path, replace: replace) { try $0.write(contentsOf: data) }
   }
 }
 

@@ -129,7 +129,9 @@ extension Journal {
   }
 
   /// Writes a REFI-QDA project to `path` (mode 0600, renamed into place only when complete).
-  public func exportProject(_ request: ExportRequest, toFile path: String) throws -> ExportSummary {
+  public func exportProject(_ request: ExportRequest, toFile path: String, replace: Bool = false)
+    throws -> ExportSummary
+  {
     let (project, sources, summary) = try read { db in try projectDocument(request, db: db) }
     let archive: Archive
     do {
@@ -146,7 +148,7 @@ extension Journal {
     guard let zipped = archive.data else {
       throw FieldLogError.io("cannot build the project archive")
     }
-    try Self.writePrivately(zipped, to: path)
+    try Self.writePrivately(zipped, to: path, replace: replace)
     return summary
   }
 

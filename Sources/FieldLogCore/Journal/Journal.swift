@@ -110,17 +110,29 @@ public struct Journal: Sendable {
   /// Makes a new file at `path`, only its owner may read, from a temporary one in the same folder
   /// that `fill` writes: it is linked into place only when complete, so an interruption leaves no
   /// half file, and link() never replaces one. False when a file appeared at `path` meanwhile.
-  static func createPrivately(at path: String, what: String, _ fill: (String) throws -> Void)
-    throws -> Bool
-  {
+  /// With `replace` (`--force`, after `checkOutput`) it is renamed over an existing file instead.
+  /// Temporaries that killed processes left in that folder are removed first (`StaleTemporaries`).
+  static func createPrivately(
+    at path: String, what: String, replace: Bool = false, _ fill: (String) throws -> Void
+  ) throws -> Bool {
     let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).creating-\(UUID().uuidString)").path
+    let folder = url.deletingLastPathComponent()
+    StaleTemporaries.remove(in: folder.path)
+    let temporary = folder.appendingPathComponent(StaleTemporaries.name(for: url.lastPathComponent))
+      .path
     defer {
       for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
     }
     try createPrivateFile(temporary, for: path, what: what)
     try fill(temporary)
+    if replace {
+      guard rename(temporary, path) == 0 else {
+        let code = errno
+        throw FieldLogError.io(
+          "cannot write \(what) '\(path)': \(String(cString: strerror(code)))")
+      }
+      return true
+    }
     guard link(temporary, path) == 0 else {
       let code = errno
       if code == EEXIST { return false }
@@ -316,16 +328,19 @@ public struct Journal: Sendable {
   }
 
   /// Turns an SQLite error into a message a researcher can act on.
-  static func map(_ error: DatabaseError, path: String) -> FieldLogError {
+  /// `what` names the file: "the journal", or "the key file" for the other SQLite file fieldlog keeps.
+  static func map(_ error: DatabaseError, path: String, what: String = "the journal")
+    -> FieldLogError
+  {
     let detail = error.message ?? "\(error.resultCode)"
     switch error.resultCode {
     case .SQLITE_BUSY, .SQLITE_LOCKED:
       return .io(
-        "the journal '\(path)' is busy: another fieldlog kept it locked too long",
+        "\(what) '\(path)' is busy: another fieldlog kept it locked too long",
         hint: "try again")
     case .SQLITE_READONLY:
       return .io(
-        "the journal '\(path)' is read-only; nothing was recorded",
+        "\(what) '\(path)' is read-only; nothing was recorded",
         hint: "check the permissions of the file and its folder")
     case .SQLITE_FULL:
       return .io("the disk holding '\(path)' is full; nothing was recorded")
@@ -335,19 +350,21 @@ public struct Journal: Sendable {
         hint: "make room on the disk, then try again")
     case .SQLITE_CANTOPEN where !folderIsWritable(holding: path):
       return .io(
-        "cannot open the journal '\(path)': its folder is read-only, and SQLite must write its "
+        "cannot open \(what) '\(path)': its folder is read-only, and SQLite must write its "
           + "'-wal' and '-shm' files next to it",
         hint: "make the folder writable, or copy the journal to a folder you may write in")
+    case .SQLITE_NOTADB where what != "the journal":
+      return .invalidInput("\(what) '\(path)' is not an SQLite database")
     case .SQLITE_NOTADB:
       return .notAJournal(path: path, reason: "it is not an SQLite database")
     case .SQLITE_CORRUPT:
-      return .damaged("the journal '\(path)' is corrupt: \(detail)")
+      return .damaged("\(what) '\(path)' is corrupt: \(detail)")
     case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
-      return .io("cannot open the journal '\(path)': \(detail)")
+      return .io("cannot open \(what) '\(path)': \(detail)")
     case .SQLITE_CONSTRAINT:
-      return .damaged("the journal '\(path)' refused the change: \(detail)")
+      return .damaged("\(what) '\(path)' refused the change: \(detail)")
     default:
-      return .io("the journal '\(path)' could not be used: \(detail)")
+      return .io("\(what) '\(path)' could not be used: \(detail)")
     }
   }
 }

@@ -178,12 +178,11 @@ extension Journal {
   /// Writes a consistent copy of the journal (mode 0600) while others may go on writing, for sending
   /// to a colleague. The copy has no feed of its own: it can be merged, verified and read, and a
   /// colleague starts writing with `init --from`, under a feed of their own.
-  public func snapshot(to path: String) throws {
-    let existing = FieldLogError.invalidInput(
-      "a file already exists at '\(path)'; a snapshot never overwrites one",
-      hint: "name a new file with -o FILE")
-    if FileManager.default.fileExists(atPath: path) { throw existing }
-    let linked = try Self.createPrivately(at: path, what: "the snapshot") { temporary in
+  /// An existing file is replaced only with `replace`; check the path with `checkOutput` first.
+  public func snapshot(to path: String, replace: Bool = false) throws {
+    if !replace && FileManager.default.fileExists(atPath: path) { throw Self.existingOutput(path) }
+    let linked = try Self.createPrivately(at: path, what: "the snapshot", replace: replace) {
+      temporary in
       do {
         try writer.writeWithoutTransaction { db in
           try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
@@ -198,7 +197,7 @@ extension Journal {
         throw Self.map(error, path: path)
       }
     }
-    guard linked else { throw existing }
+    guard linked else { throw Self.existingOutput(path) }
   }
 }
 

@@ -42,7 +42,7 @@ public struct KeyFile: Sendable {
       return KeyFile(
         path: path, writer: try DatabaseQueue(path: path, configuration: configuration))
     } catch let error as DatabaseError {
-      throw Journal.map(error, path: path)
+      throw Journal.map(error, path: path, what: "the key file")
     }
   }
 
@@ -72,7 +72,7 @@ public struct KeyFile: Sendable {
       }
       return KeyFile(path: path, writer: queue)
     } catch let error as DatabaseError {
-      throw Journal.map(error, path: path)
+      throw Journal.map(error, path: path, what: "the key file")
     }
   }
 
@@ -95,7 +95,7 @@ public struct KeyFile: Sendable {
           arguments: [registered, Text.fold(registered), name, contact, FieldTime.recordedAt()])
       }
     } catch let error as DatabaseError {
-      throw Journal.map(error, path: path)
+      throw Journal.map(error, path: path, what: "the key file")
     }
   }
 
@@ -109,7 +109,7 @@ public struct KeyFile: Sendable {
         ).map { Person(pseudonym: $0["pseudonym"], name: $0["name"], contact: $0["contact"]) }
       }
     } catch let error as DatabaseError {
-      throw Journal.map(error, path: path)
+      throw Journal.map(error, path: path, what: "the key file")
     }
   }
 }

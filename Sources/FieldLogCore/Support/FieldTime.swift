@@ -190,6 +190,12 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else {
       throw FieldLogError.invalidInput("the \(what) '\(input)' is not a real date")
     }
+    // No fieldwork is that old: such a year is a typing error, and the time zone data gives it a
+    // local mean time offset (0000-01-01 was stored at +00:17) that helps nobody.
+    guard year >= 1900 else {
+      throw FieldLogError.invalidInput(
+        "the \(what) '\(input)' is before 1900", hint: "give a year from 1900 on, e.g. 2024-03-12")
+    }
     return daysFromCivil(year: year, month: month, day: day)
   }
 
