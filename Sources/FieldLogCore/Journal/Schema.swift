@@ -299,6 +299,40 @@ enum Schema {
           ) STRICT;
           """)
     }
+    // Search matches in `Text.matchFold`'s form (Turkish ı, look-alikes, ß ...), which FTS5's own
+    // folding cannot give: the index now holds the folded title and body. Its rows are the folded
+    // text of `entry`, so this step refills them with the fold of this version; a later change
+    // to `Text.matchFold` needs a step like it.
+    migrator.registerMigration("v3-folded-search") { db in
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT key, title, body FROM entry WHERE key IN (SELECT rowid FROM entry_fts)")
+      try db.execute(sql: "DELETE FROM entry_fts")
+      let insert = try db.makeStatement(
+        sql: "INSERT INTO entry_fts (rowid, title, body) VALUES (?, ?, ?)")
+      for row in rows {
+        let title: String = row["title"]
+        let body: String = row["body"]
+        try insert.execute(arguments: [
+          row["key"] as Int64, Text.matchFold(title), Text.matchFold(body),
+        ])
+      }
+      try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('optimize')")
+    }
+    // What the real-name guard remembers of this installation (NameGuardMemory): the key files
+    // the journal was used with, by fingerprint only, and the study's allowed ordinary words.
+    migrator.registerMigration("v3-name-guard") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE key_file_use (
+            fingerprint TEXT PRIMARY KEY,
+            first_used_at TEXT NOT NULL
+          ) STRICT;
+          CREATE TABLE allowed_word (
+            folded TEXT PRIMARY KEY,
+            word TEXT NOT NULL
+          ) STRICT;
+          """)
+    }
     return migrator
   }
 }
