@@ -34,6 +34,15 @@ extension FieldLog {
     @Flag(
       help: "Export even when the output holds real names from the key file (says so on stderr).")
     var allowNames = false
+    @Option(
+      help: ArgumentHelp(
+        "An ordinary word that is also a name in the key file (Bakker, Roos), let through.",
+        discussion: "Repeat it for more words; the study file's allow_words are always let through."
+      ))
+    var allowWord: [String] = []
+    @Flag(
+      help: "Export without the real-name guard even when the journal was used with a key file.")
+    var noNameGuard = false
     @Flag(help: "Show bodies of entries whose participants have not given quotation consent.")
     var includeWithheld = false
 
@@ -50,8 +59,7 @@ extension FieldLog {
 
     func run(_ journal: Journal) throws {
       let output = try outputFile.checked(journal, keyFile: keyFile.path(journal: journal.path))
-      let people =
-        try KeyFile.openForReading(at: keyFile.path(journal: journal.path))?.people() ?? []
+      let people = try guardedPeople(journal)
       if allowNames && !people.isEmpty {
         Output.stderr("warning: --allow-names: real names from the key file are not checked for")
       }
@@ -64,13 +72,14 @@ extension FieldLog {
         let summary = try journal.exportProject(
           ExportRequest(
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
-            includeWithheld: includeWithheld),
+            allowWords: allowWord, includeWithheld: includeWithheld),
           toFile: output, replace: outputFile.force)
         Output.stderr("wrote \(summary.rows) sources to \(output)")
         report(summary)
         return
       case "qdc":
-        let codebook = try journal.exportCodebook(people: allowNames ? [] : people)
+        let codebook = try journal.exportCodebook(
+          people: allowNames ? [] : people, allowWords: allowWord)
         if let output {
           try Journal.writePrivately(codebook, to: output, replace: outputFile.force)
         } else {
@@ -97,7 +106,8 @@ extension FieldLog {
       if bom { dialect.byteOrderMark = true }
       let request = ExportRequest(
         table: table, format: format, dialect: dialect, filter: try filters.filter(),
-        people: people, allowNames: allowNames, includeWithheld: includeWithheld)
+        people: people, allowNames: allowNames, allowWords: allowWord,
+        includeWithheld: includeWithheld)
       let summary: ExportSummary
       if let output {
         summary = try journal.export(request, toFile: output, replace: outputFile.force)
@@ -166,6 +176,29 @@ extension FieldLog {
         throw ValidationError(
           "--format \(wanted) contradicts -o \(output), whose extension is \(implied)")
       }
+    }
+
+    /// The names the guard looks for. A journal that was used with a key file refuses to export
+    /// without it (66) unless --no-name-guard; with no key file at all, stderr says so once.
+    private func guardedPeople(_ journal: Journal) throws -> [KeyFile.Person] {
+      if noNameGuard {
+        Output.stderr("warning: --no-name-guard: no real-name guard is active for this export")
+        return []
+      }
+      guard let keys = try keyFile.openForReading(journal: journal) else {
+        let path = keyFile.path(journal: journal.path)
+        if try !journal.keyFileFingerprints().isEmpty {
+          throw FieldLogError.keyFileNotFound(path: path, usedBefore: true)
+        }
+        Output.stderr("note: no key file at '\(path)': no real-name guard is active")
+        return []
+      }
+      if try journal.rememberKeyFile(fingerprint: try keys.fingerprint()) {
+        Output.stderr(
+          "note: '\(keys.path)' is not the key file this journal was used with before; "
+            + "it is remembered now")
+      }
+      return try keys.people()
     }
 
     private func report(_ summary: ExportSummary) {

@@ -195,9 +195,10 @@ import Testing
     let target = sandbox.url("export.csv")
     let refused = try sandbox.fieldlog(["export", "entries", "-o", target.path])
     #expect(refused.status == 65, "\(refused)")
-    #expect(refused.stderr.hasPrefix("error: entry \(id.prefix(8))"), "\(refused)")
-    #expect(refused.stderr.contains("P-017"))
-    #expect(!refused.stderr.contains("Fatima"))
+    // Each hit names the entry and the key-file name it matched (issue 12.6).
+    #expect(refused.stderr.hasPrefix("error: the export holds 1 real name"), "\(refused)")
+    #expect(refused.stderr.contains("entry \(id.prefix(8)), body: "), "\(refused)")
+    #expect(refused.stderr.contains("'Fatima el Amrani' (P-017)"), "\(refused)")
     #expect(!FileManager.default.fileExists(atPath: target.path))
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.dir.path)
       .filter { $0.contains("partial") }
@@ -244,8 +245,8 @@ import Testing
     ] {
       let result = try sandbox.fieldlog(args)
       #expect(
-        result.status == 65 && result.stderr.contains("code 'steun' holds the real name of P-017"),
-        "\(args): \(result)")
+        result.status == 65 && result.stderr.contains("\"zoals [Akosua Boateng] doet\" matches")
+          && result.stderr.contains("(P-017)"), "\(args): \(result)")
     }
     #expect(try sandbox.fieldlog(["export", "qdc", "--allow-names"]).status == 0)
   }

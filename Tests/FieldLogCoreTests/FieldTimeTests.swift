@@ -88,10 +88,11 @@ import Testing
   }
 
   @Test func namesFoldCaseDiacriticsAndSpaces() {
-    #expect(Text.fold("  Jan  van MAIJENBUURT ") == "jan van maijenbuurt")
-    #expect(Text.fold("Één Café") == "een cafe")
+    #expect(Text.identityFold("  Jan  van MAIJENBUURT ") == "jan van maijenbuurt")
+    #expect(Text.identityFold("Één Café") == "een cafe")
     // The fold is spelled out in docs/journal-format.md, because derived ids hash it.
-    #expect(Text.fold("Cafe\u{301} Ŀ Øresund STRAẞE Şükrü") == "cafe ŀ øresund straße sukru")
+    #expect(
+      Text.identityFold("Cafe\u{301} Ŀ Øresund STRAẞE Şükrü") == "cafe ŀ øresund straße sukru")
   }
 
   @Test func singleLineValuesRefuseLineBreaksAndBidiOverrides() throws {

@@ -12,6 +12,34 @@ public enum Anchor {
     return looseOccurrences(of: quote, in: text)
   }
 
+  /// Where `quote` occurs in `body` in the matching form (`Text.matchFold`: case, diacritics,
+  /// Turkish ı, invisible characters; white space runs as one space): the fallback of `--quote`
+  /// when the text is not found as typed. Ranges are in `body`'s own scalars.
+  public static func foldedOccurrences(of quote: String, in body: String) -> [Range<Int>] {
+    var folded: [Unicode.Scalar] = []
+    var origins: [Range<Int>] = []
+    var lastWasSpace = true
+    for (offset, scalar) in body.unicodeScalars.enumerated() {
+      if scalar.properties.isWhitespace {
+        if !lastWasSpace {
+          folded.append(" ")
+          origins.append(offset..<(offset + 1))
+        }
+        lastWasSpace = true
+        continue
+      }
+      for part in Text.matchFold(scalar).unicodeScalars {
+        folded.append(part)
+        origins.append(offset..<(offset + 1))
+        lastWasSpace = false
+      }
+    }
+    let needle = Array(Text.matchFold(quote).unicodeScalars)
+    return find(needle, in: folded).map {
+      origins[$0.lowerBound].lowerBound..<origins[$0.upperBound - 1].upperBound
+    }
+  }
+
   /// The text of `body` at a scalar range, or nil when the range lies outside it.
   public static func text(in body: String, at range: Range<Int>) -> String? {
     let scalars = Array(body.unicodeScalars)

@@ -65,16 +65,16 @@ enum Codebook {
   /// its id (a prefix of at least 4 characters) when even the path repeats, as after a merge.
   static func resolve(_ typed: String, in db: Database) throws -> String {
     let nodes = try nodes(db)
-    let parts = typed.split(separator: ">").map { Text.fold(String($0)) }
+    let parts = typed.split(separator: ">").map { Text.identityFold(String($0)) }
     guard let last = parts.last, !last.isEmpty else {
       throw FieldLogError.invalidInput("the code name is empty")
     }
     let matches = nodes.values.filter { node in
-      guard Text.fold(node.name) == last else { return false }
+      guard Text.identityFold(node.name) == last else { return false }
       // Every typed ancestor must match, from the nearest up.
       var ancestor = node.parent
       for part in parts.dropLast().reversed() {
-        guard let id = ancestor, let up = nodes[id], Text.fold(up.name) == part else {
+        guard let id = ancestor, let up = nodes[id], Text.identityFold(up.name) == part else {
           return false
         }
         ancestor = up.parent
@@ -132,7 +132,7 @@ enum Codebook {
     if let existing = try String.fetchOne(
       db,
       sql: "SELECT id FROM code WHERE ifnull(parent_id, '') = ? AND folded = ? AND id IS NOT ?",
-      arguments: [parent ?? "", Text.fold(name), except])
+      arguments: [parent ?? "", Text.identityFold(name), except])
     {
       let all = try nodes(db)
       let place = parent.map { "under '\(path($0, in: all))'" } ?? "at the top"

@@ -122,7 +122,8 @@ enum Codings {
   /// A coder as the journal spells them, matched like every name (case and diacritics aside).
   static func coder(_ typed: String, in db: Database) throws -> String {
     let known = try String.fetchAll(db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder")
-    guard let match = known.first(where: { Text.fold($0) == Text.fold(typed) }) else {
+    guard let match = known.first(where: { Text.identityFold($0) == Text.identityFold(typed) })
+    else {
       throw FieldLogError.unknownName(
         kind: "coder", value: typed, suggestions: Text.suggestions(for: typed, among: known))
     }
@@ -163,6 +164,19 @@ enum Codings {
       let found = Anchor.occurrences(of: quote, in: body)
       let shown = quote.count > 40 ? String(quote.prefix(40)) + "…" : quote
       guard !found.isEmpty else {
+        // Typed without its diacritics or its Turkish ı: taken only when it can mean one place.
+        let folded = Anchor.foldedOccurrences(of: quote, in: body)
+        if folded.count == 1 { return folded[0] }
+        guard folded.isEmpty else {
+          let places = folded.map { range in
+            "\(range.lowerBound):\(range.upperBound) \"…\(context(body, range, width: 20))…\""
+          }
+          throw FieldLogError.invalidInput(
+            "the quote '\(shown)' is not in entry \(entry.prefix(8)) as typed; it matches "
+              + "\(folded.count) places when case and diacritics are ignored: "
+              + places.joined(separator: "; "),
+            hint: "give the text exactly as it is written, or --range START:END")
+        }
         throw FieldLogError.invalidInput("the quote '\(shown)' is not in entry \(entry.prefix(8))")
       }
       if let occurrence {

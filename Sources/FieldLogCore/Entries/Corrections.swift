@@ -47,7 +47,8 @@ public struct EntryChanges: Sendable, Equatable {
   /// The draft of the next version: the current one with these changes.
   public func applied(to current: EntryRecord) -> EntryDraft {
     let movesPlace =
-      neighbourhood.map { Text.fold($0) != Text.fold(current.neighbourhood) } ?? false
+      neighbourhood.map { Text.identityFold($0) != Text.identityFold(current.neighbourhood) }
+      ?? false
     // A title that was taken from the body's first line follows the new body; one given stays.
     return EntryDraft(
       kind: current.kind,

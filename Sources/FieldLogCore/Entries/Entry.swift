@@ -229,7 +229,7 @@ enum EntryRecorder {
         throw FieldLogError.invalidInput(
           "the tag '\(tag.prefix(20))…' is longer than 100 characters")
       }
-      if foldedTags.insert(Text.fold(tag)).inserted { tags.append(tag) }
+      if foldedTags.insert(Text.identityFold(tag)).inserted { tags.append(tag) }
     }
 
     var participants: [ParticipantRef] = []

@@ -13,7 +13,7 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
 
   /// Parses a kind as typed, accepting the English alias `proximate-knowledge`.
   public static func parse(_ text: String) throws -> EntryKind {
-    let folded = Text.fold(text).replacingOccurrences(of: "_", with: "-")
+    let folded = Text.identityFold(text).replacingOccurrences(of: "_", with: "-")
       .replacingOccurrences(of: " ", with: "-")
     if folded == "proximate-knowledge" { return .nabijeKennis }
     if let kind = EntryKind(rawValue: folded) { return kind }

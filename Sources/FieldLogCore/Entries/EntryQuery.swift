@@ -56,8 +56,11 @@ public struct EntryFilter: Sendable, Equatable {
         clauses.append("e.initiative_id = ?")
         _ = arguments.append(contentsOf: [item.id])
       } else {
-        let ids = try String.fetchAll(
-          db, sql: "SELECT id FROM initiative WHERE folded = ?", arguments: [Text.fold(initiative)])
+        // Matched in the matching form, so 'kadinlar kahvesi' finds 'Kadınlar Kahvesi'.
+        let wanted = Text.matchFold(initiative)
+        let ids = try Row.fetchAll(db, sql: "SELECT id, name FROM initiative").filter {
+          Text.matchFold($0["name"] as String) == wanted
+        }.map { $0["id"] as String }
         guard !ids.isEmpty else {
           let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM initiative")
           throw FieldLogError.unknownName(
@@ -76,7 +79,7 @@ public struct EntryFilter: Sendable, Equatable {
     }
     if let author {
       let known = try String.fetchAll(db, sql: "SELECT DISTINCT author FROM entry")
-      guard let match = known.first(where: { Text.fold($0) == Text.fold(author) }) else {
+      guard let match = known.first(where: { Text.matchFold($0) == Text.matchFold(author) }) else {
         throw FieldLogError.unknownName(
           kind: "author", value: author, suggestions: Text.suggestions(for: author, among: known))
       }
@@ -84,17 +87,21 @@ public struct EntryFilter: Sendable, Equatable {
       _ = arguments.append(contentsOf: [match])
     }
     if let tag {
-      let folded = Text.fold(tag)
-      let known = try Bool.fetchOne(
-        db, sql: "SELECT EXISTS (SELECT 1 FROM entry_tag WHERE folded = ?)", arguments: [folded])
-      if known != true {
+      // The stored identity forms whose matching form is the tag's: 'YARDIMLAŞMA' finds
+      // 'yardımlaşma', whose identity form keeps its ı.
+      let wanted = Text.matchFold(tag)
+      let folded = try String.fetchAll(db, sql: "SELECT DISTINCT folded FROM entry_tag").filter {
+        Text.matchFold($0) == wanted
+      }
+      if folded.isEmpty {
         let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM entry_tag")
         throw FieldLogError.unknownName(
           kind: "tag", value: tag, suggestions: Text.suggestions(for: tag, among: tags))
       }
       clauses.append(
-        "EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = e.id AND et.folded = ?)")
-      _ = arguments.append(contentsOf: [folded])
+        "EXISTS (SELECT 1 FROM entry_tag et WHERE et.entry_id = e.id AND et.folded IN ("
+          + folded.map { _ in "?" }.joined(separator: ",") + "))")
+      _ = arguments.append(contentsOf: StatementArguments(folded))
     }
     if let code {
       let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
@@ -210,6 +217,8 @@ enum EntryQuery {
         word.removeLast()
         prefix = true
       }
+      // The index holds the matching form of the text (Projector), so the words take it too.
+      word = Text.matchFold(word)
       terms.append(
         "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : ""))
     }
@@ -241,6 +250,44 @@ enum EntryQuery {
   }
 }
 
+extension EntryQuery {
+  /// The folded words of a search, for the snippet: operators left out; `word*` marks a prefix.
+  static func snippetWords(_ query: String) -> [(word: String, prefix: Bool)] {
+    query.split(whereSeparator: { $0.isWhitespace || $0 == "\"" })
+      .filter { !["AND", "OR", "NOT"].contains($0) }
+      .flatMap { term -> [(word: String, prefix: Bool)] in
+        let words = Text.matchWords(String(term)).map(\.word)
+        return words.enumerated().map {
+          (word: $1, prefix: $0 == words.count - 1 && term.hasSuffix("*"))
+        }
+      }
+  }
+
+  /// Up to a dozen words of `text` around the first searched word, those words in [brackets]:
+  /// the text as written, found in its matching form (the index holds only that form).
+  static func snippet(_ text: String, _ wanted: [(word: String, prefix: Bool)]) -> String? {
+    let words = Text.matchWords(text)
+    func hit(_ word: String) -> Bool {
+      wanted.contains { $0.prefix ? word.hasPrefix($0.word) : word == $0.word }
+    }
+    guard let first = words.firstIndex(where: { hit($0.word) }) else { return nil }
+    let from = max(0, first - 5)
+    let to = min(words.count, from + 12)
+    let scalars = Array(text.unicodeScalars)
+    var view = String.UnicodeScalarView()
+    var position = words[from].range.lowerBound
+    for word in words[from..<to] {
+      view.append(contentsOf: scalars[position..<word.range.lowerBound])
+      let marked = hit(word.word)
+      if marked { view.append("[") }
+      view.append(contentsOf: scalars[word.range])
+      if marked { view.append("]") }
+      position = word.range.upperBound
+    }
+    return (from > 0 ? "…" : "") + String(view) + (to < words.count ? "…" : "")
+  }
+}
+
 extension Journal {
   /// Entries at their latest version, newest fieldwork first.
   public func entries(_ filter: EntryFilter = EntryFilter(), limit: Int? = nil) throws
@@ -258,20 +305,27 @@ extension Journal {
     }
   }
 
-  /// Entries whose title or body match `query` (diacritics-insensitive), best match first, with snippets.
+  /// Entries whose title or body match `query` in the matching form (`Text.matchFold`: case,
+  /// diacritics, Turkish ı), best match first, with snippets of their own text.
   public func search(_ query: String, filter: EntryFilter = EntryFilter()) throws -> [EntryRecord] {
     let match = try EntryQuery.fullTextQuery(query)
+    let wanted = EntryQuery.snippetWords(query)
     return try read { db in
       let (clause, arguments) = try filter.sql(db)
       let sql = """
-        SELECT \(EntryQuery.columns), snippet(entry_fts, -1, '[', ']', '…', 12) AS snippet
+        SELECT \(EntryQuery.columns)
         FROM entry_fts JOIN entry e ON e.key = entry_fts.rowid \(EntryQuery.joins)
         WHERE entry_fts MATCH ? AND \(clause) ORDER BY entry_fts.rank, e.occurred_utc DESC
         """
       var all = StatementArguments([match])
       _ = all.append(contentsOf: arguments)
       do {
-        return try Row.fetchAll(db, sql: sql, arguments: all).map(EntryQuery.record)
+        return try Row.fetchAll(db, sql: sql, arguments: all).map { row in
+          var entry = try EntryQuery.record(row)
+          entry.snippet =
+            EntryQuery.snippet(entry.body, wanted) ?? EntryQuery.snippet(entry.title, wanted)
+          return entry
+        }
       } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
         throw FieldLogError.invalidInput(
           "the search '\(query)' cannot be run: \(error.message ?? "syntax error")")

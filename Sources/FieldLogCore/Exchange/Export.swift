@@ -66,13 +66,15 @@ public struct ExportRequest: Sendable {
   /// Real names from the key file that must not appear in the output (unless `allowNames`).
   public var people: [KeyFile.Person]
   public var allowNames: Bool
+  /// Ordinary words that are also names in the key file, let through for this export.
+  public var allowWords: [String]
   /// Show bodies of entries whose participants have not given quotation consent.
   public var includeWithheld: Bool
 
   public init(
     table: ExportTable, format: ExportFormat = .csv, dialect: CSVDialect = CSVDialect(),
     filter: EntryFilter = EntryFilter(), people: [KeyFile.Person] = [], allowNames: Bool = false,
-    includeWithheld: Bool = false
+    allowWords: [String] = [], includeWithheld: Bool = false
   ) {
     self.table = table
     self.format = format
@@ -80,6 +82,7 @@ public struct ExportRequest: Sendable {
     self.filter = filter
     self.people = people
     self.allowNames = allowNames
+    self.allowWords = allowWords
     self.includeWithheld = includeWithheld
   }
 }
@@ -100,9 +103,23 @@ extension Journal {
   {
     try read { db in
       let exporter = try Exporter(request: request, db: db)
-      if !request.allowNames && !request.people.isEmpty {
-        let guardian = NameGuard(people: request.people)
-        try exporter.rows(db) { row in try guardian.check(place: row.place, texts: row.cells) }
+      var screen = try NameScreen(request, db: db)
+      if screen.isActive {
+        screen.place = "the header"
+        if request.format == .csv {
+          exporter.columns.forEach { screen.screen($0, field: "column") }
+        }
+        try exporter.rows(db) { row in
+          screen.place = row.place
+          switch request.format {
+          case .csv:
+            for (column, cell) in zip(exporter.columns, row.cells) {
+              screen.screen(cell, field: column)
+            }
+          case .jsonl: screen.screen(try row.json(), field: "")
+          }
+        }
+        try screen.enforce()
       }
       var summary = ExportSummary(rows: 0, withheld: 0)
       if request.format == .csv { try sink(request.dialect.render([exporter.columns])) }
@@ -161,6 +178,60 @@ extension Journal {
   /// `writePrivately(to:_:)` for bytes already in memory.
   public static func writePrivately(_ data: Data, to path: String, replace: Bool = false) throws {
     try writePrivately(to: path, replace: replace) { try $0.write(contentsOf: data) }
+  }
+}
+
+/// The one choke point of the real-name guard: every text an export writes passes `screen` before
+/// a byte is written, whatever the format: CSV cells and header, JSON Lines keys and values, every
+/// XML attribute and element text, the text files of a project. Exporters do not pick fields.
+struct NameScreen {
+  let guardian: NameGuard?
+  private(set) var hits: [NameHit] = []
+  /// Where the texts screened next come from, e.g. "entry 1a2b3c4d".
+  var place = "the export"
+
+  /// The guard of `request` (none with `--allow-names` or without names).
+  init(_ request: ExportRequest, db: Database) throws {
+    guard !request.allowNames, !request.people.isEmpty else {
+      guardian = nil
+      return
+    }
+    guardian = try NameGuardMemory.nameGuard(
+      people: request.people, allowWords: request.allowWords, db: db)
+  }
+
+  var isActive: Bool { guardian != nil }
+
+  mutating func screen(_ text: String, field: String) {
+    guard let guardian, !text.isEmpty else { return }
+    hits += guardian.hits(in: text, place: place, field: field)
+  }
+
+  /// Every key and string in a JSON value; `field` is the path of keys to it.
+  mutating func screen(_ value: JSONValue, field: String) {
+    switch value {
+    case .string(let text): screen(text, field: field)
+    case .array(let items): for item in items { screen(item, field: field) }
+    case .object(let members):
+      for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+        let path = field.isEmpty ? key : field + "." + key
+        screen(key, field: path)
+        screen(member, field: path)
+      }
+    case .null, .bool, .integer: break
+    }
+  }
+
+  /// Refuses (65) when anything screened held a name, listing every hit (the first 20).
+  func enforce() throws {
+    guard !hits.isEmpty else { return }
+    var lines = hits.prefix(20).map { "  " + $0.description }
+    if hits.count > 20 { lines.append("  … and \(hits.count - 20) more") }
+    throw FieldLogError.invalidInput(
+      "the export holds \(hits.count) real name\(hits.count == 1 ? "" : "s") from the key file; "
+        + "nothing was exported:\n" + lines.joined(separator: "\n"),
+      hint: "change or redact them; let an ordinary word through with --allow-word WORD (or the "
+        + "study file's allow_words); or export with --allow-names")
   }
 }
 

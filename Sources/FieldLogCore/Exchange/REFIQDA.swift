@@ -37,15 +37,6 @@ enum REFIQDA {
     }
   }
 
-  /// Code names and descriptions go out too: the real-name guard reads them.
-  static func checkCodes(_ people: [KeyFile.Person], _ db: Database) throws {
-    guard !people.isEmpty else { return }
-    let guardian = NameGuard(people: people)
-    for code in try codes(db) {
-      try guardian.check(place: "code '\(code.name)'", texts: [code.name, code.description ?? ""])
-    }
-  }
-
   static func codes(_ db: Database) throws -> [(
     id: String, name: String, parent: String?, description: String?, color: String?
   )] {
@@ -56,17 +47,27 @@ enum REFIQDA {
 }
 
 /// A small XML writer: escaping, and characters XML 1.0 cannot carry replaced by U+FFFD.
+///
+/// Every attribute value and element text it writes passes its `screen`, the real-name guard's
+/// choke point, except attributes that hold only ids, times, offsets and flags.
 struct XMLWriter {
   private(set) var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
   private var depth = 0
+  var screen: NameScreen?
+  static let machineAttributes: Set = [
+    "guid", "targetGUID", "creatingUser", "creationDateTime", "plainTextPath", "startPosition",
+    "endPosition", "isCodable", "color", "typeOfVariable", "xmlns", "origin",
+  ]
 
   mutating func open(_ name: String, _ attributes: [(String, String?)] = []) {
-    text += indent + "<" + name + Self.attributes(attributes) + ">\n"
+    let written = self.attributes(attributes, of: name)
+    text += indent + "<" + name + written + ">\n"
     depth += 1
   }
 
   mutating func empty(_ name: String, _ attributes: [(String, String?)] = []) {
-    text += indent + "<" + name + Self.attributes(attributes) + "/>\n"
+    let written = self.attributes(attributes, of: name)
+    text += indent + "<" + name + written + "/>\n"
   }
 
   mutating func close(_ name: String) {
@@ -75,14 +76,18 @@ struct XMLWriter {
   }
 
   mutating func element(_ name: String, text value: String) {
+    screen?.screen(value, field: name)
     text += indent + "<" + name + ">" + Self.escape(value, attribute: false) + "</" + name + ">\n"
   }
 
   var indent: String { String(repeating: "  ", count: depth) }
 
-  private static func attributes(_ pairs: [(String, String?)]) -> String {
-    pairs.compactMap { name, value in
-      value.map { " \(name)=\"\(escape($0, attribute: true))\"" }
+  private mutating func attributes(_ pairs: [(String, String?)], of element: String) -> String {
+    for case let (name, value?) in pairs where !Self.machineAttributes.contains(name) {
+      screen?.screen(value, field: element + " " + name)
+    }
+    return pairs.compactMap { name, value in
+      value.map { " \(name)=\"\(Self.escape($0, attribute: true))\"" }
     }.joined()
   }
 
@@ -111,10 +116,14 @@ struct XMLWriter {
 
 extension Journal {
   /// The codebook as a REFI-QDA `.qdc` document.
-  public func exportCodebook(people: [KeyFile.Person] = []) throws -> Data {
+  public func exportCodebook(people: [KeyFile.Person] = [], allowWords: [String] = []) throws
+    -> Data
+  {
     try read { db in
-      try REFIQDA.checkCodes(people, db)
       var xml = XMLWriter()
+      xml.screen = try NameScreen(
+        ExportRequest(table: .codebook, people: people, allowWords: allowWords), db: db)
+      xml.screen?.place = "the codebook"
       xml.open("CodeBook", [("xmlns", REFIQDA.codebookNamespace), ("origin", "fieldlog")])
       let codes = try REFIQDA.codes(db)
       xml.open("Codes")
@@ -124,6 +133,7 @@ extension Journal {
       guard !codes.isEmpty else {
         throw FieldLogError.invalidInput("the codebook is empty; a .qdc needs at least one code")
       }
+      try xml.screen?.enforce()
       return Data(xml.text.utf8)
     }
   }
@@ -164,8 +174,8 @@ extension Journal {
         WHERE \(clause) ORDER BY e.occurred_utc, e.recorded_at, e.id
         """, arguments: arguments
     ).map(EntryQuery.record)
-    let guardian = NameGuard(people: request.allowNames ? [] : request.people)
-    try REFIQDA.checkCodes(request.allowNames ? [] : request.people, db)
+    // One screen for the whole project: nothing is written until it has read every text.
+    let screen = try NameScreen(request, db: db)
     let nodes = try Codebook.nodes(db)
     let questions = try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded")
     let memos = try Journal.memos(where: "1", [], in: db)
@@ -173,13 +183,14 @@ extension Journal {
     for memo in memos { memosAbout[memo.about, default: []].append(memo.id) }
     var users: [String: String] = [:]
     func user(_ name: String) -> String {
-      let id = REFIQDA.guid("user", Text.fold(name))
+      let id = REFIQDA.guid("user", Text.identityFold(name))
       users[id] = name
       return id
     }
 
     var summary = ExportSummary(rows: 0, withheld: 0)
     var sourcesXML = XMLWriter()
+    sourcesXML.screen = screen
     var files: [(String, Data)] = []
     var cases: [String: (name: String, sources: [String])] = [:]
     var codingNotes: [(id: String, text: String, author: String, time: String)] = []
@@ -187,8 +198,8 @@ extension Journal {
     for entry in entries {
       let (body, withheld) = try exporter.exportedBody(entry, db: db)
       let title = withheld && entry.hasDerivedTitle ? "[withheld]" : entry.title
-      try guardian.check(
-        entryID: entry.id, texts: [title, body] + entry.fields.values.map(Fields.text(of:)))
+      sourcesXML.screen?.place = "entry \(entry.id.prefix(8))"
+      sourcesXML.screen?.screen(body, field: "sources/\(entry.id).txt")
       summary.rows += 1
       if withheld { summary.withheld += 1 }
       files.append(("sources/\(entry.id).txt", Data(body.utf8)))
@@ -209,7 +220,6 @@ extension Journal {
       for coding in codings {
         // A segment of a withheld body, or one whose text is gone, has nothing to point at.
         if coding.orphaned || (withheld && coding.start != nil) { continue }
-        try guardian.check(entryID: entry.id, texts: [coding.memo ?? ""])
         exportedMemoTargets.insert(coding.id)
         sourcesXML.open(
           "PlainTextSelection",
@@ -259,6 +269,8 @@ extension Journal {
     }
 
     var xml = XMLWriter()
+    xml.screen = sourcesXML.screen
+    xml.screen?.place = "the project"
     let study = try Row.fetchOne(
       db,
       sql: """
@@ -268,7 +280,6 @@ extension Journal {
     let codes = try REFIQDA.codes(db)
     for memo in memos where memo.aboutKind == "code" { exportedMemoTargets.insert(memo.about) }
     let notes = memos.filter { exportedMemoTargets.contains($0.about) }
-    for note in notes { try guardian.check(entryID: note.about, texts: [note.text]) }
     for note in notes { _ = user(note.author) }
     for note in codingNotes { _ = user(note.author) }
     xml.open(
@@ -357,6 +368,7 @@ extension Journal {
       xml.element("Description", text: description)
     }
     xml.close("Project")
+    try xml.screen?.enforce()
     return (Data(xml.text.utf8), files, summary)
   }
 }

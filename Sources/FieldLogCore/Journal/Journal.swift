@@ -178,6 +178,7 @@ public struct Journal: Sendable {
           sql: "INSERT INTO local (key, value) VALUES ('writer_feed', ?), ('author', ?)",
           arguments: [UUID().lowercased, author])
         try StudyRecorder.recordNewStudy(study, author: author, in: db, at: now)
+        try NameGuardMemory.recordAllowedWords(study.allowWords, in: db)
         try extra?(db)
       }
       try queue.writeWithoutTransaction { db in

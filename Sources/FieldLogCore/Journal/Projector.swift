@@ -32,7 +32,7 @@ enum Projector {
           ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
-        event.subject, payload.name, Text.fold(payload.name), payload.description,
+        event.subject, payload.name, Text.identityFold(payload.name), payload.description,
       ])
     case .initiativeAdded:
       let payload = try decode(Payload.InitiativeAdded.self, json, event)
@@ -42,7 +42,7 @@ enum Projector {
           VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
-        event.subject, payload.name, Text.fold(payload.name), payload.neighbourhood,
+        event.subject, payload.name, Text.identityFold(payload.name), payload.neighbourhood,
         payload.description,
       ])
     case .questionAdded:
@@ -52,7 +52,9 @@ enum Projector {
           INSERT INTO question (id, code, folded, text) VALUES (?, ?, ?, ?)
           ON CONFLICT (id) DO NOTHING
           """
-      ).execute(arguments: [event.subject, payload.code, Text.fold(payload.code), payload.text])
+      ).execute(arguments: [
+        event.subject, payload.code, Text.identityFold(payload.code), payload.text,
+      ])
     case .codeDefined:
       let payload = try decode(Payload.CodeDefined.self, json, event)
       try db.cachedStatement(
@@ -61,13 +63,14 @@ enum Projector {
           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
-        event.subject, payload.name, Text.fold(payload.name), payload.parent, payload.description,
+        event.subject, payload.name, Text.identityFold(payload.name), payload.parent,
+        payload.description,
         payload.color,
       ])
     case .codeRenamed:
       let payload = try decode(Payload.CodeRenamed.self, json, event)
       try db.cachedStatement(sql: "UPDATE code SET name = ?, folded = ? WHERE id = ?").execute(
-        arguments: [payload.name, Text.fold(payload.name), event.subject])
+        arguments: [payload.name, Text.identityFold(payload.name), event.subject])
     case .codeMoved:
       let payload = try decode(Payload.CodeMoved.self, json, event)
       try db.cachedStatement(sql: "UPDATE code SET parent_id = ? WHERE id = ?").execute(arguments: [
@@ -130,7 +133,7 @@ enum Projector {
           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
           """
       ).execute(arguments: [
-        event.subject, payload.pseudonym, Text.fold(payload.pseudonym), payload.role,
+        event.subject, payload.pseudonym, Text.identityFold(payload.pseudonym), payload.role,
         payload.neighbourhood, event.recordedAt,
       ])
     case .consentGiven, .consentWithdrawn:
@@ -309,7 +312,7 @@ enum Projector {
     for (position, tag) in entry.tags.enumerated() {
       try db.cachedStatement(
         sql: "INSERT INTO entry_tag (entry_id, tag, folded, position) VALUES (?, ?, ?, ?)"
-      ).execute(arguments: [id, tag, Text.fold(tag), position])
+      ).execute(arguments: [id, tag, Text.identityFold(tag), position])
     }
     for (position, participant) in entry.participants.enumerated() {
       try db.cachedStatement(
@@ -318,8 +321,9 @@ enum Projector {
           """
       ).execute(arguments: [id, participant.pseudonym, participant.role, position])
     }
+    // The index holds the matching form: search folds the query the same way (EntryQuery).
     try db.cachedStatement(sql: "INSERT INTO entry_fts (rowid, title, body) VALUES (?, ?, ?)")
-      .execute(arguments: [key, entry.title, entry.body])
+      .execute(arguments: [key, Text.matchFold(entry.title), Text.matchFold(entry.body)])
   }
 
   private static func decode<T: Decodable>(_ type: T.Type, _ json: Data, _ event: StoredEvent)

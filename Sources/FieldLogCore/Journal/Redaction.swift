@@ -131,7 +131,7 @@ enum Redactor {
 
   /// The entries, not yet redacted, that name a participant in any version.
   static func entries(naming pseudonym: String, in db: Database) throws -> [String] {
-    let wanted = Text.fold(pseudonym)
+    let wanted = Text.identityFold(pseudonym)
     let rows = try Row.fetchAll(
       db,
       sql: """
@@ -145,7 +145,7 @@ enum Redactor {
       let version = try CanonicalJSON.decode(
         Payload.EntryVersion.self, from: Data((row["json"] as String).utf8))
       let id: String = row["subject"]
-      if version.participants.contains(where: { Text.fold($0.pseudonym) == wanted }),
+      if version.participants.contains(where: { Text.identityFold($0.pseudonym) == wanted }),
         !ids.contains(id)
       {
         ids.append(id)

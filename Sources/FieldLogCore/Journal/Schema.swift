@@ -319,15 +319,54 @@ enum Schema {
             AND (excluded.state = 'withdrawn' OR consent.state = 'given'));
           """)
     }
+    // Search matches in `Text.matchFold`'s form (Turkish ı, look-alikes, ß ...), which FTS5's own
+    // folding cannot give: the index now holds the folded title and body. Its rows are the folded
+    // text of `entry`, so this step refills them with the fold of this version; a later change
+    // to `Text.matchFold` needs a step like it.
+    migrator.registerMigration(foldedSearch) { db in
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT key, title, body FROM entry WHERE key IN (SELECT rowid FROM entry_fts)")
+      try db.execute(sql: "DELETE FROM entry_fts")
+      let insert = try db.makeStatement(
+        sql: "INSERT INTO entry_fts (rowid, title, body) VALUES (?, ?, ?)")
+      for row in rows {
+        let title: String = row["title"]
+        let body: String = row["body"]
+        try insert.execute(arguments: [
+          row["key"] as Int64, Text.matchFold(title), Text.matchFold(body),
+        ])
+      }
+      try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('optimize')")
+    }
+    // What the real-name guard remembers of this installation (NameGuardMemory): the key files
+    // the journal was used with, by fingerprint only, and the study's allowed ordinary words.
+    migrator.registerMigration("v5-name-guard") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE key_file_use (
+            fingerprint TEXT PRIMARY KEY,
+            first_used_at TEXT NOT NULL
+          ) STRICT;
+          CREATE TABLE allowed_word (
+            folded TEXT PRIMARY KEY,
+            word TEXT NOT NULL
+          ) STRICT;
+          """)
+    }
     return migrator
   }
 
   static let consentByDate = "v3-consent-by-date"
+  static let foldedSearch = "v4-folded-search"
 
   /// Projection tables whose rule changed in a schema step this journal has not taken yet (it is
   /// read without being upgraded, e.g. by `verify`): a replay under today's rule may differ from
   /// them without anything being wrong.
   static func projectionsDerivedDifferently(_ db: Database) throws -> Set<String> {
-    try migrator.appliedIdentifiers(db).contains(consentByDate) ? [] : ["consent"]
+    let applied = try migrator.appliedIdentifiers(db)
+    var tables: Set<String> = []
+    if !applied.contains(consentByDate) { tables.insert("consent") }
+    if !applied.contains(foldedSearch) { tables.insert("entry_fts") }
+    return tables
   }
 }

@@ -57,7 +57,10 @@ public struct KeyFile: Sendable {
       close(descriptor)
     }
     do {
-      let queue = try DatabaseQueue(path: path)
+      var configuration = Configuration()
+      // A corrected or removed name is overwritten on disk, not left in a free page.
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
       try queue.write { db in
         try db.execute(
           sql: """
@@ -67,7 +70,15 @@ public struct KeyFile: Sendable {
               name TEXT NOT NULL CHECK (name <> ''),
               contact TEXT,
               added_at TEXT NOT NULL
-            ) STRICT
+            ) STRICT;
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+            INSERT OR IGNORE INTO meta (key, value) VALUES ('id', lower(hex(randomblob(16))));
+            CREATE TABLE IF NOT EXISTS correction (
+              pseudonym TEXT NOT NULL,
+              change TEXT NOT NULL CHECK (change IN ('set', 'remove')),
+              reason TEXT NOT NULL CHECK (reason <> ''),
+              corrected_at TEXT NOT NULL
+            ) STRICT;
             """)
       }
       return KeyFile(path: path, writer: queue)
@@ -85,17 +96,81 @@ public struct KeyFile: Sendable {
       try writer.write { db in
         if try Bool.fetchOne(
           db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE folded = ?)",
-          arguments: [Text.fold(registered)]) == true
+          arguments: [Text.identityFold(registered)]) == true
         {
           throw FieldLogError.invalidInput("the key file holds a name for '\(registered)' already")
         }
         try db.execute(
           sql:
             "INSERT INTO person (pseudonym, folded, name, contact, added_at) VALUES (?, ?, ?, ?, ?)",
-          arguments: [registered, Text.fold(registered), name, contact, FieldTime.recordedAt()])
+          arguments: [
+            registered, Text.identityFold(registered), name, contact, FieldTime.recordedAt(),
+          ])
       }
     } catch let error as DatabaseError {
       throw Journal.map(error, path: path, what: "the key file")
+    }
+  }
+
+  /// Corrects the real name (and contact, when given) behind a pseudonym, saying why.
+  public func set(_ pseudonym: String, name: String, contact: String?, reason: String) throws {
+    let name = try Text.line(name, what: "name of \(pseudonym)")
+    let contact = try contact.map { try Text.line($0, what: "contact of \(pseudonym)") }
+    let reason = try Text.line(reason, what: "reason")
+    try correct(pseudonym, change: "set", reason: reason) { db, registered in
+      try db.execute(
+        sql: "UPDATE person SET name = ?, contact = ifnull(?, contact) WHERE pseudonym = ?",
+        arguments: [name, contact, registered])
+    }
+  }
+
+  /// Removes the real name behind a pseudonym, saying why; the reason is kept, the name is not.
+  public func remove(_ pseudonym: String, reason: String) throws {
+    let reason = try Text.line(reason, what: "reason")
+    try correct(pseudonym, change: "remove", reason: reason) { db, registered in
+      try db.execute(sql: "DELETE FROM person WHERE pseudonym = ?", arguments: [registered])
+    }
+  }
+
+  /// Runs a correction of the person filed under `pseudonym` and logs it, in one transaction.
+  private func correct(
+    _ pseudonym: String, change: String, reason: String,
+    _ body: (Database, String) throws -> Void
+  ) throws {
+    do {
+      try writer.write { db in
+        let known = try String.fetchAll(db, sql: "SELECT pseudonym FROM person ORDER BY folded")
+        guard
+          let registered = known.first(where: {
+            Text.identityFold($0) == Text.identityFold(pseudonym)
+          })
+        else {
+          throw FieldLogError.unknownName(
+            kind: "pseudonym in the key file '\(path)'", value: pseudonym,
+            suggestions: Text.suggestions(for: pseudonym, among: known))
+        }
+        try body(db, registered)
+        try db.execute(
+          sql: """
+            INSERT INTO correction (pseudonym, change, reason, corrected_at) VALUES (?, ?, ?, ?)
+            """, arguments: [registered, change, reason, FieldTime.recordedAt()])
+      }
+    } catch let error as DatabaseError {
+      throw Journal.map(error, path: path)
+    }
+  }
+
+  /// What identifies this key file to a journal without saying anything about its names: a hash
+  /// of the random id it was given when made (key files from before that share one fingerprint).
+  public func fingerprint() throws -> String {
+    do {
+      let id = try writer.read { db -> String in
+        guard try db.tableExists("meta") else { return "" }
+        return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'id'") ?? ""
+      }
+      return NameGuardMemory.fingerprint(keyFileID: id)
+    } catch let error as DatabaseError {
+      throw Journal.map(error, path: path)
     }
   }
 
@@ -121,48 +196,180 @@ extension Journal {
   }
 }
 
-/// Refuses output that would contain a real name from the key file.
-///
-/// Names are compared case- and diacritics-insensitively as whole words: the full name must occur
-/// as a run of words ("Fatima el Amrani" matches "fatima el amrani," but not "Fatimah"). Parts of a
-/// name alone are not matched, because they are often ordinary words or place names ("Jan" in
-/// "Jan van Maijenbuurt").
-public struct NameGuard: Sendable {
-  private let names: [(pseudonym: String, words: [String])]
+/// A real name from the key file found in text that is about to leave the journal.
+public struct NameHit: Sendable, Equatable {
+  /// Where: "entry 1a2b3c4d", "code 'x'", "the header", "the project".
+  public var place: String
+  /// Which field of it: a column, a JSON key, an XML element or attribute.
+  public var field: String
+  /// The text around the match on one line, the match in [brackets].
+  public var context: String
+  /// The name in the key file it matched, and whose it is.
+  public var name: String
+  public var pseudonym: String
 
-  public init(people: [KeyFile.Person]) {
-    names = people.map { ($0.pseudonym, Self.words($0.name)) }.filter { !$0.1.isEmpty }
+  /// One line of a refusal.
+  public var description: String {
+    "\(place), \(field): \"\(context)\" matches '\(name)' (\(pseudonym)) in the key file"
   }
+}
+
+/// Finds real names from the key file in text, as people write them.
+///
+/// Text is compared in its matching form (`Text.matchFold`: case, diacritics, Turkish ı/İ,
+/// invisible characters and look-alike letters folded) word by word, so a line break or a
+/// possessive ("Fatima's") does not hide a name. It finds:
+/// - the full name as a run of words ("Fatima el Amrani");
+/// - any one word of the name on its own ("Fatima vertelde", "mevrouw Yilmaz"), except particles
+///   (de, van, el, ben, ait ...) and single letters;
+/// - a word hyphenated across a line break ("Yıl-\nmaz").
+/// A name word that is also an ordinary word (Bakker, Roos, Visser, Mark) is let through when the
+/// study allows it (`allowWords`), unless a title stands next to it ("meneer Bakker", "Ayşe hanım").
+/// Name words inside a place name of the study ("Jan" in "Jan van Maijenbuurt") are part of that
+/// name, not a person's (`vocabulary`).
+public struct NameGuard: Sendable {
+  struct Name: Sendable {
+    var pseudonym: String
+    var name: String
+    /// The folded words of the full name.
+    var words: [String]
+  }
+
+  private let names: [Name]
+  /// Folded word → the names that have it as a word that may stand alone.
+  private let singles: [String: [Int]]
+  private let allowed: Set<String>
+  private let phrases: [[String]]
+
+  /// Words that never identify anyone alone: Dutch, Arabic, Berber and other name particles.
+  static let particles: Set<String> = [
+    "de", "der", "den", "van", "von", "het", "t", "te", "ter", "ten", "in", "op", "la", "le",
+    "du", "da", "di", "del", "dos", "das", "el", "al", "ul", "bin", "ben", "ibn", "bint", "ait",
+    "ou", "abu", "oulad", "uit",
+  ]
+
+  /// Words that make the word next to them a name even when it is an allowed ordinary word.
+  static let titles: Set<String> = [
+    "mevrouw", "mevr", "mw", "mvr", "meneer", "mijnheer", "heer", "dhr", "hr", "mr", "mrs", "ms",
+    "dr", "dokter", "juf", "juffrouw", "meester", "buurvrouw", "buurman", "tante", "oom", "ome",
+    "opa", "oma", "zus", "zuster", "broer", "moeder", "vader", "mama", "papa", "nicht", "neef",
+    "hoca", "abla", "abi", "teyze", "amca", "hanim", "bey", "lalla", "sidi", "hadj", "haj",
+    "hajja", "familie", "fam",
+  ]
+
+  public init(people: [KeyFile.Person], allowWords: [String] = [], vocabulary: [String] = []) {
+    names = people.map { Name(pseudonym: $0.pseudonym, name: $0.name, words: Self.words($0.name)) }
+      .filter { !$0.words.isEmpty }
+    var singles: [String: [Int]] = [:]
+    for (index, name) in names.enumerated() {
+      for word in Set(name.words) where word.count >= 2 && !Self.particles.contains(word) {
+        singles[word, default: []].append(index)
+      }
+    }
+    self.singles = singles
+    allowed = Set(allowWords.flatMap(Self.words))
+    phrases = vocabulary.map(Self.words).filter { !$0.isEmpty }
+  }
+
+  /// Whether there is any name to look for.
+  public var isEmpty: Bool { names.isEmpty }
 
   /// The pseudonym whose real name occurs in `text`, if any.
   public func nameFound(in text: String) -> String? {
-    let words = Self.words(text)
-    guard !words.isEmpty else { return nil }
-    for (pseudonym, name) in names where name.count <= words.count {
-      for start in 0...(words.count - name.count) where words[start] == name[0] {
-        if Array(words[start..<(start + name.count)]) == name { return pseudonym }
-      }
-    }
-    return nil
+    matches(in: text).first.map { names[$0.name].pseudonym }
   }
 
-  /// Refuses (exit 65) when any text of an entry holds a real name, naming the entry.
-  public func check(entryID: String, texts: [String]) throws {
-    try check(place: "entry \(entryID.prefix(8))", texts: texts)
-  }
-
-  /// Refuses (exit 65) when a text holds a real name; `place` says where, e.g. "code 'x'".
-  public func check(place: String, texts: [String]) throws {
-    for text in texts {
-      if let pseudonym = nameFound(in: text) {
-        throw FieldLogError.invalidInput(
-          "\(place) holds the real name of \(pseudonym) from the key file; nothing was exported",
-          hint: "change or redact it, or export with --allow-names")
-      }
+  /// Every name in `text`, as hits at `place` and `field`.
+  public func hits(in text: String, place: String, field: String) -> [NameHit] {
+    matches(in: text).map { match in
+      NameHit(
+        place: place, field: field, context: Self.context(text, match.range),
+        name: names[match.name].name, pseudonym: names[match.name].pseudonym)
     }
   }
 
-  static func words(_ text: String) -> [String] {
-    Text.fold(text).split { !($0.isLetter || $0.isNumber) }.map(String.init)
+  /// A word of text: its matching form and the scalar range it came from.
+  struct Token {
+    var word: String
+    var range: Range<Int>
+    /// It ends in a hyphen at the end of a line, so the next token may continue it.
+    var hyphenatedAtLineEnd = false
+  }
+
+  /// The name matches in `text`: scalar ranges and the index of the name.
+  func matches(in text: String) -> [(range: Range<Int>, name: Int)] {
+    guard !names.isEmpty else { return [] }
+    let tokens = Self.tokens(text)
+    guard !tokens.isEmpty else { return [] }
+    var found: [(range: Range<Int>, name: Int)] = []
+    var covered = Set<Int>()
+    /// The scalars a run of tokens covers in `text`.
+    func span(_ run: Range<Int>) -> Range<Int> {
+      tokens[run.lowerBound].range.lowerBound..<tokens[run.upperBound - 1].range.upperBound
+    }
+    // Full names first: they hold even where their words are allowed on their own.
+    for (index, name) in names.enumerated()
+    where name.words.count >= 2 && name.words.count <= tokens.count {
+      for start in 0...(tokens.count - name.words.count) where tokens[start].word == name.words[0] {
+        let run = start..<(start + name.words.count)
+        guard zip(tokens[run], name.words).allSatisfy({ $0.word == $1 }) else { continue }
+        found.append((span(run), index))
+        covered.formUnion(run)
+      }
+    }
+    var inPhrase = Set<Int>()
+    for phrase in phrases where phrase.count <= tokens.count {
+      for start in 0...(tokens.count - phrase.count)
+      where zip(tokens[start..<(start + phrase.count)], phrase).allSatisfy({ $0.word == $1 }) {
+        inPhrase.formUnion(start..<(start + phrase.count))
+      }
+    }
+    func titled(_ index: Int) -> Bool {
+      (index > 0 && Self.titles.contains(tokens[index - 1].word))
+        || (index + 1 < tokens.count && Self.titles.contains(tokens[index + 1].word))
+    }
+    for (index, token) in tokens.enumerated() where !covered.contains(index) {
+      var candidates = [(token.word, index..<(index + 1))]
+      if token.hyphenatedAtLineEnd, index + 1 < tokens.count {
+        candidates.append((token.word + tokens[index + 1].word, index..<(index + 2)))
+      }
+      for (word, run) in candidates {
+        guard let owners = singles[word], !inPhrase.contains(index) else { continue }
+        if allowed.contains(word) && !titled(index) { continue }
+        found.append(contentsOf: owners.map { (range: span(run), name: $0) })
+      }
+    }
+    return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
+  }
+
+  /// The words of `text` in their matching form, with where they stand.
+  static func tokens(_ text: String) -> [Token] {
+    var tokens: [Token] = []
+    for word in Text.matchWords(text) {
+      // "Yıl-" at a line end and "maz" on the next line are one word.
+      if !tokens.isEmpty, word.gap.hasPrefix("-"), word.gap.contains("\n"),
+        word.gap.dropFirst().allSatisfy(\.isWhitespace)
+      {
+        tokens[tokens.count - 1].hyphenatedAtLineEnd = true
+      }
+      tokens.append(Token(word: word.word, range: word.range))
+    }
+    return tokens
+  }
+
+  static func words(_ text: String) -> [String] { tokens(text).map(\.word) }
+
+  /// Up to 30 characters either side of a match, on one line, the match in [brackets].
+  static func context(_ text: String, _ range: Range<Int>) -> String {
+    let scalars = Array(text.unicodeScalars)
+    func piece(_ part: Range<Int>) -> String {
+      var view = String.UnicodeScalarView()
+      view.append(contentsOf: scalars[part])
+      return String(view).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+    let from = max(0, range.lowerBound - 30)
+    let to = min(scalars.count, range.upperBound + 30)
+    return (from > 0 ? "…" : "") + piece(from..<range.lowerBound) + "[" + piece(range) + "]"
+      + piece(range.upperBound..<to) + (to < scalars.count ? "…" : "")
   }
 }

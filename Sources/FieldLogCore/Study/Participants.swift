@@ -66,7 +66,7 @@ public enum ConsentForm: String, Sendable {
 /// The study's register of participants, by pseudonym.
 enum ParticipantRegister {
   static func id(_ pseudonym: String) -> UUID {
-    Hashing.derivedID(namespace: "participant", key: Text.fold(pseudonym))
+    Hashing.derivedID(namespace: "participant", key: Text.identityFold(pseudonym))
   }
 
   /// Adds a participant; refuses one that is known already.
@@ -77,7 +77,7 @@ enum ParticipantRegister {
     let participant = try ParticipantRef.parse(pseudonym)
     if let existing = try String.fetchOne(
       try db.cachedStatement(sql: "SELECT pseudonym FROM participant WHERE folded = ?"),
-      arguments: [Text.fold(participant.pseudonym)])
+      arguments: [Text.identityFold(participant.pseudonym)])
     {
       throw FieldLogError.invalidInput(
         "the participant '\(existing)' is known already",
@@ -97,7 +97,7 @@ enum ParticipantRegister {
   static func known(_ pseudonym: String, in db: Database) throws -> String {
     if let registered = try String.fetchOne(
       try db.cachedStatement(sql: "SELECT pseudonym FROM participant WHERE folded = ?"),
-      arguments: [Text.fold(pseudonym)])
+      arguments: [Text.identityFold(pseudonym)])
     {
       return registered
     }
@@ -120,7 +120,7 @@ enum ParticipantRegister {
           sql: """
             SELECT c.state FROM consent c JOIN participant p ON p.id = c.participant_id
             WHERE p.folded = ? AND c.scope = ?
-            """), arguments: [Text.fold(pseudonym), scope.rawValue])
+            """), arguments: [Text.identityFold(pseudonym), scope.rawValue])
       return state != "given"
     }
   }

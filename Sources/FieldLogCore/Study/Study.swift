@@ -41,6 +41,10 @@ public struct Study: Sendable, Equatable, Encodable {
   public var initiatives: [Initiative]
   public var questions: [ResearchQuestion]
   public var codebook: [Code]
+  /// Ordinary words that are also names in the key file (Bakker, Roos, Visser, Mark), which the
+  /// real-name guard lets through unless a title stands next to them. Kept by `init` in the
+  /// journal's own `allowed_word` table, not in events (NameGuardMemory says why).
+  public var allowWords: [String] = []
 
   public init(
     name: String, description: String? = nil, neighbourhoods: [Neighbourhood] = [],
@@ -149,7 +153,10 @@ private struct StudyReader {
   mutating func study(_ document: Any?) throws -> Study {
     let root = try mapping(
       document, at: "the top level",
-      allowed: ["study", "description", "neighbourhoods", "initiatives", "questions", "codebook"])
+      allowed: [
+        "study", "description", "neighbourhoods", "initiatives", "questions", "codebook",
+        "allow_words",
+      ])
     var study = Study(name: try text(root, "study", at: "the top level", required: true) ?? "")
     study.description = try text(root, "description", at: "the top level", required: false)
 
@@ -160,10 +167,10 @@ private struct StudyReader {
       let place = "neighbourhoods[\(index + 1)]"
       let map = try mapping(item, at: place, allowed: ["name", "description"])
       let name = try text(map, "name", at: place, required: true) ?? ""
-      if let earlier = seen[Text.fold(name)] {
+      if let earlier = seen[Text.identityFold(name)] {
         throw fail(place, "repeats the neighbourhood '\(earlier)'")
       }
-      seen[Text.fold(name)] = name
+      seen[Text.identityFold(name)] = name
       study.neighbourhoods.append(
         .init(name: name, description: try text(map, "description", at: place, required: false)))
     }
@@ -176,14 +183,16 @@ private struct StudyReader {
       let map = try mapping(item, at: place, allowed: ["name", "neighbourhood", "description"])
       let name = try text(map, "name", at: place, required: true) ?? ""
       let neighbourhood = try text(map, "neighbourhood", at: place, required: true) ?? ""
-      guard let known = seen[Text.fold(neighbourhood)] else {
+      guard let known = seen[Text.identityFold(neighbourhood)] else {
         let suggestions = Text.suggestions(for: neighbourhood, among: Array(seen.values))
         throw fail(
           "\(place).neighbourhood",
           "names an unknown neighbourhood '\(neighbourhood)'"
             + (suggestions.isEmpty ? "" : "; did you mean '\(suggestions[0])'?"))
       }
-      guard seenInitiatives.insert(Text.fold(known) + "/" + Text.fold(name)).inserted else {
+      guard
+        seenInitiatives.insert(Text.identityFold(known) + "/" + Text.identityFold(name)).inserted
+      else {
         throw fail(place, "repeats the initiative '\(name)' in '\(known)'")
       }
       study.initiatives.append(
@@ -205,7 +214,7 @@ private struct StudyReader {
           "'\(id)' is not a question id: \(Study.questionIDRule)"
         )
       }
-      guard seenQuestions.insert(Text.fold(id)).inserted else {
+      guard seenQuestions.insert(Text.identityFold(id)).inserted else {
         throw fail(place, "repeats the question id '\(id)'")
       }
       study.questions.append(
@@ -214,6 +223,16 @@ private struct StudyReader {
 
     study.codebook = try codes(
       try list(root, "codebook", at: "the top level", required: false), at: "codebook")
+    for (index, item) in try list(root, "allow_words", at: "the top level", required: false)
+      .enumerated()
+    {
+      let place = "allow_words[\(index + 1)]"
+      guard let word = item as? String else { throw fail(place, "must be text") }
+      guard Text.matchWords(word).count == 1 else {
+        throw fail(place, "'\(word)' must be one word")
+      }
+      study.allowWords.append(try Text.line(word, what: "allowed word"))
+    }
     return study
   }
 
@@ -223,7 +242,7 @@ private struct StudyReader {
       let here = "\(place)[\(index + 1)]"
       let map = try mapping(item, at: here, allowed: ["name", "description", "color", "children"])
       let name = try text(map, "name", at: here, required: true) ?? ""
-      guard siblings.insert(Text.fold(name)).inserted else {
+      guard siblings.insert(Text.identityFold(name)).inserted else {
         throw fail(here, "repeats the code '\(name)' among its siblings")
       }
       var color = try text(map, "color", at: here, required: false)

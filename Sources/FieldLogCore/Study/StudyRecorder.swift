@@ -34,7 +34,8 @@ enum StudyRecorder {
   {
     let name = try Text.line(name, what: "neighbourhood name")
     if let existing = try String.fetchOne(
-      db, sql: "SELECT name FROM neighbourhood WHERE folded = ?", arguments: [Text.fold(name)])
+      db, sql: "SELECT name FROM neighbourhood WHERE folded = ?",
+      arguments: [Text.identityFold(name)])
     {
       throw FieldLogError.invalidInput("the neighbourhood '\(existing)' exists already")
     }
@@ -53,7 +54,7 @@ enum StudyRecorder {
     let place = try Vocabulary.neighbourhood(neighbourhood, in: db)
     if let existing = try String.fetchOne(
       db, sql: "SELECT name FROM initiative WHERE neighbourhood_id = ? AND folded = ?",
-      arguments: [place.id, Text.fold(name)])
+      arguments: [place.id, Text.identityFold(name)])
     {
       throw FieldLogError.invalidInput(
         "the initiative '\(existing)' exists already in '\(place.name)'")
@@ -79,7 +80,7 @@ enum StudyRecorder {
     }
     let text = try Text.line(text, what: "text of question \(code)")
     if let existing = try String.fetchOne(
-      db, sql: "SELECT code FROM question WHERE folded = ?", arguments: [Text.fold(code)])
+      db, sql: "SELECT code FROM question WHERE folded = ?", arguments: [Text.identityFold(code)])
     {
       throw FieldLogError.invalidInput("the research question '\(existing)' exists already")
     }

@@ -8,22 +8,33 @@ enum Vocabulary {
     var name: String
   }
 
+  /// The one item whose name `typed` matches in the matching form (`Text.matchFold`: Turkish ı,
+  /// ß, look-alikes), when the stored identity form found none; nil when none or several match.
+  static func matching(_ typed: String, among items: [Item]) -> Item? {
+    let wanted = Text.matchFold(typed)
+    let found = items.filter { Text.matchFold($0.name) == wanted }
+    return found.count == 1 ? found[0] : nil
+  }
+
   static func neighbourhood(_ name: String, in db: Database) throws -> Item {
-    let folded = Text.fold(name)
+    let folded = Text.identityFold(name)
     if let row = try Row.fetchOne(
       try db.cachedStatement(sql: "SELECT id, name FROM neighbourhood WHERE folded = ?"),
       arguments: [folded])
     {
       return Item(id: row["id"], name: row["name"])
     }
-    let names = try String.fetchAll(
-      try db.cachedStatement(sql: "SELECT name FROM neighbourhood ORDER BY name"))
+    let items = try Row.fetchAll(
+      try db.cachedStatement(sql: "SELECT id, name FROM neighbourhood ORDER BY name")
+    ).map { Item(id: $0["id"], name: $0["name"]) }
+    if let item = matching(name, among: items) { return item }
+    let names = items.map(\.name)
     throw FieldLogError.unknownName(
       kind: "neighbourhood", value: name, suggestions: Text.suggestions(for: name, among: names))
   }
 
   static func initiative(_ name: String, in neighbourhood: Item, db: Database) throws -> Item {
-    let folded = Text.fold(name)
+    let folded = Text.identityFold(name)
     if let row = try Row.fetchOne(
       try db.cachedStatement(
         sql: "SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND folded = ?"),
@@ -41,10 +52,13 @@ enum Vocabulary {
       throw FieldLogError.invalidInput(
         "the initiative '\(name)' belongs to '\(elsewhere)', not to '\(neighbourhood.name)'")
     }
-    let names = try String.fetchAll(
+    let items = try Row.fetchAll(
       try db.cachedStatement(
-        sql: "SELECT name FROM initiative WHERE neighbourhood_id = ? ORDER BY name"),
-      arguments: [neighbourhood.id])
+        sql: "SELECT id, name FROM initiative WHERE neighbourhood_id = ? ORDER BY name"),
+      arguments: [neighbourhood.id]
+    ).map { Item(id: $0["id"], name: $0["name"]) }
+    if let item = matching(name, among: items) { return item }
+    let names = items.map(\.name)
     throw FieldLogError.unknownName(
       kind: "initiative in '\(neighbourhood.name)'", value: name,
       suggestions: Text.suggestions(for: name, among: names))
@@ -53,7 +67,7 @@ enum Vocabulary {
   static func question(_ code: String, in db: Database) throws -> Item {
     if let row = try Row.fetchOne(
       try db.cachedStatement(sql: "SELECT id, code FROM question WHERE folded = ?"),
-      arguments: [Text.fold(code)])
+      arguments: [Text.identityFold(code)])
     {
       return Item(id: row["id"], name: row["code"])
     }
@@ -65,18 +79,18 @@ enum Vocabulary {
   }
 
   static func neighbourhoodID(_ name: String) -> UUID {
-    Hashing.derivedID(namespace: "neighbourhood", key: Text.fold(name))
+    Hashing.derivedID(namespace: "neighbourhood", key: Text.identityFold(name))
   }
 
   static func initiativeID(_ name: String, neighbourhoodID: String) -> UUID {
-    Hashing.derivedID(namespace: "initiative", key: neighbourhoodID + "/" + Text.fold(name))
+    Hashing.derivedID(namespace: "initiative", key: neighbourhoodID + "/" + Text.identityFold(name))
   }
 
   static func questionID(_ code: String) -> UUID {
-    Hashing.derivedID(namespace: "question", key: Text.fold(code))
+    Hashing.derivedID(namespace: "question", key: Text.identityFold(code))
   }
 
   static func codeID(_ name: String, parentID: String?) -> UUID {
-    Hashing.derivedID(namespace: "code", key: (parentID ?? "") + "/" + Text.fold(name))
+    Hashing.derivedID(namespace: "code", key: (parentID ?? "") + "/" + Text.identityFold(name))
   }
 }

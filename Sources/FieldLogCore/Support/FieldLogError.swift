@@ -15,6 +15,8 @@ public enum FieldLogError: Error, Equatable, Sendable {
   case newerJournal(path: String, unknownMigrations: [String])
   /// An input file (study file, body file, recording) does not exist.
   case fileNotFound(path: String)
+  /// The key file is not where it was named, or not where a journal used with one expects it.
+  case keyFileNotFound(path: String, usedBefore: Bool)
   /// The private signing key of the journal's feed is not where it should be.
   case signingKeyNotFound(path: String, feed: String)
   /// A value given by the user is not acceptable.
@@ -48,6 +50,11 @@ extension FieldLogError: LocalizedError {
         + unknown.sorted().joined(separator: ", ") + "); it was left untouched"
     case .fileNotFound(let path):
       return "no file at '\(path)'"
+    case .keyFileNotFound(let path, let usedBefore):
+      return usedBefore
+        ? "this journal was used with a key file, but there is none at '\(path)'; nothing was "
+          + "exported, since the real-name guard needs it"
+        : "no key file at '\(path)'"
     case .signingKeyNotFound(let path, let feed):
       return
         "no signing key for the journal's feed \(feed.prefix(8)) at '\(path)'; nothing was recorded"
@@ -82,6 +89,10 @@ extension FieldLogError: LocalizedError {
       return "update fieldlog to open this journal"
     case .ambiguousID:
       return "give more characters of the id"
+    case .keyFileNotFound(_, let usedBefore):
+      return usedBefore
+        ? "name it with --keys PATH, or export without the guard with --no-name-guard"
+        : "check the path given with --keys"
     case .signingKeyNotFound:
       return "name the journal's key file with --signing-key PATH; a copy of a colleague's journal "
         + "cannot be written to: start your own with 'fieldlog init --from JOURNAL'"
@@ -97,7 +108,7 @@ extension FieldLogError: LocalizedError {
   /// The process exit code the CLI uses for this error (sysexits-style, documented in README).
   public var exitCode: Int32 {
     switch self {
-    case .journalNotFound, .fileNotFound, .signingKeyNotFound: return 66
+    case .journalNotFound, .fileNotFound, .signingKeyNotFound, .keyFileNotFound: return 66
     case .journalExists, .damaged: return 1
     case .notAJournal, .newerJournal, .invalidInput, .unknownName, .unknownID, .ambiguousID:
       return 65

@@ -68,11 +68,14 @@ public enum Text {
     return value
   }
 
-  /// The form in which names are compared: case- and diacritics-insensitive, white space collapsed.
+  /// The form in which identities are compared and derived ids are hashed: case- and
+  /// diacritics-insensitive, white space collapsed. FROZEN: its results feed derived ids
+  /// (docs/journal-format.md) and the stored `folded` columns that `verify` compares with a replay,
+  /// so changing one result would make old journals fail to verify. Match text with `matchFold`.
   ///
-  /// Spelled out rather than left to a platform's folding, because derived ids hash it
-  /// (docs/journal-format.md): NFD, drop nonspacing marks, Unicode lower case, NFC, single spaces.
-  public static func fold(_ string: String) -> String {
+  /// Spelled out rather than left to a platform's folding: NFD, drop nonspacing marks, Unicode lower
+  /// case, NFC, single spaces. (It leaves Turkish ı, ß and look-alikes as they are.)
+  public static func identityFold(_ string: String) -> String {
     var marksDropped = String.UnicodeScalarView()
     for scalar in string.decomposedStringWithCanonicalMapping.unicodeScalars
     where scalar.properties.generalCategory != .nonspacingMark {
@@ -82,13 +85,132 @@ public enum Text {
     return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   }
 
+  /// The one form in which text is matched: by search, the real-name guard, vocabulary matching
+  /// and `--quote`. Nothing is stored by id in this form, so it may improve; the search index
+  /// holds it, so a change to it needs a migration that refills `entry_fts`.
+  ///
+  /// Per scalar: compatibility decomposition (NFKD: fullwidth Ｙ, mathematical 𝐘, ligatures, Dutch
+  /// ĳ → ij), marks dropped (diacritics, Turkish İ's dot), invisible characters dropped (format
+  /// characters such as U+200B, U+00AD, U+200D, U+2060, U+FEFF, and the transliteration marks ʿ ʾ ʼ
+  /// of Arabic and Berber names), the letters below mapped, then lower case; white space collapsed.
+  /// Mapped letters: Turkish ı → i; ß ẞ → ss; Ł Ø Æ Œ Đ Ð Þ Ħ → l o ae oe d d th h; Berber ɛ Ɛ → e,
+  /// ɣ Ɣ → gh; and a confusables skeleton in the spirit of UTS #39 for the Cyrillic and Greek
+  /// letters that look like Latin ones (Cyrillic а в е к м н о р с т у х і ј ѕ һ ԁ ԛ ԝ ӏ and their
+  /// capitals; Greek Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ and α ι κ ν ο ρ τ υ χ). Surinamese Dutch and Dutch
+  /// need nothing beyond this (their names use Latin letters with diacritics at most).
+  public static func matchFold(_ string: String) -> String {
+    var out = ""
+    var pendingSpace = false
+    for scalar in string.unicodeScalars {
+      if scalar.properties.isWhitespace {
+        pendingSpace = !out.isEmpty
+        continue
+      }
+      let folded = matchFold(scalar)
+      guard !folded.isEmpty else { continue }
+      if pendingSpace { out.append(" ") }
+      pendingSpace = false
+      out.append(folded)
+    }
+    return out
+  }
+
+  /// The words of `text` in their matching form, each with the scalar range of `text` it came from
+  /// and the folded text between it and the word before (for hyphens at a line end).
+  ///
+  /// A word is a run of letters and digits once marks and invisible characters are gone, so
+  /// "Fa\u{200B}tima" is one word and "Fatima's" is "fatima" and "s".
+  public static func matchWords(_ text: String) -> [(word: String, range: Range<Int>, gap: String)]
+  {
+    var words: [(word: String, range: Range<Int>, gap: String)] = []
+    var current = ""
+    var start = 0
+    var end = 0
+    var gap = ""
+    for (offset, scalar) in text.unicodeScalars.enumerated() {
+      let folded = scalar.properties.isWhitespace ? String(Character(scalar)) : matchFold(scalar)
+      for part in folded.unicodeScalars {
+        if part.properties.isAlphabetic || part.properties.numericType != nil {
+          if current.isEmpty { start = offset }
+          current.unicodeScalars.append(part)
+          end = offset + 1
+        } else {
+          if !current.isEmpty {
+            words.append((current, start..<end, gap))
+            current = ""
+            gap = ""
+          }
+          gap.unicodeScalars.append(part)
+        }
+      }
+    }
+    if !current.isEmpty { words.append((current, start..<end, gap)) }
+    return words
+  }
+
+  /// One scalar in its matching form: "" for marks and invisible characters.
+  static func matchFold(_ scalar: Unicode.Scalar) -> String {
+    if scalar.isASCII {
+      let value = ("A"..."Z").contains(scalar) ? scalar.value + 32 : scalar.value
+      return String(Character(Unicode.Scalar(UInt8(value))))
+    }
+    if let mapped = matchLetters[scalar] { return mapped }
+    var out = ""
+    for part in String(Character(scalar)).decomposedStringWithCompatibilityMapping.unicodeScalars {
+      if isInvisible(part) { continue }
+      if let mapped = matchLetters[part] {
+        out += mapped
+      } else if part.isASCII {
+        out += String(Character(part)).lowercased()
+      } else {
+        for lower in String(Character(part)).lowercased().decomposedStringWithCompatibilityMapping
+          .unicodeScalars where !isInvisible(lower)
+        {
+          out += matchLetters[lower] ?? String(Character(lower))
+        }
+      }
+    }
+    return out
+  }
+
+  /// Marks, format characters and the modifier letters used as transliteration marks.
+  private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .spacingMark, .enclosingMark, .format: return true
+    default:
+      return scalar.properties.isDefaultIgnorableCodePoint
+        || [0x02BB, 0x02BC, 0x02BE, 0x02BF].contains(scalar.value)
+    }
+  }
+
+  /// Letters with no decomposition that match Latin ones (see `matchFold`).
+  private static let matchLetters: [Unicode.Scalar: String] = {
+    var table: [Unicode.Scalar: String] = [:]
+    let pairs: [(String, String)] = [
+      ("ı", "i"), ("ßẞ", "ss"), ("łŁ", "l"), ("øØ", "o"), ("æÆ", "ae"), ("œŒ", "oe"),
+      ("đĐðÐ", "d"), ("þÞ", "th"), ("ħĦ", "h"), ("ɛƐ", "e"), ("ɣƔ", "gh"),
+      // Cyrillic look-alikes.
+      ("аА", "a"), ("вВ", "b"), ("еЕ", "e"), ("кК", "k"), ("мМ", "m"), ("нН", "h"), ("оО", "o"),
+      ("рР", "p"), ("сС", "c"), ("тТ", "t"), ("уУ", "y"), ("хХ", "x"), ("іІ", "i"), ("јЈ", "j"),
+      ("ѕЅ", "s"), ("һҺ", "h"), ("ԁ", "d"), ("ԛԚ", "q"), ("ԝԜ", "w"), ("ӏӀ", "l"),
+      // Greek look-alikes.
+      ("αΑ", "a"), ("Β", "b"), ("Ε", "e"), ("Ζ", "z"), ("Η", "h"), ("ιΙ", "i"), ("κΚ", "k"),
+      ("Μ", "m"), ("ν", "v"), ("Ν", "n"), ("οΟ", "o"), ("ρΡ", "p"), ("τΤ", "t"), ("υ", "u"),
+      ("Υ", "y"), ("χΧ", "x"),
+    ]
+    for (letters, latin) in pairs {
+      for scalar in letters.unicodeScalars { table[scalar] = latin }
+    }
+    return table
+  }()
+
   /// The known names closest to `value`, best first, for "did you mean" hints.
   public static func suggestions(for value: String, among names: [String], limit: Int = 2)
     -> [String]
   {
-    let target = Array(fold(value))
+    let target = Array(matchFold(value))
     let scored = names.map { name -> (String, Int) in
-      let candidate = Array(fold(name))
+      let candidate = Array(matchFold(name))
       var distance = editDistance(target, candidate)
       if candidate.starts(with: target) || target.starts(with: candidate) {
         distance = min(distance, 1)
