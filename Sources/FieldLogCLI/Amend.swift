@@ -40,8 +40,10 @@ extension FieldLog {
         try journal.amend(
           current.id, with: draft, reason: reason, basedOn: basedOn, resolving: resolve)
       }
+      let orphanedBefore = Set(try journal.orphanedCodings(entry: current.id).map(\.id))
+      let recorded: EntryRecord
       if !changes.isEmpty {
-        try output.print(amend(changes.applied(to: current)))
+        recorded = try amend(changes.applied(to: current))
       } else if Output.stdinIsTerminal {
         var draft = changes.applied(to: current)
         // A title taken from the first line is left blank, so that it follows the edited body.
@@ -50,12 +52,46 @@ extension FieldLog {
         draft.fields = current.fields.keys.sorted().map {
           ($0, Fields.text(of: current.fields[$0] ?? .null))
         }
-        try output.print(BodyInput.editAndRecord(draft, journal: journal, record: amend))
+        recorded = try BodyInput.editAndRecord(draft, journal: journal, record: amend)
       } else {
         throw CommandFailure(
           message:
             "nothing to amend: give what changes (--text, --tag, --field ...) or run on a terminal",
           hint: "see 'fieldlog amend --help'", exitCode: 64)
+      }
+      // Nothing is orphaned silently: every coding whose text this version removed is named.
+      let orphaned = try journal.orphanedCodings(entry: current.id)
+        .filter { !orphanedBefore.contains($0.id) }
+      if output.json {
+        try Output.json(Amended(entry: recorded, orphanedCodings: orphaned))
+        return
+      }
+      print(recorded.id)
+      guard !orphaned.isEmpty else { return }
+      Output.stderr(
+        "warning: \(orphaned.count) coding" + (orphaned.count == 1 ? "'s text is" : "s' text is")
+          + " no longer in the entry; they are orphaned:")
+      for coding in orphaned {
+        Output.stderr(
+          "  \(coding.shortID)  \(coding.codePath) by \(coding.coder): \""
+            + CodeOrphans.oneLine(coding.quote) + "\"")
+      }
+      Output.stderr(
+        "hint: 'fieldlog code orphans --reapply CODING --quote TEXT' anchors one anew; "
+          + "--remove CODING removes it")
+    }
+
+    /// `amend --json`: the new version, and the codings it left without their text.
+    struct Amended: Encodable {
+      var entry: EntryRecord
+      var orphanedCodings: [CodingRecord]
+
+      enum CodingKeys: String, CodingKey { case orphanedCodings = "orphaned_codings" }
+
+      func encode(to encoder: any Encoder) throws {
+        try entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(orphanedCodings, forKey: .orphanedCodings)
       }
     }
   }

@@ -9,7 +9,7 @@ extension FieldLog {
       abstract: "The codebook, and coding entries and segments with it.",
       subcommands: [
         CodeDefine.self, CodeList.self, CodeRename.self, CodeMove.self, CodeMerge.self,
-        CodeDescribe.self, CodeApply.self, CodeRemove.self, CodeShow.self,
+        CodeDescribe.self, CodeApply.self, CodeRemove.self, CodeShow.self, CodeOrphans.self,
       ])
   }
 }

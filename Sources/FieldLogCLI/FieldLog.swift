@@ -16,7 +16,7 @@ public struct FieldLog: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Init.self, Add.self, List.self, Show.self, Search.self, Amend.self, Retract.self,
-      History.self, Redact.self, Participant.self, Consent.self, Keys.self, Code.self, Memo.self,
+      Unretract.self, History.self, Redact.self, Participant.self, Consent.self, Keys.self, Code.self, Memo.self,
       Report.self, AgreementCommand.self, Export.self, Import.self, Verify.self, Rebuild.self,
       StudyCommand.self, Feeds.self, Merge.self, Conflicts.self, Snapshot.self,
       CheckpointCommand.self,

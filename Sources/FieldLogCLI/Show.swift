@@ -15,8 +15,16 @@ extension FieldLog {
 
     func run(_ journal: Journal) throws {
       let entry = try journal.entry(id: try journal.resolveEntryID(id))
+      let codings = try journal.codings(ofEntry: entry.id)
+      let memos = try journal.memos(ofEntry: entry.id)
+      let versions = try journal.history(of: entry.id).filter { $0.version != nil }
       if output.json {
-        try Output.json(entry)
+        try Output.json(
+          Shown(
+            entry: entry, codings: codings, memos: memos,
+            versions: versions.map {
+              .init(version: $0.version ?? 0, at: $0.at, author: $0.author, reason: $0.reason)
+            }))
         return
       }
       var lines = [
@@ -24,7 +32,6 @@ extension FieldLog {
         "id:            \(entry.id)",
         "kind:          \(entry.kind.rawValue)",
         "occurred:      \(entry.occurredAt)",
-        "recorded:      \(entry.recordedAt) by \(entry.author)",
         "version:       \(entry.version)"
           + (entry.version > 1 ? " ('fieldlog history \(entry.shortID)' shows the others)" : ""),
         "neighbourhood: \(entry.neighbourhood)",
@@ -33,6 +40,18 @@ extension FieldLog {
       lines.append("questions:     " + entry.questions.joined(separator: ", "))
       if !entry.tags.isEmpty {
         lines.append("tags:          " + entry.tags.joined(separator: ", "))
+      }
+      // Who wrote each version: the entry is the work of everyone who amended it.
+      if versions.isEmpty {
+        lines.insert("recorded:      \(entry.recordedAt) by \(entry.author)", at: 4)
+      }
+      for (index, step) in versions.enumerated() {
+        let label = step.event == "recorded" ? "recorded:" : "amended:"
+        lines.insert(
+          label.padding(toLength: 15, withPad: " ", startingAt: 0)
+            + "\(step.at) by \(step.author)"
+            + (versions.count > 1 ? " (version \(step.version ?? 0))" : ""),
+          at: 4 + index)
       }
       if !entry.participants.isEmpty {
         lines.append(
@@ -59,6 +78,76 @@ extension FieldLog {
       print(lines.joined(separator: "\n"))
       print("")
       print(entry.body)
+      if !codings.isEmpty {
+        print("")
+        print("codings:")
+        for coding in codings {
+          print(
+            "  \(coding.shortID)  \(coding.codePath)  \(Self.segment(coding))  by \(coding.coder)")
+          if let memo = coding.memo { print("    memo: " + Self.oneLine(memo)) }
+        }
+      }
+      if !memos.isEmpty {
+        print("")
+        print("memos:")
+        for memo in memos {
+          let about = memo.aboutKind == "coding" ? " on coding \(memo.about.prefix(8))" : ""
+          print("  \(memo.time) by \(memo.author)\(about):")
+          for line in memo.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            print("    " + line)
+          }
+        }
+      }
+    }
+
+    /// Where a coding applies, as a reader finds it: the whole entry, or the offsets and the text.
+    static func segment(_ coding: CodingRecord) -> String {
+      let quote = coding.quote.map { text in
+        let line = oneLine(text)
+        return "\"" + (line.count > 40 ? String(line.prefix(39)) + "…" : line) + "\""
+      }
+      if coding.orphaned { return "orphaned " + (quote ?? "") }
+      guard let start = coding.start, let end = coding.end else { return "whole entry" }
+      return "\(start):\(end) " + (quote ?? "")
+    }
+
+    static func oneLine(_ text: String) -> String {
+      text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// `show --json`: the entry, its codings and memos, and who made each version.
+    struct Shown: Encodable {
+      struct Version: Encodable {
+        var version: Int
+        var at: String
+        var author: String
+        var reason: String?
+
+        func encode(to encoder: any Encoder) throws {
+          var container = encoder.container(keyedBy: CodingKeys.self)
+          try container.encode(version, forKey: .version)
+          try container.encode(at, forKey: .at)
+          try container.encode(author, forKey: .author)
+          try container.encode(reason, forKey: .reason)
+        }
+
+        enum CodingKeys: String, CodingKey { case version, at, author, reason }
+      }
+
+      var entry: EntryRecord
+      var codings: [CodingRecord]
+      var memos: [MemoRecord]
+      var versions: [Version]
+
+      enum CodingKeys: String, CodingKey { case codings, memos, versions }
+
+      func encode(to encoder: any Encoder) throws {
+        try entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(codings, forKey: .codings)
+        try container.encode(memos, forKey: .memos)
+        try container.encode(versions, forKey: .versions)
+      }
     }
 
     static func describe(_ value: JSONValue?) -> String {

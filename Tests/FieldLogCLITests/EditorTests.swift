@@ -317,3 +317,252 @@ struct EditorTests {
     #expect(fromEditor?["occurred_at"]?.string == stored, "typed at: \(typed)")
   }
 }
+
+/// The editor must own the terminal: started outside the terminal's foreground process group, a
+/// real editor is stopped (SIGTTIN) the moment it reads a key, and `add` hangs.
+@Suite("the editor owns the terminal")
+struct EditorTerminalTests {
+  /// An editor in Python that exits 7 unless its process group is the terminal's foreground group,
+  /// then reads a line from /dev/tty and writes it as the body.
+  static func foregroundEditor(in sandbox: Sandbox) throws -> URL {
+    let python = try #require(Paths.python3, "python3 is needed for the terminal editor")
+    return try sandbox.writeScript(
+      "foreground-editor.sh",
+      """
+      exec \(Processes.shellQuoted(python.path)) - "$1" <<'PY'
+      import os, sys
+      tty = os.open("/dev/tty", os.O_RDWR)
+      if os.tcgetpgrp(tty) != os.getpgrp():
+          sys.exit(7)
+      line = b""
+      while not line.endswith(b"\\n"):
+          chunk = os.read(tty, 1)
+          if not chunk:
+              break
+          line += chunk
+      with open(sys.argv[1], "a", encoding="utf-8") as draft:
+          draft.write("Getypt: " + line.decode("utf-8").strip() + "\\n")
+      PY
+      """)
+  }
+
+  @Test("add: the editor runs in the terminal's foreground group and reads what is typed")
+  func addEditorIsInForeground() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let editor = try Self.foregroundEditor(in: sandbox)
+    // When a person types a line at the terminal while the editor is open
+    let result = try sandbox.fieldlogOnTerminal(
+      ["add", "observation", "--neighbourhood", "Holendrecht", "--question", "RQ1"],
+      env: ["VISUAL": editor.path], typed: "koffie met de buurtmoeders\n")
+    // Then the editor owned the terminal, read it, and the entry holds it
+    try #require(result.status == 0, "\(result)")
+    let entries = try sandbox.list()
+    try #require(entries.count == 1, "\(result)")
+    #expect(entries[0]["body"]?.string == "Getypt: koffie met de buurtmoeders")
+  }
+
+  @Test("amend: the editor runs in the terminal's foreground group too")
+  func amendEditorIsInForeground() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let id = try #require(try sandbox.addObservation("Eerste versie")["id"]?.string)
+    let editor = try Self.foregroundEditor(in: sandbox)
+    let result = try sandbox.fieldlogOnTerminal(
+      ["amend", id, "--reason", "aangevuld"], env: ["VISUAL": editor.path],
+      typed: "en daarna naar huis\n")
+    try #require(result.status == 0, "\(result)")
+    let body = try #require(try sandbox.show(id)["body"]?.string)
+    #expect(body.hasSuffix("Getypt: en daarna naar huis"), "\(body)")
+  }
+
+  @Test(
+    "a real vi in tmux, 80 columns: typed text, saved and quit, is recorded",
+    .enabled(
+      if: Processes.which("tmux") != nil && Processes.which("vi") != nil,
+      "needs tmux and vi (.ci/run installs tmux and vim-tiny)"))
+  func realViInTmux() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let tmux = try #require(Processes.which("tmux"))
+    let socket = sandbox.url("tmux.sock").path
+    let done = sandbox.url("done")
+    let command =
+      "env HOME=\(Processes.shellQuoted(sandbox.dir.path)) VISUAL=vi "
+      + ([
+        sandbox.cli.binary.path, "add", "observation", "--neighbourhood", "Holendrecht",
+        "--question", "RQ1", "--journal", sandbox.journal.path,
+      ]
+      .map(Processes.shellQuoted).joined(separator: " "))
+      + "; echo $? > \(Processes.shellQuoted(done.path)); sleep 30"
+    func tmuxRun(_ arguments: [String]) throws -> ProcessResult {
+      try Processes.run(tmux, ["-S", socket] + arguments)
+    }
+    defer { _ = try? tmuxRun(["kill-server"]) }
+    // The tmux server outlives the command that starts it, and Foundation's Process waits until
+    // every holder of the descriptor it watches is gone: start it through Python, which passes
+    // none but 0-2 on (close_fds), so the server holds none of them.
+    let python = try #require(Paths.python3, "python3 is needed to start tmux")
+    let started = try Processes.run(
+      python,
+      [
+        "-c", "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))", tmux.path, "-S",
+        socket, "new-session", "-d", "-x", "80", "-y", "24", "-s", "fieldlog", command,
+      ])
+    try #require(started.status == 0, "\(started)")
+    // Wait until vi shows the template, then type as a person would.
+    func screen() throws -> String { try tmuxRun(["capture-pane", "-p", "-t", "fieldlog"]).stdout }
+    try Self.waitUntil("vi shows the template", seconds: 20) {
+      try screen().contains("neighbourhood:")
+    }
+    for keys in [
+      ["G", "o"], ["Met vi geschreven in de Buurtkamer."], ["Escape"], [":wq", "Enter"],
+    ] {
+      let sent = try tmuxRun(["send-keys", "-t", "fieldlog"] + keys)
+      try #require(sent.status == 0, "\(sent)")
+      Thread.sleep(forTimeInterval: 0.3)
+    }
+    try Self.waitUntil("fieldlog add finishes", seconds: 20, screen: screen) {
+      FileManager.default.fileExists(atPath: done.path)
+        && (try? String(contentsOf: done, encoding: .utf8))?.isEmpty == false
+    }
+    let status = try String(contentsOf: done, encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let shown = try screen()
+    #expect(status == "0", "add exited \(status); screen:\n\(shown)")
+    let entries = try sandbox.list()
+    try #require(entries.count == 1, "screen:\n\(shown)")
+    #expect(entries[0]["body"]?.string == "Met vi geschreven in de Buurtkamer.")
+  }
+
+  /// Polls `condition` for up to `seconds`; fails with what the terminal showed when it never holds.
+  static func waitUntil(
+    _ what: String, seconds: Double, screen: (() throws -> String)? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool
+  ) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if try condition() { return }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+    let shown: String = (try? screen?()).flatMap { $0 } ?? "(not captured)"
+    Issue.record(
+      Comment(rawValue: "timed out waiting until \(what); the terminal shows:\n\(shown)"),
+      sourceLocation: sourceLocation)
+    throw CancellationError()
+  }
+}
+
+/// What is written in the editor is not lost when the editor fails or fieldlog dies.
+@Suite("add: kept drafts")
+struct DraftTests {
+  static func keptDrafts(_ sandbox: Sandbox) throws -> [URL] {
+    try FileManager.default.contentsOfDirectory(atPath: sandbox.dir.path)
+      .filter { $0.hasPrefix("fieldlog-draft-") }.map { sandbox.url($0) }
+  }
+
+  @Test(
+    "kill -9 of fieldlog while the editor is open keeps the draft (0600); add --resume records it")
+  func crashKeepsDraft() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let python = try #require(Paths.python3)
+    // Given an editor that saves a body, then kills fieldlog (its ancestor) with SIGKILL
+    let editor = try sandbox.writeScript(
+      "crash-editor.sh",
+      """
+      printf 'Tekst van voor de crash.\\n' >> "$1"
+      exec \(Processes.shellQuoted(python.path)) - <<'PY'
+      import os, signal
+      pid = os.getppid()
+      while pid > 1:
+          with open(f"/proc/{pid}/comm") as comm:
+              if comm.read().strip() == "fieldlog":
+                  os.kill(pid, signal.SIGKILL)
+                  break
+          with open(f"/proc/{pid}/stat") as stat:
+              pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+      PY
+      """)
+    let crashed = try sandbox.fieldlogOnTerminal(
+      ["add", "observation", "--neighbourhood", "Holendrecht", "--question", "RQ1"],
+      env: ["VISUAL": editor.path])
+    #expect(crashed.status != 0, "\(crashed)")
+    #expect(try sandbox.list().isEmpty)
+    // Then the draft is kept, private
+    let drafts = try Self.keptDrafts(sandbox)
+    try #require(drafts.count == 1, "\(crashed)")
+    let mode = try FileManager.default.attributesOfItem(atPath: drafts[0].path)[.posixPermissions]
+    #expect(mode as? Int == 0o600)
+    // And add --resume (no terminal) records it as it was saved, and removes it
+    let resumed = try sandbox.fieldlog(["add", "--resume"])
+    try #require(resumed.status == 0, "\(resumed)")
+    let entries = try sandbox.list()
+    try #require(entries.count == 1)
+    #expect(entries[0]["body"]?.string == "Tekst van voor de crash.")
+    #expect(entries[0]["neighbourhood"]?.string == "Holendrecht")
+    #expect(try Self.keptDrafts(sandbox).isEmpty)
+    // Nothing more to resume: 66
+    let again = try sandbox.fieldlog(["add", "--resume"])
+    #expect(again.status == 66, "\(again)")
+    #expect(again.stderr.hasPrefix("error: no draft is kept"), "\(again)")
+  }
+
+  @Test("a failed editor keeps the draft, and the next add on a terminal offers it back")
+  func nextAddOffersDraft() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let failing = try EditorTests.editor(
+      in: sandbox, body: "Bijna kwijt geraakt.\n", status: 3, name: "failing.sh")
+    let failed = try sandbox.fieldlogOnTerminal(
+      ["add", "observation", "--neighbourhood", "Holendrecht", "--question", "RQ1"],
+      env: ["VISUAL": failing.path])
+    #expect(failed.status == 1, "\(failed)")
+    #expect(failed.stdout.contains("add --resume"), "\(failed)")
+    try #require(try Self.keptDrafts(sandbox).count == 1)
+    // When the next add runs on a terminal and the researcher answers yes
+    let looking = try EditorTests.editor(in: sandbox, name: "looking.sh")
+    let next = try sandbox.fieldlogOnTerminal(
+      ["add", "interview", "--neighbourhood", "Holendrecht"], env: ["VISUAL": looking.path],
+      typed: "y\n")
+    // Then the kept draft is what opens and what is recorded, as the observation it was
+    try #require(next.status == 0, "\(next)")
+    #expect(next.stdout.contains("a draft (observation) that was not recorded is kept"))
+    #expect(try EditorTests.seenTemplate(sandbox).contains("Bijna kwijt geraakt."))
+    let entries = try sandbox.list()
+    try #require(entries.count == 1)
+    #expect(entries[0]["kind"]?.string == "observation")
+    #expect(entries[0]["body"]?.string == "Bijna kwijt geraakt.")
+    #expect(try Self.keptDrafts(sandbox).isEmpty)
+  }
+
+  @Test("answering no leaves the draft and opens a new template")
+  func declineOffer() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let failing = try EditorTests.editor(
+      in: sandbox, body: "Voor later.\n", status: 3, name: "failing.sh")
+    _ = try sandbox.fieldlogOnTerminal(
+      ["add", "observation", "--neighbourhood", "Holendrecht", "--question", "RQ1"],
+      env: ["VISUAL": failing.path])
+    let writing = try EditorTests.editor(
+      in: sandbox, sed: [#"s/^questions: \[\]/questions: [RQ1]/"#], body: "Iets nieuws.\n",
+      name: "writing.sh")
+    let next = try sandbox.fieldlogOnTerminal(
+      ["add", "observation", "--neighbourhood", "Holendrecht"], env: ["VISUAL": writing.path],
+      typed: "n\n")
+    try #require(next.status == 0, "\(next)")
+    #expect(try sandbox.list().map { $0["body"]?.string } == ["Iets nieuws."])
+    #expect(try Self.keptDrafts(sandbox).count == 1)
+  }
+
+  @Test("--resume with a kind or body is a usage error (64)")
+  func resumeWithKind() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let result = try sandbox.fieldlog(["add", "observation", "--resume"])
+    #expect(result.status == 64, "\(result)")
+    let noKind = try sandbox.fieldlog(["add", "--text", "x"])
+    #expect(noKind.status == 64, "\(noKind)")
+  }
+}

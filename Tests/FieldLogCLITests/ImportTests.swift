@@ -186,7 +186,7 @@ import Testing
     let first = try #require(entries.first?["id"]?.string)
     let second = try #require(entries.last?["id"]?.string)
     _ = try sandbox.fieldlog(["retract", first, "--reason", "dubbel"])
-    _ = try sandbox.fieldlog(["redact", second, "--reason", "AVG"])
+    _ = try sandbox.fieldlog(["redact", second, "--reason", "AVG", "--yes"])
     let exported = try sandbox.fieldlog(
       ["export", "entries", "--format", "jsonl", "--include-retracted", "--include-withheld"])
     let file = try sandbox.write("mixed.jsonl", exported.stdoutData)

@@ -46,7 +46,7 @@ enum RedactionFixture {
   static func redact(
     _ sandbox: Sandbox, _ args: [String], sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> ProcessResult {
-    let result = try sandbox.fieldlog(["redact"] + args)
+    let result = try sandbox.fieldlog(["redact"] + args + ["--yes"])
     try #require(result.status == 0, "redact failed: \(result)", sourceLocation: sourceLocation)
     return result
   }

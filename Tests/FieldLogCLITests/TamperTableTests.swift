@@ -602,7 +602,7 @@ extension TamperTableTests {
       try ok(
         sandbox.fieldlog(
           ["consent", "P-017", "--given", "written", "--scope", "recording,quotation"]))
-      try ok(sandbox.fieldlog(["redact", redacted, "--reason", "herleidbaar"]))
+      try ok(sandbox.fieldlog(["redact", redacted, "--reason", "herleidbaar", "--yes"]))
 
       // A colleague's journal, merged in: a second feed with its own key.
       let colleague = sandbox.url("bram.sqlite")

@@ -355,7 +355,8 @@ struct TeamworkTests {
         ["code", "apply", entry, "schuring", "--quote", "haar schulden"], journal: bram.journal))
     let bramBefore = try copy(bram.journal, to: "bram-before.sqlite", in: sandbox)
     try expectOK(
-      sandbox.fieldlog(["redact", entry, "--reason", "herleidbaar"], journal: anna.journal))
+      sandbox.fieldlog(
+        ["redact", entry, "--reason", "herleidbaar", "--yes"], journal: anna.journal))
 
     try expectOK(sandbox.fieldlog(["merge", anna.journal.path], journal: bram.journal))
     try expectOK(sandbox.fieldlog(["merge", bram.journal.path], journal: anna.journal))

@@ -45,7 +45,8 @@ TRUTH_TABLES = ("event", "payload", "feed", "feed_key", "signature")
 # "Event types and their payloads": every type this version writes.
 EVENT_TYPES = frozenset({
     "feed.opened", "neighbourhood.added", "initiative.added", "question.added", "code.defined",
-    "entry.recorded", "entry.amended", "entry.retracted", "participant.added", "consent.given",
+    "entry.recorded", "entry.amended", "entry.retracted", "entry.unretracted",
+    "participant.added", "consent.given",
     "consent.withdrawn", "code.renamed", "code.moved", "code.described", "code.merged",
     "coding.applied", "coding.removed", "memo.added", "redaction"})
 DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent.parent / "Schemas" / "journal.sql"

@@ -330,3 +330,99 @@ extension Journal {
     }
   }
 }
+
+extension Journal {
+  /// The codings whose quoted text is no longer in their entry's current version, oldest first,
+  /// with the entry's title; only those of one entry when `entry` is given.
+  public func orphanedCodings(entry: String? = nil) throws -> [CodingRecord] {
+    try read { db in
+      let nodes = try Codebook.nodes(db)
+      return try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(Codings.columns), e.title FROM coding c JOIN entry e ON e.id = c.entry_id
+          WHERE c.orphaned = 1 AND (?1 IS NULL OR c.entry_id = ?1)
+          ORDER BY c.coded_at, c.id
+          """, arguments: [entry]
+      ).map { row in
+        var record = Codings.record(row, nodes: nodes)
+        record.title = row["title"]
+        return record
+      }
+    }
+  }
+
+  /// Every coding of one entry, whole-entry codings first, then by where they stand.
+  public func codings(ofEntry entry: String) throws -> [CodingRecord] {
+    try read { db in
+      let nodes = try Codebook.nodes(db)
+      return try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(Codings.columns) FROM coding c WHERE c.entry_id = ?
+          ORDER BY c.start_offset IS NOT NULL, c.orphaned, c.start_offset, c.coded_at, c.id
+          """, arguments: [entry]
+      ).map { Codings.record($0, nodes: nodes) }
+    }
+  }
+
+  /// The memos about an entry and about its codings, oldest first.
+  public func memos(ofEntry entry: String) throws -> [MemoRecord] {
+    try read { db in
+      try Self.memos(
+        where: "about_id = ?1 OR about_id IN (SELECT id FROM coding WHERE entry_id = ?1)",
+        [entry], in: db)
+    }
+  }
+
+  /// Anchors an orphaned coding anew where `target` says: the same code, coder and memo on the
+  /// entry's current text, in place of the orphan (which is removed, its memos carried over).
+  public func reapplyOrphan(_ prefix: String, target: CodingTarget) throws -> CodingRecord {
+    try write { db in
+      let oldID = try Self.resolveCodingID(prefix, in: db)
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?", arguments: [oldID]),
+        let oldSubject = UUID(uuidString: oldID)
+      else { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
+      let old = Codings.record(row, nodes: try Codebook.nodes(db))
+      guard old.orphaned else {
+        throw FieldLogError.invalidInput(
+          "the coding \(old.shortID) is not orphaned: its text still stands in entry "
+            + "\(old.entry.prefix(8))",
+          hint: "'fieldlog code remove \(old.shortID)' and 'fieldlog code apply' move a coding")
+      }
+      if case .wholeEntry = target {
+        throw FieldLogError.invalidInput(
+          "say where the coding \(old.shortID) belongs now: give --quote or --range")
+      }
+      let entry = try EntryQuery.entry(id: old.entry, in: db)
+      let range = try Codings.locate(target, in: entry.body, entry: entry.id)
+      let memos = try Self.memos(where: "about_id = ?", [oldID], in: db)
+      let id = UUID()
+      try EventLog.append(
+        .codingApplied, subject: id,
+        payload: Payload.CodingApplied(
+          entry: entry.id, code: old.codeID, start: range?.lowerBound, end: range?.upperBound,
+          quote: range.flatMap { Anchor.text(in: entry.body, at: $0) }, memo: old.memo,
+          coder: old.coder, version: entry.version),
+        in: db)
+      for memo in memos {
+        try EventLog.append(
+          .memoAdded, subject: UUID(),
+          payload: Payload.MemoAdded(
+            about: id.lowercased, aboutKind: "coding", text: memo.text, author: memo.author),
+          in: db)
+      }
+      try EventLog.append(
+        .codingRemoved, subject: oldSubject,
+        payload: Payload.CodingRemoved(coder: try EventLog.author(db)), in: db)
+      guard
+        let stored = try Row.fetchOne(
+          db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?",
+          arguments: [id.lowercased])
+      else { throw FieldLogError.damaged("the coding was not stored") }
+      return Codings.record(stored, nodes: try Codebook.nodes(db))
+    }
+  }
+}

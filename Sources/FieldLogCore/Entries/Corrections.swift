@@ -154,6 +154,36 @@ extension Journal {
         payload: Payload.EntryRetracted(reason: reason, author: try EventLog.author(db)), in: db)
     }
   }
+
+  /// Brings a retracted entry back into lists, searches, reports and exports; its history keeps
+  /// both the retraction and the reason it was undone.
+  public func unretract(_ id: String, reason: String) throws {
+    let reason = try Text.line(reason, what: "reason")
+    try write { db in
+      let current = try EntryQuery.entry(id: id, in: db)
+      guard current.retracted != nil else {
+        throw FieldLogError.invalidInput(
+          "entry \(current.shortID) is not retracted; there is nothing to bring back")
+      }
+      if let redacted = current.redacted {
+        throw FieldLogError.invalidInput(
+          "entry \(current.shortID) was redacted (\(redacted)); its content is gone and it stays "
+            + "retracted")
+      }
+      guard let subject = UUID(uuidString: id) else {
+        throw FieldLogError.unknownID(kind: "entry", prefix: id)
+      }
+      let target = try Data.fetchOne(
+        db,
+        sql: """
+          SELECT hash FROM event WHERE subject = ? AND type = 'entry.retracted'
+          ORDER BY position DESC LIMIT 1
+          """, arguments: [id])
+      try EventLog.append(
+        .entryUnretracted, subject: subject, target: target,
+        payload: Payload.EntryRetracted(reason: reason, author: try EventLog.author(db)), in: db)
+    }
+  }
 }
 
 extension EntryRecorder {

@@ -25,7 +25,7 @@ public struct HistoryStep: Encodable, Equatable, Sendable {
     public var line: String
   }
 
-  /// `recorded`, `amended`, `retracted` or `redacted`.
+  /// `recorded`, `amended`, `retracted`, `unretracted` or `redacted`.
   public var event: String
   public var version: Int?
   public var author: String
@@ -60,7 +60,11 @@ public struct HistoryStep: Encodable, Equatable, Sendable {
 }
 
 extension Journal {
-  /// Every version of an entry with what changed, and its retraction and redaction, oldest first.
+  /// Every version of an entry with what changed, and its retractions and redaction, oldest first.
+  ///
+  /// Each version is compared with the version it was made from (its event's target), not with
+  /// the version before it in the file: after a merge, two concurrent amendments of version 2 both
+  /// show what they changed in version 2.
   public func history(of id: String) throws -> [HistoryStep] {
     try read { db in
       let names = try Dictionary(
@@ -77,27 +81,30 @@ extension Journal {
       let rows = try Row.fetchAll(
         db,
         sql: """
-          SELECT e.type, e.recorded_at, p.json FROM event e
+          SELECT e.type, e.recorded_at, e.hash, e.target, p.json FROM event e
           LEFT JOIN payload p ON p.commitment = e.commitment
           WHERE e.subject = ? AND e.type IN ('entry.recorded', 'entry.amended', 'entry.retracted',
-            'redaction')
+            'entry.unretracted', 'redaction')
           ORDER BY e.position
           """, arguments: [id])
       var steps: [HistoryStep] = []
       var previous: Payload.EntryVersion?
+      var versions: [Data: Payload.EntryVersion] = [:]
+      var erasedVersions = Set<Data>()
       var versionNumber = 0
       for row in rows {
         let type: String = row["type"]
         let at: String = row["recorded_at"]
         let json = (row["json"] as String?).map { Data($0.utf8) }
         switch type {
-        case EventType.entryRetracted.rawValue:
+        case EventType.entryRetracted.rawValue, EventType.entryUnretracted.rawValue:
           let payload = try json.map {
             try CanonicalJSON.decode(Payload.EntryRetracted.self, from: $0)
           }
           steps.append(
             HistoryStep(
-              event: "retracted", version: nil, author: payload?.author ?? "", at: at,
+              event: type == EventType.entryRetracted.rawValue ? "retracted" : "unretracted",
+              version: nil, author: payload?.author ?? "", at: at,
               reason: payload?.reason, erased: false, title: nil, changes: [], diff: []))
         case EventType.redaction.rawValue:
           guard let json, !steps.contains(where: { $0.event == "redacted" }) else { continue }
@@ -109,7 +116,10 @@ extension Journal {
         default:
           versionNumber += 1
           let event = type == EventType.entryRecorded.rawValue ? "recorded" : "amended"
+          let hash: Data = row["hash"]
+          let target: Data? = row["target"]
           guard let json else {
+            erasedVersions.insert(hash)
             steps.append(
               HistoryStep(
                 event: event, version: versionNumber, author: "[redacted]", at: at, reason: nil,
@@ -122,12 +132,21 @@ extension Journal {
             event: event, version: version.version ?? versionNumber, author: version.author, at: at,
             reason: version.reason, erased: false, title: version.title, changes: [], diff: [],
             importedFrom: version.importedFrom)
-          if let previous {
-            step.changes = Self.changes(from: previous, to: version, name: name)
-            step.diff = Self.lineDiff(from: previous.body, to: version.body)
+          // The version it amended; an amendment whose target is not here (an old journal)
+          // compares with the one before it, as before.
+          let parent =
+            if let target, versions[target] != nil || erasedVersions.contains(target) {
+              versions[target]
+            } else {
+              previous
+            }
+          if let parent {
+            step.changes = Self.changes(from: parent, to: version, name: name)
+            step.diff = Self.lineDiff(from: parent.body, to: version.body)
           }
           steps.append(step)
           previous = version
+          versions[hash] = version
         }
       }
       return steps

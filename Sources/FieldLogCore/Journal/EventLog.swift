@@ -18,6 +18,8 @@ public enum EventType: String, Sendable, CaseIterable {
   case entryRecorded = "entry.recorded"
   case entryAmended = "entry.amended"
   case entryRetracted = "entry.retracted"
+  /// Brings a retracted entry back; its `target` is the retraction it undoes.
+  case entryUnretracted = "entry.unretracted"
   case participantAdded = "participant.added"
   case consentGiven = "consent.given"
   case consentWithdrawn = "consent.withdrawn"

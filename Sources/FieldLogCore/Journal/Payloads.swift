@@ -112,6 +112,7 @@ enum Payload {
     }
   }
 
+  /// `entry.retracted`, and `entry.unretracted` (which has the same members).
   struct EntryRetracted: Codable {
     var reason: String
     var author: String

@@ -125,6 +125,11 @@ enum Projector {
       try db.cachedStatement(
         sql: "UPDATE entry SET retracted_at = ?, retraction_reason = ? WHERE id = ?"
       ).execute(arguments: [event.recordedAt, payload.reason, event.subject])
+    case .entryUnretracted:
+      _ = try decode(Payload.EntryRetracted.self, json, event)
+      try db.cachedStatement(
+        sql: "UPDATE entry SET retracted_at = NULL, retraction_reason = NULL WHERE id = ?"
+      ).execute(arguments: [event.subject])
     case .participantAdded:
       let payload = try decode(Payload.ParticipantAdded.self, json, event)
       try db.cachedStatement(

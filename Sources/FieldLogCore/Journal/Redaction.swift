@@ -11,7 +11,57 @@ public struct RedactionResult: Encodable, Equatable, Sendable {
   public var compacted: Bool
 }
 
+/// What a redaction would erase, shown before it does: each entry with its title and counts.
+public struct RedactionPlan: Encodable, Equatable, Sendable {
+  public struct Item: Encodable, Equatable, Sendable {
+    public var id: String
+    public var title: String
+    /// The versions whose content goes.
+    public var versions: Int
+    /// The codings that quote it and the memos about it or its codings, which go with it.
+    public var codings: Int
+    public var memos: Int
+  }
+
+  public var entries: [Item]
+  public var versions: Int { entries.reduce(0) { $0 + $1.versions } }
+  public var codings: Int { entries.reduce(0) { $0 + $1.codings } }
+  public var memos: Int { entries.reduce(0) { $0 + $1.memos } }
+
+  enum CodingKeys: String, CodingKey { case entries, versions, codings, memos }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(entries, forKey: .entries)
+    try container.encode(versions, forKey: .versions)
+    try container.encode(codings, forKey: .codings)
+    try container.encode(memos, forKey: .memos)
+  }
+}
+
 extension Journal {
+  /// What `redact(entry:)` would erase; nothing is changed.
+  public func redactionPlan(entry id: String) throws -> RedactionPlan {
+    try read { db in
+      let entry = try EntryQuery.entry(id: id, in: db)
+      if let earlier = entry.redacted {
+        throw FieldLogError.invalidInput("entry \(entry.shortID) was redacted already (\(earlier))")
+      }
+      return RedactionPlan(entries: [try Redactor.planned(id, in: db)])
+    }
+  }
+
+  /// What `redact(participant:)` would erase; nothing is changed.
+  public func redactionPlan(participant pseudonym: String) throws -> RedactionPlan {
+    try read { db in
+      let ids = try Redactor.entries(naming: pseudonym, in: db)
+      guard !ids.isEmpty else {
+        throw FieldLogError.invalidInput("no entry that is not yet redacted names '\(pseudonym)'")
+      }
+      return RedactionPlan(entries: try ids.map { try Redactor.planned($0, in: db) })
+    }
+  }
+
   /// Erases the content of every version of an entry (the right to erasure), keeping the chain whole.
   public func redact(entry id: String, reason: String) throws -> RedactionResult {
     let reason = try Text.line(reason, what: "reason")
@@ -26,12 +76,22 @@ extension Journal {
   }
 
   /// Erases every entry that names a participant, in any of its versions.
-  public func redact(participant pseudonym: String, reason: String) throws -> RedactionResult {
+  ///
+  /// With `expecting` (the ids a plan showed), nothing is erased when the entries naming the
+  /// participant changed since: what was confirmed is what is erased.
+  public func redact(
+    participant pseudonym: String, reason: String, expecting: [String]? = nil
+  ) throws -> RedactionResult {
     let reason = try Text.line(reason, what: "reason")
     let (ids, erased) = try write { db -> ([String], Int) in
       let ids = try Redactor.entries(naming: pseudonym, in: db)
       guard !ids.isEmpty else {
         throw FieldLogError.invalidInput("no entry that is not yet redacted names '\(pseudonym)'")
+      }
+      if let expecting, Set(expecting) != Set(ids) {
+        throw FieldLogError.invalidInput(
+          "the entries that name '\(pseudonym)' changed while you confirmed; nothing was erased",
+          hint: "run the command again to see what it erases now")
       }
       var erased = 0
       for id in ids { erased += try Redactor.erase(id, reason: reason, in: db) }
@@ -75,24 +135,8 @@ enum Redactor {
     let questions = try String.fetchAll(
       db, sql: "SELECT question_id FROM entry_question WHERE entry_id = ? ORDER BY position",
       arguments: [id])
-    let versions = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT e.hash, e.commitment, p.json FROM event e JOIN payload p ON p.commitment = e.commitment
-        WHERE e.subject = ? AND e.type IN ('entry.recorded', 'entry.amended') ORDER BY e.position
-        """, arguments: [id])
-    // Codings quote the entry and memos comment on it: their payloads go with it.
-    let attached = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT ev.hash, ev.commitment FROM event ev JOIN payload p ON p.commitment = ev.commitment
-        WHERE (ev.type = 'coding.applied' AND json_extract(p.json, '$.entry') = ?1)
-          OR (ev.type = 'memo.added' AND (json_extract(p.json, '$.about') = ?1
-            OR json_extract(p.json, '$.about') IN (
-              SELECT c.subject FROM event c JOIN payload cp ON cp.commitment = c.commitment
-              WHERE c.type = 'coding.applied' AND json_extract(cp.json, '$.entry') = ?1)))
-        ORDER BY ev.position
-        """, arguments: [id])
+    let versions = try versions(of: id, in: db)
+    let attached = try attached(to: id, in: db)
     if leftoversOnly && versions.isEmpty && attached.isEmpty { return 0 }
     let redactedBy = try EventLog.author(db)
     for version in versions {
@@ -127,6 +171,44 @@ enum Redactor {
     // FTS5 keeps deleted text in its index segments until they are merged.
     try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('optimize')")
     return leftoversOnly ? versions.count + attached.count : versions.count
+  }
+
+  /// One entry of a plan: what `erase` would delete for it.
+  static func planned(_ id: String, in db: Database) throws -> RedactionPlan.Item {
+    let title = try String.fetchOne(
+      db, sql: "SELECT title FROM entry WHERE id = ?", arguments: [id])
+    let attached = try attached(to: id, in: db)
+    return RedactionPlan.Item(
+      id: id, title: title ?? "", versions: try versions(of: id, in: db).count,
+      codings: attached.filter { ($0["type"] as String?) == EventType.codingApplied.rawValue }
+        .count,
+      memos: attached.filter { ($0["type"] as String?) == EventType.memoAdded.rawValue }.count)
+  }
+
+  /// The entry's versions whose payload is still there.
+  private static func versions(of id: String, in db: Database) throws -> [Row] {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT e.hash, e.commitment, p.json FROM event e JOIN payload p ON p.commitment = e.commitment
+        WHERE e.subject = ? AND e.type IN ('entry.recorded', 'entry.amended') ORDER BY e.position
+        """, arguments: [id])
+  }
+
+  /// Codings quote the entry and memos comment on it: their payloads go with it.
+  private static func attached(to id: String, in db: Database) throws -> [Row] {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT ev.hash, ev.commitment, ev.type FROM event ev
+        JOIN payload p ON p.commitment = ev.commitment
+        WHERE (ev.type = 'coding.applied' AND json_extract(p.json, '$.entry') = ?1)
+          OR (ev.type = 'memo.added' AND (json_extract(p.json, '$.about') = ?1
+            OR json_extract(p.json, '$.about') IN (
+              SELECT c.subject FROM event c JOIN payload cp ON cp.commitment = c.commitment
+              WHERE c.type = 'coding.applied' AND json_extract(cp.json, '$.entry') = ?1)))
+        ORDER BY ev.position
+        """, arguments: [id])
   }
 
   /// The entries, not yet redacted, that name a participant in any version.

@@ -229,11 +229,15 @@ struct CLI: Sendable {
 
   /// Runs `fieldlog args...` on a pseudo-terminal (util-linux `script`), so that stdin is a terminal and
   /// the editor path is taken. stdout and stderr arrive merged, with CRLF line ends (the terminal's).
-  func runOnTerminal(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
+  /// `typed` is typed at the terminal, for fieldlog or its editor to read.
+  func runOnTerminal(_ args: [String], env: [String: String] = [:], typed: String? = nil) throws
+    -> ProcessResult
+  {
     let script = try #require(
       Paths.script, "util-linux 'script' is needed to run fieldlog on a pseudo-terminal")
     let commandLine = ([binary.path] + args).map(Processes.shellQuoted).joined(separator: " ")
-    var result = try Processes.run(script, ["-qec", commandLine, "/dev/null"], env: env)
+    var result = try Processes.run(
+      script, ["-qec", commandLine, "/dev/null"], stdin: typed.map { Data($0.utf8) }, env: env)
     result.stdoutData = Data(
       result.stdout.replacingOccurrences(of: "\r\n", with: "\n").utf8)
     return result

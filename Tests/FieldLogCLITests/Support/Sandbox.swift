@@ -55,8 +55,10 @@ final class Sandbox: @unchecked Sendable {
   }
 
   /// `fieldlog args... --journal J` on a pseudo-terminal, so the editor path is taken.
-  func fieldlogOnTerminal(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
-    try cli.runOnTerminal(args + ["--journal", journal.path], env: env)
+  func fieldlogOnTerminal(
+    _ args: [String], env: [String: String] = [:], typed: String? = nil
+  ) throws -> ProcessResult {
+    try cli.runOnTerminal(args + ["--journal", journal.path], env: env, typed: typed)
   }
 
   /// Creates this test's journal from the Amsterdam example study.
@@ -101,11 +103,17 @@ final class Sandbox: @unchecked Sendable {
       sourceLocation: sourceLocation)
   }
 
-  /// `show ID --json`, requiring success.
-  func show(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSON {
+  /// `show ID --json`, requiring success: the entry as `add --json` prints it, and with
+  /// `annotations` also its codings, memos and versions, which only `show` adds.
+  func show(
+    _ id: String, annotations: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> JSON {
     let result = try fieldlog(["show", id, "--json"])
     try #require(result.status == 0, "show failed: \(result)", sourceLocation: sourceLocation)
-    return try JSON.parse(result.stdoutData)
+    let shown = try JSON.parse(result.stdoutData)
+    guard !annotations, case .object(var members) = shown else { return shown }
+    for key in ["codings", "memos", "versions"] { members.removeValue(forKey: key) }
+    return .object(members)
   }
 
   /// `list --json FILTERS...`, requiring success.
