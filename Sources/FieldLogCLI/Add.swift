@@ -23,12 +23,16 @@ extension FieldLog {
 
     @OptionGroup var entry: EntryOptions
 
+    @Flag(help: "Record it even when an entry of this kind, time and text exists already.")
+    var allowDuplicate = false
+
     func run(_ journal: Journal) throws {
       var draft = EntryDraft(
         kind: try EntryKind.parse(kind), title: entry.title, neighbourhood: entry.neighbourhood,
         initiative: entry.initiative, questions: entry.question, tags: entry.tag,
         participants: entry.participant, newParticipants: entry.newParticipant,
         fields: entry.fieldPairs, occurredAt: entry.at)
+      draft.allowDuplicate = allowDuplicate
       if let body = try entry.body() {
         draft.body = body
         try output.print(journal.record(draft))

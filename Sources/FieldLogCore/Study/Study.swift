@@ -35,16 +35,19 @@ public struct Study: Sendable, Equatable, Encodable {
 
   enum CodingKeys: String, CodingKey {
     case name = "study"
-    case description, neighbourhoods, initiatives, questions, codebook
+    case description, neighbourhoods, initiatives, questions, codebook, team
   }
 
   public var initiatives: [Initiative]
   public var questions: [ResearchQuestion]
   public var codebook: [Code]
+  /// The coders the study knows besides each journal's author (`team:` in a study file).
+  public var team: [String]
 
   public init(
     name: String, description: String? = nil, neighbourhoods: [Neighbourhood] = [],
-    initiatives: [Initiative] = [], questions: [ResearchQuestion] = [], codebook: [Code] = []
+    initiatives: [Initiative] = [], questions: [ResearchQuestion] = [], codebook: [Code] = [],
+    team: [String] = []
   ) {
     self.name = name
     self.description = description
@@ -52,6 +55,19 @@ public struct Study: Sendable, Equatable, Encodable {
     self.initiatives = initiatives
     self.questions = questions
     self.codebook = codebook
+    self.team = team
+  }
+
+  /// As a study file: `team` only when there is one, so a study without stays as it was written.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(name, forKey: .name)
+    try container.encodeIfPresent(description, forKey: .description)
+    try container.encode(neighbourhoods, forKey: .neighbourhoods)
+    try container.encode(initiatives, forKey: .initiatives)
+    try container.encode(questions, forKey: .questions)
+    try container.encode(codebook, forKey: .codebook)
+    if !team.isEmpty { try container.encode(team, forKey: .team) }
   }
 
   /// The pattern a research question id follows: a letter, then up to 31 letters, digits, `.`, `_`, `-`.
@@ -149,7 +165,9 @@ private struct StudyReader {
   mutating func study(_ document: Any?) throws -> Study {
     let root = try mapping(
       document, at: "the top level",
-      allowed: ["study", "description", "neighbourhoods", "initiatives", "questions", "codebook"])
+      allowed: [
+        "study", "description", "neighbourhoods", "initiatives", "questions", "codebook", "team",
+      ])
     var study = Study(name: try text(root, "study", at: "the top level", required: true) ?? "")
     study.description = try text(root, "description", at: "the top level", required: false)
 
@@ -214,6 +232,21 @@ private struct StudyReader {
 
     study.codebook = try codes(
       try list(root, "codebook", at: "the top level", required: false), at: "codebook")
+
+    var seenCoders: Set<String> = []
+    for (index, item) in try list(root, "team", at: "the top level", required: false).enumerated() {
+      let place = "team[\(index + 1)]"
+      guard let name = item as? String else {
+        throw fail(place, "must be a name, like 'Sanne de Vries'")
+      }
+      guard let coder = try? Text.line(name, what: "coder") else {
+        throw fail(place, "is empty or holds a control character")
+      }
+      guard seenCoders.insert(Text.fold(coder)).inserted else {
+        throw fail(place, "repeats the coder '\(coder)'")
+      }
+      study.team.append(coder)
+    }
     return study
   }
 
