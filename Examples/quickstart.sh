@@ -35,6 +35,7 @@ note="$work/interview.txt"
 printf '%s\n' "Interview met een vrijwilliger van het voedselpunt over wie er niet komt en waarom." >"$note"
 fieldlog add interview --file "$note" --at "2024-04-05 11:00" --neighbourhood "jan van maijenbuurt" \
   --initiative "Voedselpunt De Gedeelde Tafel" --question RQ2 --question RQ3 \
+  --new-participant P-030:vrijwilliger \
   --field interviewee=P-030 --field consent=written --field language=nl --field duration-minutes=45 \
   --tag voedselzekerheid
 

@@ -13,6 +13,13 @@ CREATE TABLE code (
   color TEXT CHECK (color IS NULL OR color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]')
 ) STRICT;
 
+CREATE TABLE coder (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (name <> ''),
+  folded TEXT NOT NULL UNIQUE,
+  added_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE coding (
   id TEXT PRIMARY KEY,
   entry_id TEXT NOT NULL REFERENCES entry(id),
@@ -177,6 +184,17 @@ CREATE TABLE question (
 CREATE TABLE signature (
   hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
   signature BLOB NOT NULL CHECK (length(signature) = 64)
+) STRICT;
+
+CREATE TABLE study_profile (
+  field TEXT PRIMARY KEY CHECK (field IN ('name', 'description')),
+  value TEXT
+) STRICT;
+
+CREATE TABLE vocabulary_removed (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('neighbourhood', 'initiative', 'question')),
+  removed_at TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE writer (

@@ -45,6 +45,8 @@ extension FieldLog {
           "give the kind: observation, network-conversation, interview or nabije-kennis")
       }
     }
+    @Flag(help: "Record it even when an entry of this kind, time and text exists already.")
+    var allowDuplicate = false
 
     func run(_ journal: Journal) throws {
       if resume {
@@ -63,6 +65,7 @@ extension FieldLog {
         initiative: entry.initiative, questions: entry.question, tags: entry.tag,
         participants: entry.participant, newParticipants: entry.newParticipant,
         fields: entry.fieldPairs, occurredAt: entry.at)
+      draft.allowDuplicate = allowDuplicate
       if let body = try entry.body() {
         draft.body = body
         try output.print(journal.record(draft))

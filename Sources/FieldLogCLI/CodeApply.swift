@@ -51,6 +51,14 @@ extension FieldLog {
       }
       let coding = try journal.applyCode(
         code, to: try journal.resolveEntryID(entry), target: target, memo: memo, coder: coder)
+      if coding.alreadyApplied {
+        let segment = coding.start.map { "\($0):\(coding.end ?? $0)" } ?? "the whole entry"
+        Output.stderr(
+          "\(coding.coder) coded \(segment) with '\(coding.codePath)' already (coding "
+            + "\(coding.shortID)); nothing was recorded"
+            + (memo == nil
+              ? "" : "; add the memo with 'fieldlog memo add --about \(coding.shortID)'"))
+      }
       if output.json { try Output.json(coding) } else { print(coding.id) }
     }
   }

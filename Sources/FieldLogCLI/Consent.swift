@@ -35,18 +35,11 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
-      let form = try given.map { text -> ConsentForm in
-        guard let form = ConsentForm(rawValue: text.lowercased()) else {
-          throw FieldLogError.unknownName(
-            kind: "form of consent", value: text,
-            suggestions: Text.suggestions(for: text, among: ["written", "verbal"]))
-        }
-        return form
-      }
+      let form = try given.map(ConsentForm.parse)
       let scopes = try ConsentScope.parse(scope)
-      try journal.recordConsent(pseudonym, form: form, scopes: scopes, date: date)
+      let registered = try journal.recordConsent(pseudonym, form: form, scopes: scopes, date: date)
       let named = scopes.isEmpty ? "every scope" : scopes.map(\.rawValue).joined(separator: ", ")
-      print("recorded: \(pseudonym) \(form == nil ? "withdrew" : "gave") consent for \(named)")
+      print("recorded: \(registered) \(form == nil ? "withdrew" : "gave") consent for \(named)")
     }
   }
 }

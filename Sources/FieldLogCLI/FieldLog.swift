@@ -19,7 +19,7 @@ public struct FieldLog: ParsableCommand {
       Unretract.self, History.self, Redact.self, Participant.self, Consent.self, Keys.self, Code.self, Memo.self,
       Report.self, AgreementCommand.self, Export.self, Import.self, Verify.self, Rebuild.self,
       StudyCommand.self, Feeds.self, Merge.self, Conflicts.self, Snapshot.self,
-      CheckpointCommand.self,
+      CheckpointCommand.self, Coder.self,
     ]
   )
 

@@ -42,9 +42,9 @@ extension FieldLog {
         Output.stderr("no memos")
       } else {
         for memo in memos {
+          let about = memo.aboutPath.map { "'\($0)'" } ?? String(memo.about.prefix(8))
           print(
-            "\(memo.id.prefix(8))  \(memo.time)  \(memo.author)  about \(memo.aboutKind) \(memo.about.prefix(8))"
-          )
+            "\(memo.id.prefix(8))  \(memo.time)  \(memo.author)  about \(memo.aboutKind) \(about)")
           print(
             "  "
               + memo.text.split(separator: "\n", omittingEmptySubsequences: false).joined(

@@ -24,6 +24,7 @@ struct ReportOptions: ParsableArguments {
     } else if table.rows.isEmpty {
       Output.stderr("nothing to report")
     } else {
+      if let counting = table.counting { Swift.print("counting: \(counting.note)") }
       Output.table(table.columns.map { $0.uppercased() }, table.rows.map { $0.map(\.text) })
     }
   }
@@ -39,20 +40,42 @@ extension FieldLog {
 
   struct ReportCodes: JournalCommand {
     static let configuration = CommandConfiguration(
-      commandName: "codes", abstract: "Per code and group: the number of codings and of entries.")
+      commandName: "codes",
+      abstract: "Per code (and group): the entries and segments coded with it.",
+      discussion: """
+        A segment or entry that several coders coded counts once, unless --coder picks one \
+        coder's codings or --by-coder adds a column per coder.
+        """)
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
-    @Option(help: "Group by neighbourhood, initiative, question, kind or author.")
-    var by: String
+    @Option(help: "Group by neighbourhood, initiative, question, kind, author or coder.")
+    var by: String?
+    @Option(help: "Count only this coder's codings.")
+    var coder: String?
+    @Flag(help: "Add a column per coder with the entries each coded.")
+    var byCoder = false
+
+    func validate() throws {
+      if coder != nil && byCoder { throw ValidationError("give --coder or --by-coder, not both") }
+      if byCoder && by?.lowercased() == "coder" {
+        throw ValidationError("--by coder gives a row per coder; --by-coder a column: give one")
+      }
+    }
 
     func run(_ journal: Journal) throws {
+      let counting: CoderCount = coder.map { .coder($0) } ?? (byCoder ? .byCoder : .anyCoder)
+      guard let by else {
+        try report.print(journal.codeFrequencies(by: nil, counting: counting))
+        return
+      }
       guard let grouping = ReportGrouping(rawValue: by.lowercased()) else {
         throw FieldLogError.unknownName(
           kind: "grouping", value: by,
-          suggestions: Text.suggestions(for: by, among: ReportGrouping.allCases.map(\.rawValue)))
+          suggestions: Text.suggestions(for: by, among: ReportGrouping.allCases.map(\.rawValue)),
+          known: ReportGrouping.allCases.map(\.rawValue))
       }
-      try report.print(journal.codeFrequencies(by: grouping))
+      try report.print(journal.codeFrequencies(by: grouping, counting: counting))
     }
   }
 
@@ -70,8 +93,9 @@ extension FieldLog {
       guard let unit = CooccurrenceUnit(rawValue: unit.lowercased()) else {
         throw FieldLogError.unknownName(
           kind: "unit", value: unit,
-          suggestions: Text.suggestions(for: unit, among: CooccurrenceUnit.allCases.map(\.rawValue))
-        )
+          suggestions: Text.suggestions(
+            for: unit, among: CooccurrenceUnit.allCases.map(\.rawValue)),
+          known: CooccurrenceUnit.allCases.map(\.rawValue))
       }
       try report.print(journal.cooccurrence(unit: unit))
     }
@@ -90,7 +114,8 @@ extension FieldLog {
       if let by, by.lowercased() != "neighbourhood" {
         throw FieldLogError.unknownName(
           kind: "grouping", value: by,
-          suggestions: Text.suggestions(for: by, among: ["neighbourhood"]))
+          suggestions: Text.suggestions(for: by, among: ["neighbourhood"]), known: ["neighbourhood"]
+        )
       }
       try report.print(journal.timeline(byNeighbourhood: by != nil))
     }

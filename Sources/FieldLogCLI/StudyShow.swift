@@ -19,6 +19,8 @@ extension FieldLog {
         return
       }
       print("study: \(study.name)")
+      if let description = study.description { print(description) }
+      if !study.team.isEmpty { print("team: " + study.team.joined(separator: ", ")) }
       print("\nneighbourhoods and initiatives:")
       for place in study.neighbourhoods {
         print("  \(place.name)")

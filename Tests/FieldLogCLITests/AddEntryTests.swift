@@ -159,6 +159,7 @@ struct AddEntryTests {
       [
         "--text", "Interview met P-021", "--neighbourhood", "Holendrecht", "--question", "RQ2",
         "--field", "recording=\(recording.path)", "--field", "consent=written",
+        "--field", "interviewee=P-021",
       ])
     // Then the hash and size match the file
     let stored = try #require(added["fields"]?["recording"])

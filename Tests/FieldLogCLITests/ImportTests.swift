@@ -224,7 +224,9 @@ import Testing
     let file = sandbox.url("codes.qdc")
     #expect(try sandbox.fieldlog(["export", "qdc", "-o", file.path]).status == 0)
     let empty = sandbox.url("empty.sqlite")
-    #expect(try sandbox.fieldlog(["init", "--author", "Bram"], journal: empty).status == 0)
+    #expect(
+      try sandbox.fieldlog(["init", "--author", "Bram", "--name", "Leeg"], journal: empty).status
+        == 0)
     let imported = try sandbox.fieldlog(["import", file.path], journal: empty)
     #expect(imported.status == 0, "\(imported)")
     #expect(

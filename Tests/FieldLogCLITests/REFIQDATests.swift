@@ -27,6 +27,7 @@ import Testing
         "--neighbourhood", "Holendrecht", "--question", "RQ1", "--participant", "P-017",
       ])
     _ = try sandbox.fieldlog(["consent", "P-017", "--given", "written", "--scope", "quotation"])
+    _ = try sandbox.fieldlog(["coder", "add", "Ahmed"])
     let second = try sandbox.add(
       "interview",
       [

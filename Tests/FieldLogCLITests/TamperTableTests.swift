@@ -117,7 +117,9 @@ struct TamperTableTests {
       ]
     },
     Case(name: "hash flipped", outcome: .caught) { f in
-      let seq = try f.seq("consent.given")
+      // P-017's consent (the interview's consent field registers P-021's too)
+      let p017 = try f.text("SELECT id FROM participant WHERE pseudonym = 'P-017'")
+      let seq = try f.seq("consent.given", subject: p017)
       let hash = try f.blob("SELECT hash FROM event WHERE feed = '\(f.local)' AND seq = \(seq)")
       try f.tamper(
         "UPDATE event SET hash = \(sqlBlob(flipped(hash))) WHERE feed = '\(f.local)' AND seq = \(seq)",

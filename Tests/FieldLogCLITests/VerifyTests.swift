@@ -52,8 +52,8 @@ struct VerifyTests {
     #expect(report["ok"] == .bool(true))
     #expect(report["problems"] == .array([]))
     // 1 feed.opened + 2 neighbourhoods + 5 initiatives + 4 questions + 10 codes
-    // + 5 participants + 3 entries
-    #expect(report["events"]?.int == 30, "\(report)")
+    // + 5 participants + 3 entries + the consent the interview's consent field registered
+    #expect(report["events"]?.int == 31, "\(report)")
     let independent = try sandbox.independentVerify()
     #expect(independent.status == 0, "\(independent)")
   }

@@ -112,6 +112,7 @@ import Testing
     #expect(quoted.start == 8 && quoted.end == 17 && quoted.quote == "buurvrouw")
     let ranged = try journal.applyCode("informele steun", to: entries[1].id, target: .range(0, 6))
     #expect(ranged.quote == "Moeder")
+    try journal.addCoder("Ahmed")
     let whole = try journal.applyCode(
       "samenwerking wijkteam", to: entries[1].id, target: .wholeEntry, memo: "hele gesprek",
       coder: "Ahmed")
@@ -227,6 +228,8 @@ import Testing
     let e1 = try journal.record(draft(.observation, "Holendrecht"))
     let e2 = try journal.record(draft(.interview, "Jan van Maijenbuurt"))
     let e3 = try journal.record(draft(.nabijeKennis, "Holendrecht"))
+    try journal.addCoder("Sanne")
+    try journal.addCoder("Ahmed")
     _ = try journal.applyCode("A", to: e1.id, target: .range(0, 5), coder: "Sanne")
     _ = try journal.applyCode("B", to: e1.id, target: .range(3, 8), coder: "Sanne")
     _ = try journal.applyCode("A", to: e1.id, target: .wholeEntry, coder: "Ahmed")
@@ -241,16 +244,21 @@ import Testing
     let journal = try Fixture.journal(in: folder)
     _ = try Self.handCounted(journal)
     let byPlace = try journal.codeFrequencies(by: .neighbourhood)
-    #expect(byPlace.columns == ["code", "neighbourhood", "codings", "entries"])
+    #expect(
+      byPlace.columns == ["code", "neighbourhood", "entries_any_coder", "segments_any_coder"])
     #expect(
       byPlace.rows == [
-        [.text("A"), .text("Holendrecht"), .count(2), .count(1)],
+        [.text("A"), .text("Holendrecht"), .count(1), .count(2)],
         [.text("A"), .text("Jan van Maijenbuurt"), .count(1), .count(1)],
         [.text("B"), .text("Holendrecht"), .count(2), .count(2)],
         [.text("B"), .text("Jan van Maijenbuurt"), .count(1), .count(1)],
       ])
     let byKind = try journal.codeFrequencies(by: .kind)
     #expect(byKind.rows.contains([.text("B"), .text("nabije-kennis"), .count(1), .count(1)]))
+    // Sanne alone: A in e1 (0:5) and e2 (whole); Ahmed's whole-entry A in e1 is not hers.
+    let sanne = try journal.codeFrequencies(by: nil, counting: .coder("sanne"))
+    #expect(sanne.columns == ["code", "entries_by_Sanne", "segments_by_Sanne"])
+    #expect(sanne.rows.first == [.text("A"), .count(2), .count(2)])
     // Entries with both A and B: e1 and e2.
     #expect(try journal.cooccurrence(unit: .entry).rows == [[.text("A"), .text("B"), .count(2)]])
     // Overlapping segment pairs: e1 A 0:5 with B 3:8; e1 A(whole, Ahmed) with B 3:8; e2 A(whole) with B 0:4.

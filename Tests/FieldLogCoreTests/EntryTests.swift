@@ -226,8 +226,9 @@ import Testing
   @Test func idPrefixesResolveLikeGit() throws {
     let folder = try TemporaryFolder()
     let journal = try Fixture.journal(in: folder)
-    let draft = EntryDraft(
+    var draft = EntryDraft(
       kind: .observation, body: "b", neighbourhood: "Holendrecht", questions: ["RQ1"])
+    draft.allowDuplicate = true
     let first = try journal.record(
       draft, id: try #require(UUID(uuidString: "ABCD1234-0000-4000-8000-000000000001")))
     let second = try journal.record(

@@ -168,7 +168,9 @@ import Testing
     let before = try Fixture.raw(journal.path).read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY position").map(\.description)
     }
-    #expect { try Fixture.record(journal) } throws: { ($0 as? FieldLogError)?.exitCode == 1 }
+    let another = EntryDraft(
+      kind: .observation, body: "Na de schade", neighbourhood: "Holendrecht", questions: ["RQ1"])
+    #expect { try journal.record(another) } throws: { ($0 as? FieldLogError)?.exitCode == 1 }
     let after = try Fixture.raw(journal.path).read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY position").map(\.description)
     }

@@ -71,7 +71,7 @@ enum Fixture {
         EntryDraft(
           kind: .interview, body: "Interview over de voedselbank.\nTweede regel.",
           neighbourhood: "Jan van Maijenbuurt", questions: ["RQ3"], tags: ["voedsel"],
-          fields: [("consent", "verbal"), ("language", "nl")], occurredAt: "2024-06-01 09:30")),
+          fields: [("consent", "none"), ("language", "nl")], occurredAt: "2024-06-01 09:30")),
       try journal.record(
         EntryDraft(
           kind: .nabijeKennis, title: "Wat de imam weet", body: "Zorgen over eenzaamheid.",

@@ -48,7 +48,8 @@ EVENT_TYPES = frozenset({
     "entry.recorded", "entry.amended", "entry.retracted", "entry.unretracted",
     "participant.added", "consent.given",
     "consent.withdrawn", "code.renamed", "code.moved", "code.described", "code.merged",
-    "coding.applied", "coding.removed", "memo.added", "redaction"})
+    "coding.applied", "coding.removed", "memo.added", "redaction", "coder.added", "study.renamed",
+    "study.described", "neighbourhood.removed", "initiative.removed", "question.removed"})
 DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent.parent / "Schemas" / "journal.sql"
 ZERO32 = bytes(32)
 REDACTION = "redaction"

@@ -30,6 +30,9 @@ public struct CodingRecord: Encodable, Equatable, Sendable {
   public var neighbourhood: String?
   public var tags: [String]?
   public var context: String?
+  /// Set by `applyCode` when this coder had applied this code to this segment already: nothing new
+  /// was recorded, and this is the coding that was there.
+  public var alreadyApplied = false
   /// The code's id (not printed: the name and path say which code it is).
   var codeID: String = ""
 
@@ -39,6 +42,7 @@ public struct CodingRecord: Encodable, Equatable, Sendable {
     case coder, start, end, quote, memo
     case codedAt = "coded_at"
     case orphaned, title, kind, neighbourhood, tags, context
+    case alreadyApplied = "already_applied"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -59,6 +63,7 @@ public struct CodingRecord: Encodable, Equatable, Sendable {
     try container.encodeIfPresent(neighbourhood, forKey: .neighbourhood)
     try container.encodeIfPresent(tags, forKey: .tags)
     try container.encodeIfPresent(context, forKey: .context)
+    if alreadyApplied { try container.encode(true, forKey: .alreadyApplied) }
   }
 
   public var shortID: String { String(id.prefix(8)) }
@@ -119,15 +124,26 @@ enum Codings {
     }
   }
 
-  /// A coder as the journal spells them, matched like every name (case and diacritics aside).
+  /// A coder as the study spells them, matched like every name (case and diacritics aside).
   static func coder(_ typed: String, in db: Database) throws -> String {
-    let known = try String.fetchAll(db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder")
-    guard let match = known.first(where: { Text.identityFold($0) == Text.identityFold(typed) })
-    else {
-      throw FieldLogError.unknownName(
-        kind: "coder", value: typed, suggestions: Text.suggestions(for: typed, among: known))
-    }
-    return match
+    try Coders.known(typed, in: db)
+  }
+
+  /// This coder's coding of this code on this segment (or the whole entry), if there is one: the
+  /// same judgement recorded twice would count twice.
+  static func existing(
+    entry: String, code: String, range: Range<Int>?, coder: String, in db: Database
+  ) throws -> Row? {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT \(columns) FROM coding c
+        WHERE c.entry_id = ? AND c.code_id = ? AND c.orphaned = 0
+          AND c.start_offset IS ? AND c.end_offset IS ?
+        ORDER BY c.coded_at, c.id
+        """,
+      arguments: [entry, code, range?.lowerBound, range?.upperBound]
+    ).first { Text.matchFold($0["coder"]) == Text.matchFold(coder) }
   }
 
   static let columns = """
@@ -240,7 +256,16 @@ extension Journal {
       }
       let codeID = try Codebook.resolve(code, in: db)
       let range = try Codings.locate(target, in: entry.body, entry: entry.id)
-      let coder = try coder.map { try Text.line($0, what: "coder") } ?? EventLog.author(db)
+      let coder =
+        try coder.map { try Codings.coder(try Text.line($0, what: "coder"), in: db) }
+        ?? EventLog.author(db)
+      if let row = try Codings.existing(
+        entry: entry.id, code: codeID, range: range, coder: coder, in: db)
+      {
+        var record = Codings.record(row, nodes: try Codebook.nodes(db))
+        record.alreadyApplied = true
+        return record
+      }
       let id = UUID()
       try EventLog.append(
         .codingApplied, subject: id,

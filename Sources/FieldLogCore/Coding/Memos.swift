@@ -4,7 +4,10 @@ import GRDB
 /// An analytic memo about an entry, a code or a coding.
 public struct MemoRecord: Encodable, Equatable, Sendable {
   public var id: String
+  /// The id of what it is about.
   public var about: String
+  /// For a memo about a code, the code's path (`parent > child`): its id says nothing to a reader.
+  public var aboutPath: String?
   /// `entry`, `code` or `coding`.
   public var aboutKind: String
   public var author: String
@@ -13,6 +16,7 @@ public struct MemoRecord: Encodable, Equatable, Sendable {
 
   enum CodingKeys: String, CodingKey {
     case id, about
+    case aboutPath = "about_path"
     case aboutKind = "about_kind"
     case author, time, text
   }
@@ -72,16 +76,20 @@ extension Journal {
   static func memos(where clause: String, _ arguments: StatementArguments, in db: Database) throws
     -> [MemoRecord]
   {
-    try Row.fetchAll(
+    let nodes = try Codebook.nodes(db)
+    return try Row.fetchAll(
       db,
       sql: """
         SELECT id, about_id, about_kind, author, written_at, text FROM memo
         WHERE \(clause) ORDER BY written_at, id
         """, arguments: arguments
     ).map {
-      MemoRecord(
-        id: $0["id"], about: $0["about_id"], aboutKind: $0["about_kind"], author: $0["author"],
-        time: $0["written_at"], text: $0["text"])
+      let about: String = $0["about_id"]
+      let kind: String = $0["about_kind"]
+      return MemoRecord(
+        id: $0["id"], about: about,
+        aboutPath: kind == "code" ? Codebook.path(about, in: nodes) : nil, aboutKind: kind,
+        author: $0["author"], time: $0["written_at"], text: $0["text"])
     }
   }
 }

@@ -24,15 +24,43 @@ public struct ReportTable: Encodable, Equatable, Sendable {
     }
   }
 
+  /// Whose codings a report counts, and how: said on the terminal and in JSON (CSV says it in its
+  /// column names), so a reader knows whether two coders' work was counted once or twice.
+  public struct Counting: Encodable, Equatable, Sendable {
+    /// `any-coder`, `coder` or `by-coder`.
+    public var mode: String
+    /// The one coder counted, for `coder`.
+    public var coder: String?
+    /// The sentence the terminal shows.
+    public var note: String
+  }
+
   public var columns: [String]
   public var rows: [[Value]]
+  public var counting: Counting?
 
-  /// As JSON: an array of objects keyed by column.
+  public init(columns: [String], rows: [[Value]], counting: Counting? = nil) {
+    self.columns = columns
+    self.rows = rows
+    self.counting = counting
+  }
+
+  enum CodingKeys: String, CodingKey { case counting, coder, note, rows }
+
+  /// As JSON: an array of objects keyed by column; a report that says what it counts is an object
+  /// with `counting`, `note`, the `coder` if one, and that array as `rows`.
   public func encode(to encoder: any Encoder) throws {
-    var container = encoder.unkeyedContainer()
-    for row in rows {
-      try container.encode(Dictionary(uniqueKeysWithValues: zip(columns, row)))
+    let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
+    guard let counting else {
+      var container = encoder.unkeyedContainer()
+      for object in objects { try container.encode(object) }
+      return
     }
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(counting.mode, forKey: .counting)
+    try container.encodeIfPresent(counting.coder, forKey: .coder)
+    try container.encode(counting.note, forKey: .note)
+    try container.encode(objects, forKey: .rows)
   }
 
   /// As CSV with a header line, in a dialect (RFC 4180 by default).
@@ -50,17 +78,32 @@ public enum ReportGrouping: String, CaseIterable, Sendable {
   case coder
 }
 
+/// Whose codings `report codes` counts.
+public enum CoderCount: Sendable, Equatable {
+  /// Everyone's, each (entry, code) and each segment once, however many coders coded it.
+  case anyCoder
+  /// One coder's.
+  case coder(String)
+  /// Everyone's once, and a column per coder beside it.
+  case byCoder
+}
+
 /// Whether co-occurrence counts entries or overlapping segments.
 public enum CooccurrenceUnit: String, CaseIterable, Sendable {
   case entry, segment
 }
 
 extension Journal {
-  /// Per code and group: the number of codings and of entries. Retracted entries are left out.
-  public func codeFrequencies(by grouping: ReportGrouping) throws -> ReportTable {
+  /// Per code (and group): the entries and segments coded with it, each counted once however many
+  /// coders coded it; or one coder's; or, beside that, each coder's entries. Retracted entries are
+  /// left out.
+  public func codeFrequencies(by grouping: ReportGrouping?, counting: CoderCount = .anyCoder)
+    throws -> ReportTable
+  {
     try read { db in
       let (join, group): (String, String) =
         switch grouping {
+        case nil: ("", "''")
         case .neighbourhood: ("JOIN neighbourhood g ON g.id = e.neighbourhood_id", "g.name")
         case .initiative:
           ("LEFT JOIN initiative g ON g.id = e.initiative_id", "ifnull(g.name, '(none)')")
@@ -73,27 +116,82 @@ extension Journal {
         case .author: ("", "e.author")
         case .coder: ("", "c.coder")
         }
+      var only: String?
+      if case .coder(let typed) = counting { only = try Codings.coder(typed, in: db) }
+      // Coders spelt as the study knows them: older codings may differ in case or accents.
+      var spelling: [String: String] = [:]
+      for coder in try Coders.all(in: db) { spelling[Text.matchFold(coder.name)] = coder.name }
+      struct Tally {
+        var entries: Set<String> = []
+        var segments: Set<String> = []
+        var entriesByCoder: [String: Set<String>] = [:]
+      }
+      var tallies: [[String]: Tally] = [:]
+      var coders: Set<String> = []
       let nodes = try Codebook.nodes(db)
-      let rows = try Row.fetchAll(
+      let rows = try Row.fetchCursor(
         db,
         sql: """
-          SELECT c.code_id, \(group) AS grp, count(*) AS codings, count(DISTINCT c.entry_id) AS entries
+          SELECT c.code_id, \(group) AS grp, c.coder, c.entry_id,
+            CASE WHEN c.orphaned THEN 'orphaned ' || c.id
+              ELSE ifnull(c.start_offset, '') || ':' || ifnull(c.end_offset, '') END AS segment
           FROM coding c JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL \(join)
-          GROUP BY c.code_id, grp
           """)
-      let table = rows.map { row -> [ReportTable.Value] in
-        [
-          .text(Codebook.path(row["code_id"], in: nodes)), .text(row["grp"]),
-          .count(row["codings"]),
-          .count(row["entries"]),
-        ]
-      }.sorted { ($0[0].text, $0[1].text) < ($1[0].text, $1[1].text) }
-      return ReportTable(columns: ["code", grouping.rawValue, "codings", "entries"], rows: table)
+      while let row = try rows.next() {
+        let folded = Text.matchFold(row["coder"])
+        let coder = spelling[folded] ?? row["coder"]
+        if let only, Text.matchFold(only) != folded { continue }
+        let entry: String = row["entry_id"]
+        let key = [Codebook.path(row["code_id"], in: nodes), row["grp"] as String]
+        tallies[key, default: Tally()].entries.insert(entry)
+        tallies[key, default: Tally()].segments.insert(entry + " " + (row["segment"] as String))
+        tallies[key, default: Tally()].entriesByCoder[coder, default: []].insert(entry)
+        coders.insert(coder)
+      }
+      let perCoder = coders.sorted { (Text.matchFold($0), $0) < (Text.matchFold($1), $1) }
+      let keys = tallies.keys.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+      let lead = ["code"] + (grouping.map { [$0.rawValue] } ?? [])
+      func leading(_ key: [String]) -> [ReportTable.Value] {
+        grouping == nil ? [.text(key[0])] : [.text(key[0]), .text(key[1])]
+      }
+      switch counting {
+      case .anyCoder:
+        return ReportTable(
+          columns: lead + ["entries_any_coder", "segments_any_coder"],
+          rows: keys.map { key in
+            let tally = tallies[key] ?? Tally()
+            return leading(key) + [.count(tally.entries.count), .count(tally.segments.count)]
+          },
+          counting: .init(
+            mode: "any-coder", coder: nil,
+            note: "each entry and segment counted once, however many coders coded it"))
+      case .coder:
+        let name = only ?? ""
+        return ReportTable(
+          columns: lead + ["entries_by_\(name)", "segments_by_\(name)"],
+          rows: keys.map { key in
+            let tally = tallies[key] ?? Tally()
+            return leading(key) + [.count(tally.entries.count), .count(tally.segments.count)]
+          },
+          counting: .init(mode: "coder", coder: name, note: "the codings of \(name) only"))
+      case .byCoder:
+        return ReportTable(
+          columns: lead + ["entries_any_coder"] + perCoder.map { "entries_by_\($0)" },
+          rows: keys.map { key in
+            let tally = tallies[key] ?? Tally()
+            return leading(key) + [.count(tally.entries.count)]
+              + perCoder.map { .count(tally.entriesByCoder[$0]?.count ?? 0) }
+          },
+          counting: .init(
+            mode: "by-coder", coder: nil,
+            note: "entries per coder, and once however many coders coded them"))
+      }
     }
   }
 
   /// Per pair of codes: the entries both are applied to, or the segments of the one that overlap
-  /// segments of the other (a whole-entry coding overlaps every segment of its entry).
+  /// segments of the other (a whole-entry coding overlaps every segment of its entry). A pair of
+  /// segments counts once, however many coders coded them.
   public func cooccurrence(unit: CooccurrenceUnit) throws -> ReportTable {
     try read { db in
       let nodes = try Codebook.nodes(db)
@@ -108,7 +206,10 @@ extension Journal {
           """
         case .segment:
           """
-          SELECT a.code_id AS x, b.code_id AS y, count(*) AS n
+          SELECT a.code_id AS x, b.code_id AS y,
+            count(DISTINCT a.entry_id || ' ' || ifnull(a.start_offset, '') || ':'
+              || ifnull(a.end_offset, '') || ' ' || ifnull(b.start_offset, '') || ':'
+              || ifnull(b.end_offset, '')) AS n
           FROM coding a JOIN coding b ON b.entry_id = a.entry_id AND a.code_id < b.code_id
           JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL
           WHERE a.orphaned = 0 AND b.orphaned = 0

@@ -64,6 +64,8 @@ public struct EntryDraft: Sendable, Equatable {
   public var baseFields: [String: JSONValue]
   /// When the fieldwork happened, as typed; nil means now.
   public var occurredAt: String?
+  /// Record it even when an entry of the same kind, time and body exists (`--allow-duplicate`).
+  public var allowDuplicate = false
 
   public init(
     kind: EntryKind, title: String? = nil, body: String = "", neighbourhood: String? = nil,
@@ -91,6 +93,7 @@ public struct EntryDraft: Sendable, Equatable {
       && lhs.questions == rhs.questions && lhs.tags == rhs.tags
       && lhs.participants == rhs.participants && lhs.newParticipants == rhs.newParticipants
       && lhs.baseFields == rhs.baseFields && lhs.occurredAt == rhs.occurredAt
+      && lhs.allowDuplicate == rhs.allowDuplicate
       && lhs.fields.map { "\($0.0)=\($0.1)" } == rhs.fields.map { "\($0.0)=\($0.1)" }
   }
 }
@@ -169,6 +172,7 @@ extension Journal {
   func record(_ draft: EntryDraft, id: UUID, now: Date = Date()) throws -> EntryRecord {
     try write { db in
       let payload = try EntryRecorder.payload(for: draft, in: db, now: now)
+      if !draft.allowDuplicate { try EntryRecorder.refuseDuplicate(of: payload, in: db) }
       try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db, at: now)
       return try EntryQuery.entry(id: id.lowercased, in: db)
     }
@@ -182,11 +186,6 @@ enum EntryRecorder {
   static func payload(for draft: EntryDraft, in db: Database, now: Date) throws
     -> Payload.EntryVersion
   {
-    for raw in draft.newParticipants {
-      let participant = try ParticipantRef.parse(raw)
-      try ParticipantRegister.add(
-        participant.pseudonym, role: nil, neighbourhood: nil, in: db, at: now)
-    }
     let body = try Text.body(draft.body, source: "the entry")
     guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw FieldLogError.invalidInput(
@@ -203,6 +202,16 @@ enum EntryRecorder {
     let neighbourhood = try Vocabulary.neighbourhood(neighbourhoodName, in: db)
     let initiative = try draft.initiative.map {
       try Vocabulary.initiative($0, in: neighbourhood, db: db)
+    }
+    // A new participant is registered with the role the entry gives them and its neighbourhood,
+    // as `participant add --role --neighbourhood` would.
+    for raw in draft.newParticipants {
+      let participant = try ParticipantRef.parse(raw)
+      let role = try participant.role.map {
+        draft.kind == .networkConversation ? try Fields.networkRole($0) : $0
+      }
+      try ParticipantRegister.add(
+        participant.pseudonym, role: role, neighbourhood: neighbourhood.name, in: db, at: now)
     }
 
     var questions: [String] = []
@@ -250,11 +259,36 @@ enum EntryRecorder {
     let occurred =
       try draft.occurredAt.map { try FieldTime.parse($0, now: now, what: "time of the fieldwork") }
       ?? FieldTime.now(now)
+    // An interview's consent field is consent the register must know, or exports would ignore it.
+    if let consent = fields["consent"], consent != draft.baseFields["consent"] {
+      try ParticipantRegister.interviewConsent(
+        Fields.text(of: consent), interviewee: fields["interviewee"].map(Fields.text(of:)),
+        participants: participants.map(\.pseudonym), day: occurred.localDate, in: db)
+    }
 
     return Payload.EntryVersion(
       kind: draft.kind.rawValue, title: title, body: body, neighbourhood: neighbourhood.id,
       initiative: initiative?.id, questions: questions, tags: tags, participants: participants,
       fields: fields, occurredAt: occurred.rfc3339, author: try EventLog.author(db))
+  }
+
+  /// Refuses a second entry of the same kind, time of fieldwork and body (a command run twice),
+  /// naming the one there is; retracted and redacted entries do not count.
+  static func refuseDuplicate(of version: Payload.EntryVersion, in db: Database) throws {
+    let utc = try FieldTime.parse(version.occurredAt, what: "time of the fieldwork").utc
+    guard
+      let existing = try String.fetchOne(
+        try db.cachedStatement(
+          sql: """
+            SELECT id FROM entry WHERE occurred_utc = ? AND kind = ? AND body = ?
+              AND retracted_at IS NULL AND redaction_reason IS NULL
+            ORDER BY id LIMIT 1
+            """), arguments: [utc, version.kind, version.body])
+    else { return }
+    throw FieldLogError.invalidInput(
+      "entry \(existing.prefix(8)) is the same \(version.kind), with the same time and text; "
+        + "nothing was recorded",
+      hint: "give --allow-duplicate to record it once more")
   }
 
   /// The given title, or the first line of the body, shortened at a word.

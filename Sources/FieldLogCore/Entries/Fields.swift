@@ -92,7 +92,8 @@ public enum Fields {
       guard ["written", "verbal", "none"].contains(consent) else {
         throw FieldLogError.unknownName(
           kind: "consent", value: value,
-          suggestions: Text.suggestions(for: value, among: ["written", "verbal", "none"]))
+          suggestions: Text.suggestions(for: value, among: ["written", "verbal", "none"]),
+          known: ["written", "verbal", "none"])
       }
       return .string(consent)
     case .recording:
@@ -121,7 +122,8 @@ public enum Fields {
     guard FieldSpec.networkRoles.contains(role) else {
       throw FieldLogError.unknownName(
         kind: "network role", value: text,
-        suggestions: Text.suggestions(for: text, among: FieldSpec.networkRoles))
+        suggestions: Text.suggestions(for: text, among: FieldSpec.networkRoles),
+        known: FieldSpec.networkRoles)
     }
     return role
   }

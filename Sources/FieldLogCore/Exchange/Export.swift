@@ -471,7 +471,7 @@ struct Exporter {
       try each(
         Row(
           entry: memo.aboutKind == "entry" ? memo.about : nil,
-          cells: [memo.id, memo.about, memo.author, memo.time, memo.text],
+          cells: [memo.id, memo.aboutPath ?? memo.about, memo.author, memo.time, memo.text],
           label: "memo \(memo.id.prefix(8))", withheld: false, json: { try Self.jsonValue(memo) }))
     }
   }

@@ -23,6 +23,12 @@ public enum EventType: String, Sendable, CaseIterable {
   case participantAdded = "participant.added"
   case consentGiven = "consent.given"
   case consentWithdrawn = "consent.withdrawn"
+  case coderAdded = "coder.added"
+  case studyRenamed = "study.renamed"
+  case studyDescribed = "study.described"
+  case neighbourhoodRemoved = "neighbourhood.removed"
+  case initiativeRemoved = "initiative.removed"
+  case questionRemoved = "question.removed"
   /// Erases the payload of the event it targets; carries only what identifies nobody.
   case redaction
 }

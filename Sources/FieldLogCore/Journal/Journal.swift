@@ -219,7 +219,12 @@ public struct Journal: Sendable {
       }
       let known = Set(migrator.migrations)
       let unknown = try migrator.appliedIdentifiers(db).filter { !known.contains($0) }
-      let complete = try migrator.hasCompletedMigrations(db)
+      // Read only, a journal is complete enough once its feeds are signed: later steps add
+      // projections, which a merge or `init --from` of an older colleague's journal does not need.
+      let complete =
+        migrate
+        ? try migrator.hasCompletedMigrations(db)
+        : try migrator.appliedIdentifiers(db).contains("v2-signed-feeds")
       return (applicationID, hasMigrations, complete, unknown.sorted())
     }
     guard state.0 == Schema.applicationID else {

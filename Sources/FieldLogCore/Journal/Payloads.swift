@@ -136,6 +136,27 @@ enum Payload {
     var knew: [String]? = nil
   }
 
+  /// A coder the study knows: `coder.added`.
+  struct CoderAdded: Codable {
+    var name: String
+  }
+
+  /// `study.renamed`.
+  struct StudyRenamed: Codable {
+    var name: String
+  }
+
+  /// `study.described`; no description clears it.
+  struct StudyDescribed: Codable {
+    var description: String?
+  }
+
+  /// `neighbourhood.removed`, `initiative.removed` and `question.removed`: the name (a question's
+  /// id) it had, so the event reads without the projection.
+  struct VocabularyRemoved: Codable {
+    var name: String
+  }
+
   /// What stays of an entry version once its payload is erased: nothing that identifies anyone.
   struct Redaction: Codable {
     var reason: String

@@ -34,6 +34,7 @@ enum Projector {
       ).execute(arguments: [
         event.subject, payload.name, Text.identityFold(payload.name), payload.description,
       ])
+      try restore(event.subject, in: db)
     case .initiativeAdded:
       let payload = try decode(Payload.InitiativeAdded.self, json, event)
       try db.cachedStatement(
@@ -45,6 +46,7 @@ enum Projector {
         event.subject, payload.name, Text.identityFold(payload.name), payload.neighbourhood,
         payload.description,
       ])
+      try restore(event.subject, in: db)
     case .questionAdded:
       let payload = try decode(Payload.QuestionAdded.self, json, event)
       try db.cachedStatement(
@@ -55,6 +57,7 @@ enum Projector {
       ).execute(arguments: [
         event.subject, payload.code, Text.identityFold(payload.code), payload.text,
       ])
+      try restore(event.subject, in: db)
     case .codeDefined:
       let payload = try decode(Payload.CodeDefined.self, json, event)
       try db.cachedStatement(
@@ -163,7 +166,45 @@ enum Projector {
     case .redaction:
       let payload = try decode(Payload.Redaction.self, json, event)
       try redact(entry: payload.entry, reason: payload.reason, in: db)
+    case .coderAdded:
+      let payload = try decode(Payload.CoderAdded.self, json, event)
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO coder (id, name, folded, added_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT DO NOTHING
+          """
+      ).execute(arguments: [
+        event.subject, payload.name, Text.identityFold(payload.name), event.recordedAt,
+      ])
+    case .studyRenamed, .studyDescribed:
+      let value =
+        type == .studyRenamed
+        ? try decode(Payload.StudyRenamed.self, json, event).name
+        : try decode(Payload.StudyDescribed.self, json, event).description
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO study_profile (field, value) VALUES (?, ?)
+          ON CONFLICT (field) DO UPDATE SET value = excluded.value
+          """
+      ).execute(arguments: [type == .studyRenamed ? "name" : "description", value])
+    case .neighbourhoodRemoved, .initiativeRemoved, .questionRemoved:
+      _ = try decode(Payload.VocabularyRemoved.self, json, event)
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO vocabulary_removed (id, kind, removed_at) VALUES (?, ?, ?)
+          ON CONFLICT (id) DO NOTHING
+          """
+      ).execute(arguments: [
+        event.subject, String(event.type.prefix { $0 != "." }), event.recordedAt,
+      ])
     }
+  }
+
+  /// A vocabulary item added again after it was removed is in use again.
+  private static func restore(_ id: String, in db: Database) throws {
+    try db.cachedStatement(sql: "DELETE FROM vocabulary_removed WHERE id = ?").execute(arguments: [
+      id
+    ])
   }
 
   /// An entry version whose payload a redaction erased is replayed from what the redaction kept, at

@@ -72,6 +72,7 @@ enum Schema {
     "entry_question", "entry",
     "consent",
     "participant", "code", "initiative", "question", "neighbourhood", "writer",
+    "coder", "study_profile", "vocabulary_removed",
   ]
 
   /// The tables that carry the truth, with their exact SQL: `verify` insists on these too, so a
@@ -350,6 +351,29 @@ enum Schema {
           CREATE TABLE allowed_word (
             folded TEXT PRIMARY KEY,
             word TEXT NOT NULL
+          ) STRICT;
+          """)
+    }
+    // The study's coders, its name and description as edited after init, and vocabulary items that
+    // were removed. A removed item keeps its row: an entry merged in from a journal that still used
+    // it must find it, so removal only hides it from new use and from `study show`.
+    migrator.registerMigration("v6-coders-and-study-edits") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE coder (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            folded TEXT NOT NULL UNIQUE,
+            added_at TEXT NOT NULL
+          ) STRICT;
+          CREATE TABLE study_profile (
+            field TEXT PRIMARY KEY CHECK (field IN ('name', 'description')),
+            value TEXT
+          ) STRICT;
+          CREATE TABLE vocabulary_removed (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('neighbourhood', 'initiative', 'question')),
+            removed_at TEXT NOT NULL
           ) STRICT;
           """)
     }

@@ -50,7 +50,8 @@ public enum ConsentScope: String, CaseIterable, Sendable {
       guard let scope = ConsentScope(rawValue: text) else {
         throw FieldLogError.unknownName(
           kind: "consent scope", value: String(name),
-          suggestions: Text.suggestions(for: String(name), among: allCases.map(\.rawValue)))
+          suggestions: Text.suggestions(for: String(name), among: allCases.map(\.rawValue)),
+          known: allCases.map(\.rawValue))
       }
       if !scopes.contains(scope) { scopes.append(scope) }
     }
@@ -59,8 +60,20 @@ public enum ConsentScope: String, CaseIterable, Sendable {
 }
 
 /// How consent was given.
-public enum ConsentForm: String, Sendable {
+public enum ConsentForm: String, CaseIterable, Sendable {
   case written, verbal
+
+  /// Parses `written` or `verbal` in any case, refusing anything else with the valid forms.
+  public static func parse(_ text: String) throws -> ConsentForm {
+    guard let form = ConsentForm(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased())
+    else {
+      throw FieldLogError.unknownName(
+        kind: "form of consent", value: text,
+        suggestions: Text.suggestions(for: text, among: allCases.map(\.rawValue)),
+        known: allCases.map(\.rawValue))
+    }
+    return form
+  }
 }
 
 /// The study's register of participants, by pseudonym.
@@ -104,10 +117,98 @@ enum ParticipantRegister {
     let all = try String.fetchAll(try db.cachedStatement(sql: "SELECT pseudonym FROM participant"))
     let suggestions = Text.suggestions(for: pseudonym, among: all)
     throw FieldLogError.invalidInput(
-      FieldLogError.unknownName(kind: "participant", value: pseudonym, suggestions: suggestions)
-        .message,
+      FieldLogError.unknownName(
+        kind: "participant", value: pseudonym, suggestions: suggestions, known: all
+      ).message,
       hint:
         "add them first with 'fieldlog participant add \(pseudonym)', or use --new-participant")
+  }
+
+  /// Appends a consent event for a registered participant; refuses a day after today, since a
+  /// consent not yet given must not count as given (and dates order consent against withdrawals).
+  static func recordConsent(
+    _ registered: String, form: ConsentForm?, scopes: [ConsentScope], day: String,
+    in db: Database
+  ) throws {
+    let today = try FieldTime.now().localDate
+    guard day <= today else {
+      throw FieldLogError.invalidInput(
+        "the consent of \(registered) is dated \(day), after today (\(today)); "
+          + "nothing was recorded",
+        hint: "record consent on or after the day it was given")
+    }
+    let subject = id(registered)
+    try EventLog.append(
+      form == nil ? .consentWithdrawn : .consentGiven, subject: subject,
+      payload: Payload.ConsentChanged(
+        pseudonym: registered, scopes: scopes.map(\.rawValue), form: form?.rawValue, date: day,
+        author: try EventLog.author(db),
+        knew: try ConsentHistory.known(participant: subject.lowercased, in: db)),
+      in: db)
+  }
+
+  /// The scopes an interview's consent field stands for: being recorded and being quoted, which
+  /// is what an interview consent form covers. Archiving is asked for separately
+  /// (`fieldlog consent P --given written --scope archive`).
+  static let interviewScopes: [ConsentScope] = [.recording, .quotation]
+
+  /// Registers what an interview's `consent` field says, for its interviewee: the `interviewee`
+  /// field, else the entry's one participant. `written` or `verbal` is recorded as consent given on
+  /// the day of the interview. `none` records nothing, but is refused while the register holds
+  /// consent that the interviewee (or, with no interviewee field, a participant) gave: only
+  /// `fieldlog consent --withdraw` takes that back.
+  static func interviewConsent(
+    _ value: String, interviewee: String?, participants: [String], day: String, in db: Database
+  ) throws {
+    var whose = participants
+    if let interviewee {
+      do {
+        whose = [try known(interviewee, in: db)]
+      } catch FieldLogError.invalidInput(let message, let hint) {
+        throw FieldLogError.invalidInput(
+          "the consent field registers the consent of the interviewee: " + message, hint: hint)
+      }
+    }
+    let scopes = interviewScopes.map(\.rawValue)
+    func given(_ pseudonym: String) throws -> [Row] {
+      try Row.fetchAll(
+        try db.cachedStatement(
+          sql: """
+            SELECT c.scope, c.form FROM consent c JOIN participant p ON p.id = c.participant_id
+            WHERE p.folded = ? AND c.state = 'given'
+            """), arguments: [Text.identityFold(pseudonym)]
+      ).filter { scopes.contains($0["scope"]) }
+    }
+    guard let form = ConsentForm(rawValue: value) else {
+      for pseudonym in whose {
+        let named = try given(pseudonym).map { $0["scope"] as String }.sorted()
+          .joined(separator: ",")
+        guard named.isEmpty else {
+          throw FieldLogError.invalidInput(
+            "the interview says consent=none, but \(pseudonym) has given consent for \(named); "
+              + "nothing was recorded",
+            hint: "withdraw it with 'fieldlog consent \(pseudonym) --withdraw --scope \(named)', "
+              + "or correct the field")
+        }
+      }
+      return
+    }
+    guard whose.count == 1, let pseudonym = whose.first else {
+      throw FieldLogError.invalidInput(
+        "the consent field must say whose consent it is, and this interview names "
+          + (whose.isEmpty ? "no participant" : "\(whose.count) participants")
+          + " and no interviewee; nothing was recorded",
+        hint: "give --field interviewee=P-030 (a registered participant), or leave the field out "
+          + "and record consent with 'fieldlog consent P-030 --given written --scope "
+          + "recording,quotation'")
+    }
+    // Consent the register already holds in this form is not recorded twice.
+    let current = try given(pseudonym)
+    guard
+      current.count < scopes.count
+        || current.contains(where: { ($0["form"] as String?) != form.rawValue })
+    else { return }
+    try recordConsent(pseudonym, form: form, scopes: interviewScopes, day: day, in: db)
   }
 
   /// Pseudonyms among `pseudonyms` without current consent for `scope`.
@@ -165,10 +266,12 @@ extension Journal {
     }
   }
 
-  /// Records consent given (`form` set) or withdrawn (`form` nil) for some scopes, on a date.
+  /// Records consent given (`form` set) or withdrawn (`form` nil) for some scopes, on a date;
+  /// returns the pseudonym as registered.
+  @discardableResult
   public func recordConsent(
     _ pseudonym: String, form: ConsentForm?, scopes: [ConsentScope], date: String? = nil
-  ) throws {
+  ) throws -> String {
     try write { db in
       let registered = try ParticipantRegister.known(pseudonym, in: db)
       let scopes = scopes.isEmpty ? (form == nil ? ConsentScope.allCases : []) : scopes
@@ -183,14 +286,9 @@ extension Journal {
           }
           return try FieldTime.parse(text, what: "date").localDate
         } ?? FieldTime.now().localDate
-      let id = ParticipantRegister.id(registered)
-      try EventLog.append(
-        form == nil ? .consentWithdrawn : .consentGiven, subject: id,
-        payload: Payload.ConsentChanged(
-          pseudonym: registered, scopes: scopes.map(\.rawValue), form: form?.rawValue, date: day,
-          author: try EventLog.author(db),
-          knew: try ConsentHistory.known(participant: id.lowercased, in: db)),
-        in: db)
+      try ParticipantRegister.recordConsent(
+        registered, form: form, scopes: scopes, day: day, in: db)
+      return registered
     }
   }
 

@@ -35,7 +35,7 @@ public struct Study: Sendable, Equatable, Encodable {
 
   enum CodingKeys: String, CodingKey {
     case name = "study"
-    case description, neighbourhoods, initiatives, questions, codebook
+    case description, neighbourhoods, initiatives, questions, codebook, team
   }
 
   public var initiatives: [Initiative]
@@ -45,10 +45,13 @@ public struct Study: Sendable, Equatable, Encodable {
   /// real-name guard lets through unless a title stands next to them. Kept by `init` in the
   /// journal's own `allowed_word` table, not in events (NameGuardMemory says why).
   public var allowWords: [String] = []
+  /// The coders the study knows besides each journal's author (`team:` in a study file).
+  public var team: [String]
 
   public init(
     name: String, description: String? = nil, neighbourhoods: [Neighbourhood] = [],
-    initiatives: [Initiative] = [], questions: [ResearchQuestion] = [], codebook: [Code] = []
+    initiatives: [Initiative] = [], questions: [ResearchQuestion] = [], codebook: [Code] = [],
+    team: [String] = []
   ) {
     self.name = name
     self.description = description
@@ -56,6 +59,19 @@ public struct Study: Sendable, Equatable, Encodable {
     self.initiatives = initiatives
     self.questions = questions
     self.codebook = codebook
+    self.team = team
+  }
+
+  /// As a study file: `team` only when there is one, so a study without stays as it was written.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(name, forKey: .name)
+    try container.encodeIfPresent(description, forKey: .description)
+    try container.encode(neighbourhoods, forKey: .neighbourhoods)
+    try container.encode(initiatives, forKey: .initiatives)
+    try container.encode(questions, forKey: .questions)
+    try container.encode(codebook, forKey: .codebook)
+    if !team.isEmpty { try container.encode(team, forKey: .team) }
   }
 
   /// The pattern a research question id follows: a letter, then up to 31 letters, digits, `.`, `_`, `-`.
@@ -155,7 +171,7 @@ private struct StudyReader {
       document, at: "the top level",
       allowed: [
         "study", "description", "neighbourhoods", "initiatives", "questions", "codebook",
-        "allow_words",
+        "allow_words", "team",
       ])
     var study = Study(name: try text(root, "study", at: "the top level", required: true) ?? "")
     study.description = try text(root, "description", at: "the top level", required: false)
@@ -232,6 +248,21 @@ private struct StudyReader {
         throw fail(place, "'\(word)' must be one word")
       }
       study.allowWords.append(try Text.line(word, what: "allowed word"))
+    }
+
+    var seenCoders: Set<String> = []
+    for (index, item) in try list(root, "team", at: "the top level", required: false).enumerated() {
+      let place = "team[\(index + 1)]"
+      guard let name = item as? String else {
+        throw fail(place, "must be a name, like 'Sanne de Vries'")
+      }
+      guard let coder = try? Text.line(name, what: "coder") else {
+        throw fail(place, "is empty or holds a control character")
+      }
+      guard seenCoders.insert(Text.matchFold(coder)).inserted else {
+        throw fail(place, "repeats the coder '\(coder)'")
+      }
+      study.team.append(coder)
     }
     return study
   }

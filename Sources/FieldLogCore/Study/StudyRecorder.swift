@@ -26,6 +26,9 @@ enum StudyRecorder {
       try addQuestion(question.id, text: question.text, in: db, at: date)
     }
     try defineCodes(study.codebook, parentID: nil, in: db, at: date)
+    for coder in study.team {
+      try Coders.register(coder, in: db, at: date)
+    }
   }
 
   @discardableResult
@@ -34,7 +37,8 @@ enum StudyRecorder {
   {
     let name = try Text.line(name, what: "neighbourhood name")
     if let existing = try String.fetchOne(
-      db, sql: "SELECT name FROM neighbourhood WHERE folded = ?",
+      db,
+      sql: "SELECT name FROM neighbourhood WHERE folded = ? AND \(Vocabulary.notRemoved)",
       arguments: [Text.identityFold(name)])
     {
       throw FieldLogError.invalidInput("the neighbourhood '\(existing)' exists already")
@@ -53,7 +57,11 @@ enum StudyRecorder {
     let name = try Text.line(name, what: "initiative name")
     let place = try Vocabulary.neighbourhood(neighbourhood, in: db)
     if let existing = try String.fetchOne(
-      db, sql: "SELECT name FROM initiative WHERE neighbourhood_id = ? AND folded = ?",
+      db,
+      sql: """
+        SELECT name FROM initiative WHERE neighbourhood_id = ? AND folded = ?
+          AND \(Vocabulary.notRemoved)
+        """,
       arguments: [place.id, Text.identityFold(name)])
     {
       throw FieldLogError.invalidInput(
@@ -80,7 +88,8 @@ enum StudyRecorder {
     }
     let text = try Text.line(text, what: "text of question \(code)")
     if let existing = try String.fetchOne(
-      db, sql: "SELECT code FROM question WHERE folded = ?", arguments: [Text.identityFold(code)])
+      db, sql: "SELECT code FROM question WHERE folded = ? AND \(Vocabulary.notRemoved)",
+      arguments: [Text.identityFold(code)])
     {
       throw FieldLogError.invalidInput("the research question '\(existing)' exists already")
     }
@@ -89,6 +98,153 @@ enum StudyRecorder {
       .questionAdded, subject: id, payload: Payload.QuestionAdded(code: code, text: text), in: db,
       at: date)
     return id.lowercased
+  }
+
+  /// The subject of `study.renamed` and `study.described`: the study has one, derived, id.
+  static let studyID = Hashing.derivedID(namespace: "study", key: "")
+
+  static func rename(to name: String, in db: Database) throws -> String {
+    let name = try Text.line(name, what: "study name")
+    let current = try currentProfile(db).name
+    guard name != current else {
+      throw FieldLogError.invalidInput(
+        "the study is called '\(name)' already; nothing was recorded")
+    }
+    try EventLog.append(
+      .studyRenamed, subject: studyID, payload: Payload.StudyRenamed(name: name), in: db)
+    return name
+  }
+
+  /// Sets the study's description; an empty one clears it.
+  static func describe(_ text: String, in db: Database) throws {
+    let description = Text.normalize(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    if description.utf8.contains(0) {
+      throw FieldLogError.invalidInput("the study's description contains a NUL byte")
+    }
+    let given = description.isEmpty ? nil : description
+    guard given != (try currentProfile(db).description) else {
+      throw FieldLogError.invalidInput(
+        given == nil
+          ? "the study has no description; nothing was recorded"
+          : "the study has this description already; nothing was recorded")
+    }
+    try EventLog.append(
+      .studyDescribed, subject: studyID, payload: Payload.StudyDescribed(description: given),
+      in: db)
+  }
+
+  /// The study's name and description: as last edited, else as this journal's study file gave them.
+  static func currentProfile(_ db: Database) throws -> (name: String, description: String?) {
+    let writer = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT w.study, w.description FROM writer w
+        LEFT JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
+        ORDER BY l.value IS NULL, w.opened_at, w.feed LIMIT 1
+        """)
+    var name: String = writer?["study"] ?? ""
+    var description: String? = writer?["description"]
+    // A journal opened read-only by an older fieldlog's colleague may lack the table.
+    guard try db.tableExists("study_profile") else { return (name, description) }
+    for row in try Row.fetchAll(db, sql: "SELECT field, value FROM study_profile") {
+      if row["field"] == "name", let value = row["value"] as String? { name = value }
+      if row["field"] == "description" { description = row["value"] }
+    }
+    return (name, description)
+  }
+
+  /// Removes a neighbourhood that nothing uses: no entry, initiative or participant.
+  static func removeNeighbourhood(_ name: String, in db: Database) throws -> String {
+    let place = try Vocabulary.neighbourhood(name, in: db)
+    var uses = try entriesUsing("SELECT id FROM entry WHERE neighbourhood_id = ?", place.id, db)
+    uses += try String.fetchAll(
+      db,
+      sql: """
+        SELECT name FROM initiative WHERE neighbourhood_id = ? AND \(Vocabulary.notRemoved)
+        ORDER BY name
+        """, arguments: [place.id]
+    ).map { "the initiative '\($0)'" }
+    uses += try String.fetchAll(
+      db, sql: "SELECT pseudonym FROM participant WHERE neighbourhood_id = ? ORDER BY folded",
+      arguments: [place.id]
+    ).map { "the participant \($0)" }
+    try refuseIfUsed("the neighbourhood '\(place.name)'", uses)
+    try record(.neighbourhoodRemoved, place, db)
+    return place.name
+  }
+
+  /// Removes an initiative that no entry names; `neighbourhood` is needed only when two
+  /// neighbourhoods have an initiative of that name.
+  static func removeInitiative(_ name: String, neighbourhood: String?, in db: Database) throws
+    -> (initiative: String, neighbourhood: String)
+  {
+    let place: Vocabulary.Item
+    if let neighbourhood {
+      place = try Vocabulary.neighbourhood(neighbourhood, in: db)
+    } else {
+      let places = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT n.id, n.name FROM initiative i JOIN neighbourhood n ON n.id = i.neighbourhood_id
+          WHERE i.folded = ? AND i.id NOT IN (SELECT id FROM vocabulary_removed) ORDER BY n.name
+          """, arguments: [Text.identityFold(name)])
+      guard places.count <= 1 else {
+        throw FieldLogError.invalidInput(
+          "the initiative '\(name)' exists in "
+            + places.map { "'\($0["name"] as String)'" }.joined(separator: " and "),
+          hint: "name its neighbourhood with --neighbourhood")
+      }
+      guard let only = places.first else {
+        let names = try String.fetchAll(
+          db,
+          sql: "SELECT name FROM initiative WHERE \(Vocabulary.notRemoved) ORDER BY name")
+        throw FieldLogError.unknownName(
+          kind: "initiative", value: name, suggestions: Text.suggestions(for: name, among: names),
+          known: names)
+      }
+      place = Vocabulary.Item(id: only["id"], name: only["name"])
+    }
+    let initiative = try Vocabulary.initiative(name, in: place, db: db)
+    try refuseIfUsed(
+      "the initiative '\(initiative.name)'",
+      try entriesUsing("SELECT id FROM entry WHERE initiative_id = ?", initiative.id, db))
+    try record(.initiativeRemoved, initiative, db)
+    return (initiative.name, place.name)
+  }
+
+  /// Removes a research question that no entry is tagged with.
+  static func removeQuestion(_ code: String, in db: Database) throws -> String {
+    let question = try Vocabulary.question(code, in: db)
+    try refuseIfUsed(
+      "the research question '\(question.name)'",
+      try entriesUsing(
+        "SELECT entry_id FROM entry_question WHERE question_id = ?", question.id, db))
+    try record(.questionRemoved, question, db)
+    return question.name
+  }
+
+  /// "3 entries (3fa8c2d1, …)": the entries a query finds, by short id, retracted ones included.
+  private static func entriesUsing(_ sql: String, _ id: String, _ db: Database) throws -> [String] {
+    let ids = try String.fetchAll(db, sql: sql + " ORDER BY 1", arguments: [id])
+    guard !ids.isEmpty else { return [] }
+    let shown = ids.prefix(5).map { String($0.prefix(8)) }.joined(separator: ", ")
+    let more = ids.count > 5 ? ", …" : ""
+    return ["\(ids.count) \(ids.count == 1 ? "entry" : "entries") (\(shown)\(more))"]
+  }
+
+  private static func refuseIfUsed(_ what: String, _ uses: [String]) throws {
+    guard !uses.isEmpty else { return }
+    throw FieldLogError.invalidInput(
+      "\(what) is used by \(uses.joined(separator: ", ")); it cannot be removed",
+      hint: "only what nothing uses can be removed; retracted entries still use what they name")
+  }
+
+  private static func record(_ type: EventType, _ item: Vocabulary.Item, _ db: Database) throws {
+    guard let subject = UUID(uuidString: item.id) else {
+      throw FieldLogError.damaged("the id '\(item.id)' of '\(item.name)' is not a UUID")
+    }
+    try EventLog.append(
+      type, subject: subject, payload: Payload.VocabularyRemoved(name: item.name), in: db)
   }
 
   static func defineCodes(_ codes: [Study.Code], parentID: String?, in db: Database, at date: Date)
@@ -129,20 +285,56 @@ extension Journal {
     try write { db in try StudyRecorder.addQuestion(code, text: text, in: db, at: Date()) }
   }
 
+  /// Renames the study.
+  @discardableResult
+  public func renameStudy(_ name: String) throws -> String {
+    try write { db in try StudyRecorder.rename(to: name, in: db) }
+  }
+
+  /// Sets (or, with empty text, clears) the study's description.
+  public func describeStudy(_ text: String) throws {
+    try write { db in try StudyRecorder.describe(text, in: db) }
+  }
+
+  /// Removes a neighbourhood that no entry, initiative or participant uses; returns its name.
+  @discardableResult
+  public func removeNeighbourhood(_ name: String) throws -> String {
+    try write { db in try StudyRecorder.removeNeighbourhood(name, in: db) }
+  }
+
+  /// Removes an initiative that no entry names; returns its name and neighbourhood.
+  @discardableResult
+  public func removeInitiative(_ name: String, neighbourhood: String? = nil) throws
+    -> (initiative: String, neighbourhood: String)
+  {
+    try write { db in
+      try StudyRecorder.removeInitiative(name, neighbourhood: neighbourhood, in: db)
+    }
+  }
+
+  /// Removes a research question that no entry is tagged with; returns its id.
+  @discardableResult
+  public func removeQuestion(_ code: String) throws -> String {
+    try write { db in try StudyRecorder.removeQuestion(code, in: db) }
+  }
+
   /// The study as the journal now knows it, in the shape of a study file.
   public func study() throws -> Study {
     try read { db in
-      let writer = try Row.fetchOne(
+      let profile = try StudyRecorder.currentProfile(db)
+      // A journal of an older fieldlog, read without upgrading it, knows no removals or coders.
+      let edits = try db.tableExists("vocabulary_removed")
+      func shown(_ table: String) -> String {
+        edits ? "\(table).id NOT IN (SELECT id FROM vocabulary_removed)" : "1"
+      }
+      // Vocabularies are listed in the order they were added: the study file's order.
+      var study = Study(name: profile.name, description: profile.description)
+      for row in try Row.fetchAll(
         db,
         sql: """
-          SELECT w.study, w.description FROM writer w
-          LEFT JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
-          ORDER BY l.value IS NULL, w.opened_at, w.feed LIMIT 1
+          SELECT name, description FROM neighbourhood WHERE \(shown("neighbourhood"))
+          ORDER BY rowid
           """)
-      // Vocabularies are listed in the order they were added: the study file's order.
-      var study = Study(name: writer?["study"] ?? "", description: writer?["description"])
-      for row in try Row.fetchAll(
-        db, sql: "SELECT name, description FROM neighbourhood ORDER BY rowid")
       {
         study.neighbourhoods.append(.init(name: row["name"], description: row["description"]))
       }
@@ -150,7 +342,8 @@ extension Journal {
         db,
         sql: """
           SELECT i.name, n.name AS neighbourhood, i.description FROM initiative i
-          JOIN neighbourhood n ON n.id = i.neighbourhood_id ORDER BY n.rowid, i.rowid
+          JOIN neighbourhood n ON n.id = i.neighbourhood_id
+          WHERE \(shown("i")) AND \(shown("n")) ORDER BY n.rowid, i.rowid
           """)
       {
         study.initiatives.append(
@@ -158,8 +351,13 @@ extension Journal {
             name: row["name"], neighbourhood: row["neighbourhood"], description: row["description"])
         )
       }
-      for row in try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY rowid") {
+      for row in try Row.fetchAll(
+        db, sql: "SELECT code, text FROM question WHERE \(shown("question")) ORDER BY rowid")
+      {
         study.questions.append(.init(id: row["code"], text: row["text"]))
+      }
+      if edits {
+        study.team = try String.fetchAll(db, sql: "SELECT name FROM coder ORDER BY rowid")
       }
       let codes = try Row.fetchAll(
         db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")

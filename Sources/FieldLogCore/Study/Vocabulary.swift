@@ -16,28 +16,37 @@ enum Vocabulary {
     return found.count == 1 ? found[0] : nil
   }
 
+  /// The SQL condition that leaves out removed items (`study remove-...`): they take no new use.
+  static let notRemoved = "id NOT IN (SELECT id FROM vocabulary_removed)"
+
   static func neighbourhood(_ name: String, in db: Database) throws -> Item {
     let folded = Text.identityFold(name)
     if let row = try Row.fetchOne(
-      try db.cachedStatement(sql: "SELECT id, name FROM neighbourhood WHERE folded = ?"),
+      try db.cachedStatement(
+        sql: "SELECT id, name FROM neighbourhood WHERE folded = ? AND \(notRemoved)"),
       arguments: [folded])
     {
       return Item(id: row["id"], name: row["name"])
     }
     let items = try Row.fetchAll(
-      try db.cachedStatement(sql: "SELECT id, name FROM neighbourhood ORDER BY name")
+      try db.cachedStatement(
+        sql: "SELECT id, name FROM neighbourhood WHERE \(notRemoved) ORDER BY name")
     ).map { Item(id: $0["id"], name: $0["name"]) }
     if let item = matching(name, among: items) { return item }
     let names = items.map(\.name)
     throw FieldLogError.unknownName(
-      kind: "neighbourhood", value: name, suggestions: Text.suggestions(for: name, among: names))
+      kind: "neighbourhood", value: name, suggestions: Text.suggestions(for: name, among: names),
+      known: names)
   }
 
   static func initiative(_ name: String, in neighbourhood: Item, db: Database) throws -> Item {
     let folded = Text.identityFold(name)
     if let row = try Row.fetchOne(
       try db.cachedStatement(
-        sql: "SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND folded = ?"),
+        sql: """
+          SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND folded = ?
+            AND \(notRemoved)
+          """),
       arguments: [neighbourhood.id, folded])
     {
       return Item(id: row["id"], name: row["name"])
@@ -46,7 +55,7 @@ enum Vocabulary {
       try db.cachedStatement(
         sql: """
           SELECT n.name FROM initiative i JOIN neighbourhood n ON n.id = i.neighbourhood_id
-          WHERE i.folded = ? ORDER BY n.name LIMIT 1
+          WHERE i.folded = ? AND i.\(notRemoved) ORDER BY n.name LIMIT 1
           """), arguments: [folded])
     {
       throw FieldLogError.invalidInput(
@@ -54,28 +63,33 @@ enum Vocabulary {
     }
     let items = try Row.fetchAll(
       try db.cachedStatement(
-        sql: "SELECT id, name FROM initiative WHERE neighbourhood_id = ? ORDER BY name"),
+        sql: """
+          SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND \(notRemoved)
+          ORDER BY name
+          """),
       arguments: [neighbourhood.id]
     ).map { Item(id: $0["id"], name: $0["name"]) }
     if let item = matching(name, among: items) { return item }
     let names = items.map(\.name)
     throw FieldLogError.unknownName(
       kind: "initiative in '\(neighbourhood.name)'", value: name,
-      suggestions: Text.suggestions(for: name, among: names))
+      suggestions: Text.suggestions(for: name, among: names), known: names)
   }
 
   static func question(_ code: String, in db: Database) throws -> Item {
     if let row = try Row.fetchOne(
-      try db.cachedStatement(sql: "SELECT id, code FROM question WHERE folded = ?"),
+      try db.cachedStatement(
+        sql: "SELECT id, code FROM question WHERE folded = ? AND \(notRemoved)"),
       arguments: [Text.identityFold(code)])
     {
       return Item(id: row["id"], name: row["code"])
     }
     let codes = try String.fetchAll(
-      try db.cachedStatement(sql: "SELECT code FROM question ORDER BY code"))
+      try db.cachedStatement(sql: "SELECT code FROM question WHERE \(notRemoved) ORDER BY code"))
     throw FieldLogError.unknownName(
-      kind: "research question", value: code, suggestions: Text.suggestions(for: code, among: codes)
-    )
+      kind: "research question", value: code,
+      suggestions: Text.suggestions(for: code, among: codes),
+      known: codes)
   }
 
   static func neighbourhoodID(_ name: String) -> UUID {

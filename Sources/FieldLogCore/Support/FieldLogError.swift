@@ -21,8 +21,9 @@ public enum FieldLogError: Error, Equatable, Sendable {
   case signingKeyNotFound(path: String, feed: String)
   /// A value given by the user is not acceptable.
   case invalidInput(String, hint: String? = nil)
-  /// A name that must be known (neighbourhood, initiative, question, kind ...) is not.
-  case unknownName(kind: String, value: String, suggestions: [String])
+  /// A name that must be known (neighbourhood, initiative, question, kind ...) is not; `known`,
+  /// when given, is every valid value, so the message can list them closest first.
+  case unknownName(kind: String, value: String, suggestions: [String], known: [String] = [])
   /// An id prefix matches nothing.
   case unknownID(kind: String, prefix: String)
   /// An id prefix matches more than one thing.
@@ -60,10 +61,17 @@ extension FieldLogError: LocalizedError {
         "no signing key for the journal's feed \(feed.prefix(8)) at '\(path)'; nothing was recorded"
     case .invalidInput(let message, _):
       return message
-    case .unknownName(let kind, let value, let suggestions):
+    case .unknownName(let kind, let value, let suggestions, let known):
       var text = "unknown \(kind) '\(value)'"
       if !suggestions.isEmpty {
         text += "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
+      }
+      if !known.isEmpty {
+        let ranked = Text.closestFirst(to: value, among: known)
+        let shown = ranked.prefix(Self.knownListed).joined(separator: ", ")
+        let more =
+          ranked.count > Self.knownListed ? " and \(ranked.count - Self.knownListed) more" : ""
+        text += (suggestions.isEmpty ? "; " : " ") + "known: \(shown)\(more)"
       }
       return text
     case .unknownID(let kind, let prefix):
@@ -77,6 +85,9 @@ extension FieldLogError: LocalizedError {
       return message
     }
   }
+
+  /// How many valid values an unknown-name message lists at most, closest first.
+  static let knownListed = 12
 
   /// A suggested next step, when there is an obvious one.
   public var hint: String? {

@@ -208,8 +208,20 @@ public enum Text {
   public static func suggestions(for value: String, among names: [String], limit: Int = 2)
     -> [String]
   {
+    let threshold = max(2, matchFold(value).count / 3)
+    return ranked(value, names).filter { $0.1 <= threshold }.prefix(limit).map(\.0)
+  }
+
+  /// Every name, the closest to `value` first (ranked as `suggestions` ranks them, with no
+  /// cut-off): for messages that list all the valid values.
+  public static func closestFirst(to value: String, among names: [String]) -> [String] {
+    ranked(value, names).map(\.0)
+  }
+
+  /// Names with their distance from `value`, closest first; a prefix either way counts as 1.
+  private static func ranked(_ value: String, _ names: [String]) -> [(String, Int)] {
     let target = Array(matchFold(value))
-    let scored = names.map { name -> (String, Int) in
+    return names.map { name -> (String, Int) in
       let candidate = Array(matchFold(name))
       var distance = editDistance(target, candidate)
       if candidate.starts(with: target) || target.starts(with: candidate) {
@@ -217,10 +229,7 @@ public enum Text {
       }
       return (name, distance)
     }
-    let threshold = max(2, target.count / 3)
-    return scored.filter { $0.1 <= threshold }
-      .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
-      .prefix(limit).map(\.0)
+    .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
   }
 
   /// Levenshtein distance over characters.
