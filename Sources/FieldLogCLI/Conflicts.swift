@@ -8,8 +8,8 @@ extension FieldLog {
       commandName: "conflicts",
       abstract: "List what merged journals left to settle: concurrent amends and clashing codes.",
       discussion: """
-        An entry amended in two journals at once keeps both versions; amend it with --resolve to
-        replace them. Two codes with one name and different ids are settled with 'fieldlog code
+        An entry amended in two journals at once keeps both versions; amend it with --resolve to \
+        replace them. Two codes with one name and different ids are settled with 'fieldlog code \
         merge FROM INTO', naming each by its id.
         """)
 
@@ -20,6 +20,7 @@ extension FieldLog {
       let report = try journal.conflicts()
       if output.json { return try Output.json(report) }
       if report.isEmpty { return print("no conflicts") }
+      let zone = try journal.timeZone()
       for entry in report.entries {
         print(
           "entry \(entry.id.prefix(8)) \"\(entry.title)\": \(entry.versions.count) concurrent versions"
@@ -27,7 +28,7 @@ extension FieldLog {
         for version in entry.versions {
           print(
             "  version \(version.version.map(String.init) ?? "?") by \(version.author ?? "?") "
-              + "(feed \(version.feed.prefix(8)), \(Output.localMinute(version.recordedAt)))"
+              + "(feed \(version.feed.prefix(8)), \(FieldTime.display(version.recordedAt, in: zone)))"
               + (version.shown ? ", shown now" : ""))
         }
         print("  settle with: fieldlog amend \(entry.id.prefix(8)) --resolve --reason ...")

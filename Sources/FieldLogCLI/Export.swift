@@ -9,9 +9,9 @@ extension FieldLog {
       abstract:
         "Write entries, codings, a code matrix, the codebook or memos as CSV or JSON Lines.",
       discussion: """
-        CSV is RFC 4180 (comma, CRLF, UTF-8 without BOM) unless --excel (for Dutch Excel: ';',
-        a BOM, and a leading ' on cells Excel would run as a formula). Retracted entries are left
-        out; bodies (and quotes) of entries without quotation consent are withheld; an export that
+        CSV is RFC 4180 (comma, CRLF, UTF-8 without BOM) unless --excel (for Dutch Excel: ';', \
+        a BOM, and a leading ' on cells Excel would run as a formula). Retracted entries are left \
+        out; bodies (and quotes) of entries without quotation consent are withheld; an export that \
         would hold a real name from the key file is refused.
         """)
 
@@ -22,9 +22,11 @@ extension FieldLog {
     @Argument(
       help: "entries, codings, matrix, codebook, memos; qdpx (REFI-QDA project) or qdc (codebook).")
     var table: String
-    @Option(help: "csv (default) or jsonl.")
+    @Option(help: "csv or jsonl.")
     var format: String = "csv"
-    @Option(name: .shortAndLong, help: "Write to this file (mode 0600) instead of standard output.")
+    @Option(
+      name: .shortAndLong, help: "Write to this file (mode 0600) instead of standard output.",
+      completion: .file())
     var output: String?
     @Flag(help: "The profile for Dutch Excel: ';', a UTF-8 BOM, and the formula guard.")
     var excel = false
@@ -65,7 +67,7 @@ extension FieldLog {
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
             includeWithheld: includeWithheld),
           toFile: output)
-        Output.stderr("wrote \(summary.rows) sources to \(output)")
+        Output.stderr("wrote \(Counted.phrase(summary.rows, "source")) to \(output)")
         report(summary)
         return
       case "qdc":
@@ -97,11 +99,13 @@ extension FieldLog {
         table: table, format: format, dialect: dialect, filter: try filters.filter(),
         people: people, allowNames: allowNames, includeWithheld: includeWithheld)
       let summary: ExportSummary
+      let progress = ProgressLine.forTerminal()
+      defer { progress?.finish() }
       if let output {
-        summary = try journal.export(request, toFile: output)
+        summary = try journal.export(request, toFile: output, progress: progress?.report)
       } else {
         var buffer = Data()
-        summary = try journal.export(request) { chunk in
+        summary = try journal.export(request, progress: progress?.report) { chunk in
           buffer.append(chunk)
           if buffer.count >= 1 << 16 {
             FileHandle.standardOutput.write(buffer)
@@ -110,14 +114,16 @@ extension FieldLog {
         }
         FileHandle.standardOutput.write(buffer)
       }
-      if let output { Output.stderr("wrote \(summary.rows) rows to \(output)") }
+      progress?.finish()
+      if let output { Output.stderr("wrote \(Counted.phrase(summary.rows, "row")) to \(output)") }
       report(summary)
     }
 
     private func report(_ summary: ExportSummary) {
       if summary.withheld > 0 {
         Output.stderr(
-          "note: \(summary.withheld) bodies or quotes were withheld for lack of quotation consent "
+          "note: \(Counted.phrase(summary.withheld, "body or quote", "bodies or quotes")) "
+            + "\(summary.withheld == 1 ? "was" : "were") withheld for lack of quotation consent "
             + "(--include-withheld shows them)")
       }
     }

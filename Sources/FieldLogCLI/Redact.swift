@@ -9,7 +9,7 @@ extension FieldLog {
       abstract:
         "Erase the content of every version of an entry, or of every entry naming a participant.",
       discussion: """
-        The erased text is removed from the journal file and its WAL; the events stay, so
+        The erased text is removed from the journal file and its WAL; the events stay, so \
         'fieldlog verify' still proves the record whole and reports them as redacted.
         """)
 

@@ -95,19 +95,31 @@ extension Journal {
   /// Writes a table row by row to `sink`; nothing is written when the output would hold a real name.
   ///
   /// Both passes (the real-name check, then the writing) read one snapshot of the journal.
-  public func export(_ request: ExportRequest, to sink: (Data) throws -> Void) throws
-    -> ExportSummary
-  {
+  public func export(
+    _ request: ExportRequest, progress: ProgressReport? = nil, to sink: (Data) throws -> Void
+  ) throws -> ExportSummary {
     try read { db in
       let exporter = try Exporter(request: request, db: db)
+      var total: Int?
       if !request.allowNames && !request.people.isEmpty {
         let guardian = NameGuard(people: request.people)
-        try exporter.rows(db) { row in try guardian.check(place: row.place, texts: row.cells) }
+        var checked = 0
+        try exporter.rows(db) { row in
+          try guardian.check(place: row.place, texts: row.cells)
+          checked += 1
+          if checked % 64 == 0 {
+            progress?(WorkProgress(step: "checking for real names", done: checked, total: nil))
+          }
+        }
+        total = checked
       }
       var summary = ExportSummary(rows: 0, withheld: 0)
       if request.format == .csv { try sink(request.dialect.render([exporter.columns])) }
       try exporter.rows(db) { row in
         summary.rows += 1
+        if summary.rows % 64 == 0 {
+          progress?(WorkProgress(step: "exporting rows", done: summary.rows, total: total))
+        }
         if row.withheld { summary.withheld += 1 }
         switch request.format {
         case .csv: try sink(Data(request.dialect.line(row.cells).utf8))
@@ -119,11 +131,13 @@ extension Journal {
   }
 
   /// Writes an export to `path` through a temporary file (mode 0600) renamed only on success.
-  public func export(_ request: ExportRequest, toFile path: String) throws -> ExportSummary {
+  public func export(
+    _ request: ExportRequest, toFile path: String, progress: ProgressReport? = nil
+  ) throws -> ExportSummary {
     var summary = ExportSummary(rows: 0, withheld: 0)
     try Self.writePrivately(to: path) { handle in
       var buffer = Data()
-      summary = try export(request) { chunk in
+      summary = try export(request, progress: progress) { chunk in
         buffer.append(chunk)
         if buffer.count >= 1 << 20 {
           try handle.write(contentsOf: buffer)

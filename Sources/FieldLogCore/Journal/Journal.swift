@@ -56,7 +56,7 @@ public struct Journal: Sendable {
 
   /// Opens another journal to read only (a merge's source, a colleague's study): nothing in its
   /// file is changed, not even its schema.
-  static func openForReading(at path: String) throws -> Journal {
+  public static func openForReading(at path: String) throws -> Journal {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw FieldLogError.journalNotFound(path: path)

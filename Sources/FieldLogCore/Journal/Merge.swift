@@ -34,7 +34,9 @@ extension Journal {
   /// and leaves this journal as it was. Merging is idempotent and order-free: the projections are
   /// replayed from the union of the events (see `Replay`). Redactions travel: a payload that a
   /// redaction in either journal names is never copied in, and is deleted here when present.
-  public func merge(_ paths: [String], now: Date = Date()) throws -> MergeReport {
+  public func merge(_ paths: [String], now: Date = Date(), progress: ProgressReport? = nil) throws
+    -> MergeReport
+  {
     var sources: [Incoming] = []
     for path in paths {
       if canonicalPath(self.path) == canonicalPath(path) {
@@ -42,7 +44,8 @@ extension Journal {
           "'\(path)' is this journal itself; there is nothing to merge")
       }
       let other = try Journal.openForReading(at: path)
-      sources.append(try other.read { db in try Self.incoming(path: path, db) })
+      sources.append(
+        try other.read { db in try Self.incoming(path: path, db, progress: progress) })
     }
     let result = try write { db in
       var report = MergeReport(sources: [], added: 0, redacted: 0)
@@ -79,7 +82,7 @@ extension Journal {
       report.redacted += erasable.count
       guard report.added > 0 else { return report }
       try Self.raiseClockFloor(db)
-      try Replay.rebuildProjections(db)
+      try Replay.rebuildProjections(db, progress: progress)
       // A version or a coding that one journal added while another redacted the entry still holds
       // the erased text: it is redacted here too, as the redaction of the entry would have done.
       for row in try Row.fetchAll(
@@ -95,8 +98,10 @@ extension Journal {
   }
 
   /// Reads and verifies a source journal; refuses one that is not whole.
-  private static func incoming(path: String, _ db: Database) throws -> Incoming {
-    let verification = try Verifier.run(db, projections: false, progress: nil)
+  private static func incoming(path: String, _ db: Database, progress: ProgressReport?) throws
+    -> Incoming
+  {
+    let verification = try Verifier.run(db, projections: false, progress: progress)
     guard verification.ok else {
       let first = verification.problems.first.map { problem in
         [
@@ -105,7 +110,8 @@ extension Journal {
         ].compactMap { $0 }.joined(separator: ", ")
       }
       throw FieldLogError.damaged(
-        "the journal '\(path)' fails verification (\(verification.problems.count) problem(s)"
+        "the journal '\(path)' fails verification ("
+          + Counted.phrase(verification.problems.count, "problem")
           + (first.map { ", first: \($0)" } ?? "") + "); nothing was merged")
     }
     var source = Incoming(path: path, events: [], payloads: [:], signatures: [:], keys: [:])

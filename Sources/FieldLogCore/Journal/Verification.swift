@@ -46,7 +46,7 @@ extension Journal {
   ///
   /// Also replays the events into temporary tables and reports every projection table that differs:
   /// nothing is written to the journal, and other fieldlogs may go on writing meanwhile.
-  public func verify(progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
+  public func verify(progress: ProgressReport? = nil) throws -> VerificationReport {
     try snapshotRead { db in try Verifier.run(db, projections: true, progress: progress) }
   }
 
@@ -99,7 +99,7 @@ enum SignatureBatch {
 }
 
 enum Verifier {
-  static func run(_ db: Database, projections: Bool, progress: ((Int) -> Void)?) throws
+  static func run(_ db: Database, projections: Bool, progress: ProgressReport?) throws
     -> VerificationReport
   {
     var report = VerificationReport(feeds: 0, events: 0, payloads: 0, redacted: [], problems: [])
@@ -178,7 +178,8 @@ enum Verifier {
       if head.0 > last.seq {
         problem(
           "the feed ends at seq \(last.seq) but its recorded head is seq \(head.0): "
-            + "\(head.0 - last.seq) event(s) at the end were removed", feed: feed)
+            + "\(Counted.phrase(Int(head.0 - last.seq), "event")) at the end "
+            + (head.0 - last.seq == 1 ? "was" : "were") + " removed", feed: feed)
       } else if head.0 < last.seq {
         problem(
           "the feed goes on past its recorded head seq \(head.0) to seq \(last.seq): "
@@ -188,6 +189,7 @@ enum Verifier {
       }
     }
 
+    let total = progress == nil ? nil : try Int.fetchOne(db, sql: "SELECT count(*) FROM event")
     let events = try Row.fetchCursor(
       db,
       sql: """
@@ -208,7 +210,9 @@ enum Verifier {
         previousHash = EventLog.zeroHash
       }
       report.events += 1
-      if report.events % 10_000 == 0 { progress?(report.events) }
+      if report.events % 256 == 0 {
+        progress?(WorkProgress(step: "verifying events", done: report.events, total: total))
+      }
       if event.seq > expectedSeq {
         problem(
           expectedSeq == event.seq - 1
@@ -283,7 +287,9 @@ enum Verifier {
           WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.commitment = p.commitment)
           """) ?? 0
     if orphans > 0 {
-      problem("\(orphans) payload(s) belong to no event: they were added outside fieldlog")
+      problem(
+        "\(Counted.phrase(orphans, "payload")) \(orphans == 1 ? "belongs" : "belong") to no event: "
+          + (orphans == 1 ? "it was" : "they were") + " added outside fieldlog")
     }
     let strays =
       try Int.fetchOne(
@@ -292,7 +298,9 @@ enum Verifier {
           SELECT count(*) FROM signature s WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.hash = s.hash)
           """) ?? 0
     if strays > 0 {
-      problem("\(strays) signature(s) belong to no event: they were added outside fieldlog")
+      problem(
+        "\(Counted.phrase(strays, "signature")) \(strays == 1 ? "belongs" : "belong") to no event: "
+          + (strays == 1 ? "it was" : "they were") + " added outside fieldlog")
     }
     // A projection that shows an event the journal no longer has is evidence that events were
     // removed (and the feed's head moved back): rebuilding would erase that evidence.
@@ -305,7 +313,9 @@ enum Verifier {
           """) ?? 0
     if vanished > 0 {
       problem(
-        "\(vanished) row(s) of the current state show events that are no longer in the journal: "
+        "\(Counted.phrase(vanished, "row")) of the current state "
+          + (vanished == 1 ? "shows " : "show ")
+          + "events that are no longer in the journal: "
           + "events were removed; compare with a checkpoint ('verify --checkpoint') before any "
           + "rebuild")
     }
@@ -320,7 +330,7 @@ enum Verifier {
       do {
         for (table, rows) in try Replay.differingProjections(db) {
           problem(
-            "the projection table \(table) differs from a replay of the events in \(rows) row(s); "
+            "the projection table \(table) differs from a replay of the events in \(Counted.phrase(rows, "row")); "
               + "run 'fieldlog rebuild'")
         }
       } catch {
@@ -339,12 +349,12 @@ extension Journal {
   ///
   /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
   @discardableResult
-  public func rebuild(progress: ((Int) -> Void)? = nil) throws -> Int {
+  public func rebuild(progress: ProgressReport? = nil) throws -> Int {
     try write { db in
       let report = try Verifier.run(db, projections: false, progress: nil)
       guard report.ok else {
         throw FieldLogError.damaged(
-          "the journal's events are damaged (\(report.problems.count) problem(s)); "
+          "the journal's events are damaged (\(Counted.phrase(report.problems.count, "problem"))); "
             + "rebuilding from them would hide that, so nothing was changed")
       }
       return try Replay.rebuildProjections(db, progress: progress)

@@ -229,10 +229,15 @@ struct CLI: Sendable {
 
   /// Runs `fieldlog args...` on a pseudo-terminal (util-linux `script`), so that stdin is a terminal and
   /// the editor path is taken. stdout and stderr arrive merged, with CRLF line ends (the terminal's).
-  func runOnTerminal(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
+  /// `columns` sets the terminal's width first (`stty cols`), as a narrow terminal window would.
+  func runOnTerminal(_ args: [String], env: [String: String] = [:], columns: Int? = nil) throws
+    -> ProcessResult
+  {
     let script = try #require(
       Paths.script, "util-linux 'script' is needed to run fieldlog on a pseudo-terminal")
-    let commandLine = ([binary.path] + args).map(Processes.shellQuoted).joined(separator: " ")
+    let commandLine =
+      (columns.map { "stty cols \($0) rows 24 && " } ?? "")
+      + ([binary.path] + args).map(Processes.shellQuoted).joined(separator: " ")
     var result = try Processes.run(script, ["-qec", commandLine, "/dev/null"], env: env)
     result.stdoutData = Data(
       result.stdout.replacingOccurrences(of: "\r\n", with: "\n").utf8)
