@@ -8,20 +8,36 @@ extension FieldLog {
       commandName: "add",
       abstract: "Record an entry: observation, network-conversation, interview or nabije-kennis.",
       discussion: """
-        The body comes from --text, --file PATH, standard input ('-'), or, on a terminal,
-        $VISUAL or $EDITOR on a template that lists the entry's fields. What is written there
-        stays in a private draft next to the journal until it is recorded; if the editor fails
-        or fieldlog is stopped, the next 'add' on a terminal offers it back, and
+        The body comes from --text, --file PATH, standard input ('-'), or, on a terminal, \
+        $VISUAL or $EDITOR on a template that lists the entry's fields. What is written there \
+        stays in a private draft next to the journal until it is recorded; if the editor fails \
+        or fieldlog is stopped, the next 'add' on a terminal offers it back, and \
         'add --resume' takes it up.
-        """)
+
+        Fields by kind (--field key=value):
+        """ + "\n" + fieldsByKind)
+
+    /// "observation: setting, duration-minutes, present.", one line per kind, as the README's table.
+    static var fieldsByKind: String {
+      EntryKind.allCases.map { kind in
+        let fields = kind.fields.map { field in
+          switch field.type {
+          case .roles: return "\(field.name) (\(FieldSpec.networkRoles.joined(separator: ", ")))"
+          case .consent: return "\(field.name) (\(field.help))"
+          default: return field.name
+          }
+        }
+        return "\(kind.rawValue): " + fields.joined(separator: ", ") + "."
+      }.joined(separator: "\n")
+    }
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
 
     @Argument(
       help:
-        "The kind: observation, network-conversation, interview, nabije-kennis (alias proximate-knowledge)."
-    )
+        "The kind: observation, network-conversation, interview, nabije-kennis (alias proximate-knowledge).",
+      completion: Completions.kinds)
     var kind: String?
 
     @OptionGroup var entry: EntryOptions

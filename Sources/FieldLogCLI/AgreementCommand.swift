@@ -8,8 +8,8 @@ extension FieldLog {
       commandName: "agreement",
       abstract: "Agreement between coders: percent agreement, Cohen's kappa, Krippendorff's alpha.",
       discussion: """
-        Computed over the entries any of the coders coded. --unit entry: a code present or absent
-        per entry; --unit character: per character of the body. Undefined values are null, with a
+        Computed over the entries any of the coders coded. --unit entry: a code present or absent \
+        per entry; --unit character: per character of the body. Undefined values are null, with a \
         reason, never NaN.
         """)
 
@@ -19,7 +19,7 @@ extension FieldLog {
     var coders: String
     @Option(help: "Only this code.")
     var code: String?
-    @Option(help: "entry (default) or character.")
+    @Option(help: "entry or character.")
     var unit: String = "entry"
 
     func run(_ journal: Journal) throws {

@@ -8,9 +8,9 @@ extension FieldLog {
       commandName: "amend",
       abstract: "Record a new version of an entry; the earlier ones stay in its history.",
       discussion: """
-        Only what you give changes: --tag, --question and --participant replace those lists,
-        --field key=value sets one field and --field key= removes it. With no changes given on a
-        terminal, $VISUAL or $EDITOR opens on the current version. If someone else amended the
+        Only what you give changes: --tag, --question and --participant replace those lists, \
+        --field key=value sets one field and --field key= removes it. With no changes given on a \
+        terminal, $VISUAL or $EDITOR opens on the current version. If someone else amended the \
         entry since the version you started from, nothing is recorded.
         """)
 

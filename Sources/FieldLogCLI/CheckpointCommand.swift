@@ -8,7 +8,7 @@ extension FieldLog {
       commandName: "checkpoint",
       abstract: "Write every feed's head and their Merkle root, for a PI to keep elsewhere.",
       discussion: """
-        Later, 'fieldlog verify --checkpoint FILE' proves that the journal still holds at least
+        Later, 'fieldlog verify --checkpoint FILE' proves that the journal still holds at least \
         that history, and names any feed that was truncated or rewritten.
         """)
 

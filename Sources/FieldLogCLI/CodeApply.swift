@@ -8,7 +8,7 @@ extension FieldLog {
       commandName: "apply",
       abstract: "Code a whole entry, or a segment of it found by --quote or given by --range.",
       discussion: """
-        --quote finds the text exactly, else ignoring differences in white space and line breaks.
+        --quote finds the text exactly, else ignoring differences in white space and line breaks. \
         Offsets are Unicode scalar offsets, zero-based, end-exclusive (as in REFI-QDA).
         """)
 
@@ -16,7 +16,7 @@ extension FieldLog {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The entry's id, or at least 4 of its first hex digits.")
     var entry: String
-    @Argument(help: "The code, by name or path.")
+    @Argument(help: "The code, by name or path.", completion: Completions.codes)
     var code: String
     @Option(help: "The text to code.")
     var quote: String?
@@ -59,7 +59,7 @@ extension FieldLog {
             + (memo == nil
               ? "" : "; add the memo with 'fieldlog memo add --about \(coding.shortID)'"))
       }
-      if output.json { try Output.json(coding) } else { print(coding.id) }
+      if output.json { try Output.json(coding) } else { print(coding.shortID) }
     }
   }
 }

@@ -11,13 +11,13 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The code, by name or path.")
+    @Argument(help: "The code, by name or path.", completion: Completions.codes)
     var code: String
-    @Option(help: "Only entries of this kind.")
+    @Option(help: "Only entries of this kind.", completion: Completions.kinds)
     var kind: String?
-    @Option(help: "Only entries in this neighbourhood.")
+    @Option(help: "Only entries in this neighbourhood.", completion: Completions.neighbourhoods)
     var neighbourhood: String?
-    @Option(help: "Only entries about this initiative.")
+    @Option(help: "Only entries about this initiative.", completion: Completions.initiatives)
     var initiative: String?
     @Option(help: "Only entries for this research question.")
     var question: String?
@@ -36,21 +36,26 @@ extension FieldLog {
         return
       }
       if segments.isEmpty { Output.stderr("nothing is coded with '\(code)'") }
+      // On a terminal (or with COLUMNS) the heading is cut to fit and the text is wrapped.
+      let width = Output.terminalWidth
+      func text(_ line: String) {
+        guard let width else { return print("  " + line) }
+        for wrapped in Output.wrap(line, width: width, indent: "  ") { print(wrapped) }
+      }
       for segment in segments {
         var heading = "\(segment.shortID)  \(segment.codePath)  on \(segment.entry.prefix(8)) "
         heading += "\(segment.title ?? "") [\(segment.kind ?? ""), \(segment.neighbourhood ?? "")]"
         heading += " by \(segment.coder)"
-        print(heading)
+        Output.fitted(heading)
         if segment.orphaned {
-          print(
-            "  ORPHANED: \"\(segment.quote ?? "")\" is no longer in the entry's current version")
+          text("ORPHANED: \"\(segment.quote ?? "")\" is no longer in the entry's current version")
         } else if let start = segment.start, let end = segment.end {
-          print("  \(start):\(end) \"\(segment.quote ?? "")\"")
-          if let context = segment.context { print("  …\(context)…") }
+          text("\(start):\(end) \"\(segment.quote ?? "")\"")
+          if let context = segment.context { text("…\(context)…") }
         } else {
-          print("  (the whole entry)")
+          text("(the whole entry)")
         }
-        if let memo = segment.memo { print("  memo: \(memo)") }
+        if let memo = segment.memo { text("memo: \(memo)") }
       }
     }
   }

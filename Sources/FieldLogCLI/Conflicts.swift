@@ -9,10 +9,10 @@ extension FieldLog {
       abstract:
         "List what merged journals left to settle: concurrent amends and consent, clashing codes.",
       discussion: """
-        An entry amended in two journals at once keeps both versions; amend it with --resolve to
-        replace them. Two codes with one name and different ids are settled with 'fieldlog code
-        merge FROM INTO', naming each by its id. Consent changed in two journals at once is listed
-        when the changes disagree; the one dated last is in force (on one day, a withdrawal), and a
+        An entry amended in two journals at once keeps both versions; amend it with --resolve to \
+        replace them. Two codes with one name and different ids are settled with 'fieldlog code \
+        merge FROM INTO', naming each by its id. Consent changed in two journals at once is listed \
+        when the changes disagree; the one dated last is in force (on one day, a withdrawal), and a \
         new 'fieldlog consent' settles it.
         """)
 
@@ -23,6 +23,7 @@ extension FieldLog {
       let report = try journal.conflicts()
       if output.json { return try Output.json(report) }
       if report.isEmpty { return print("no conflicts") }
+      let zone = try journal.timeZone()
       for entry in report.entries {
         print(
           "entry \(entry.id.prefix(8)) \"\(entry.title)\": \(entry.versions.count) concurrent versions"
@@ -30,7 +31,7 @@ extension FieldLog {
         for version in entry.versions {
           print(
             "  version \(version.version.map(String.init) ?? "?") by \(version.author ?? "?") "
-              + "(feed \(version.feed.prefix(8)), \(Output.localMinute(version.recordedAt)))"
+              + "(feed \(version.feed.prefix(8)), \(FieldTime.display(version.recordedAt, in: zone)))"
               + (version.shown ? ", shown now" : ""))
         }
         print("  settle with: fieldlog amend \(entry.id.prefix(8)) --resolve --reason ...")

@@ -8,7 +8,7 @@ extension FieldLog {
       commandName: "consent",
       abstract: "Record consent given or withdrawn by a participant, per scope.",
       discussion: """
-        Without quotation consent, an entry's body is withheld from exports.
+        Without quotation consent, an entry's body is withheld from exports. \
         --withdraw without --scope withdraws every scope.
         """)
 

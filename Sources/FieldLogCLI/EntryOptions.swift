@@ -11,13 +11,13 @@ struct EntryOptions: ParsableArguments {
   var title: String?
   @Option(help: "The body text.")
   var text: String?
-  @Option(help: "Read the body from this UTF-8 file.")
+  @Option(help: "Read the body from this UTF-8 file.", completion: .file())
   var file: String?
   @Option(help: "When it happened: 2024-03-12, '2024-03-12 14:30', RFC 3339, today, yesterday.")
   var at: String?
-  @Option(help: "The neighbourhood.")
+  @Option(help: "The neighbourhood.", completion: Completions.neighbourhoods)
   var neighbourhood: String?
-  @Option(help: "The initiative, in that neighbourhood.")
+  @Option(help: "The initiative, in that neighbourhood.", completion: Completions.initiatives)
   var initiative: String?
   @Option(help: "A research question id, e.g. RQ1 (repeatable).")
   var question: [String] = []

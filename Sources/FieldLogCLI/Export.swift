@@ -9,9 +9,9 @@ extension FieldLog {
       abstract:
         "Write entries, codings, a code matrix, the codebook or memos as CSV or JSON Lines.",
       discussion: """
-        CSV is RFC 4180 (comma, CRLF, UTF-8 without BOM) unless --excel (for Dutch Excel: ';',
-        a BOM, and a leading ' on cells Excel would run as a formula). Retracted entries are left
-        out; bodies (and quotes) of entries without quotation consent are withheld; an export that
+        CSV is RFC 4180 (comma, CRLF, UTF-8 without BOM) unless --excel (for Dutch Excel: ';', \
+        a BOM, and a leading ' on cells Excel would run as a formula). Retracted entries are left \
+        out; bodies (and quotes) of entries without quotation consent are withheld; an export that \
         would hold a real name from the key file is refused.
         """)
 
@@ -74,7 +74,7 @@ extension FieldLog {
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
             allowWords: allowWord, includeWithheld: includeWithheld),
           toFile: output, replace: outputFile.force)
-        Output.stderr("wrote \(summary.rows) sources to \(output)")
+        Output.stderr("wrote \(Counted.phrase(summary.rows, "source")) to \(output)")
         report(summary)
         return
       case "qdc":
@@ -109,11 +109,14 @@ extension FieldLog {
         people: people, allowNames: allowNames, allowWords: allowWord,
         includeWithheld: includeWithheld)
       let summary: ExportSummary
+      let progress = ProgressLine.forTerminal()
+      defer { progress?.finish() }
       if let output {
-        summary = try journal.export(request, toFile: output, replace: outputFile.force)
+        summary = try journal.export(
+          request, toFile: output, replace: outputFile.force, progress: progress?.report)
       } else {
         var buffer = Data()
-        summary = try journal.export(request) { chunk in
+        summary = try journal.export(request, progress: progress?.report) { chunk in
           buffer.append(chunk)
           if buffer.count >= 1 << 16 {
             FileHandle.standardOutput.write(buffer)
@@ -122,7 +125,8 @@ extension FieldLog {
         }
         FileHandle.standardOutput.write(buffer)
       }
-      if let output { Output.stderr("wrote \(summary.rows) rows to \(output)") }
+      progress?.finish()
+      if let output { Output.stderr("wrote \(Counted.phrase(summary.rows, "row")) to \(output)") }
       report(summary)
     }
 
@@ -204,7 +208,8 @@ extension FieldLog {
     private func report(_ summary: ExportSummary) {
       if summary.withheld > 0 {
         Output.stderr(
-          "note: \(summary.withheld) bodies or quotes were withheld for lack of quotation consent "
+          "note: \(Counted.phrase(summary.withheld, "body or quote", "bodies or quotes")) "
+            + "\(summary.withheld == 1 ? "was" : "were") withheld for lack of quotation consent "
             + "(--include-withheld shows them)")
       }
     }

@@ -14,13 +14,16 @@ extension FieldLog {
     func run(_ journal: Journal) throws {
       let feeds = try journal.feeds()
       if output.json { return try Output.json(feeds) }
+      let zone = try journal.timeZone()
       Output.table(
         ["feed", "author", "events", "head", "last merged"],
         feeds.map { feed in
           [
             String(feed.feed.prefix(8)) + (feed.own ? " (yours)" : ""), feed.author ?? "?",
             "\(feed.events)", "seq \(feed.headSeq) \(feed.headHash.prefix(12))",
-            feed.lastMerged.map { "\(Output.localMinute($0)) from \(feed.mergedFrom ?? "?")" }
+            feed.lastMerged.map {
+              "\(FieldTime.display($0, in: zone)) from \(feed.mergedFrom ?? "?")"
+            }
               ?? (feed.own ? "" : "never"),
           ]
         })

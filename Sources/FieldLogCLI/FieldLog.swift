@@ -9,8 +9,10 @@ public struct FieldLog: ParsableCommand {
     abstract:
       "Log, find and verify participatory action-research fieldwork in an append-only journal.",
     discussion: """
-      The journal is one SQLite file: --journal PATH, else $FIELDLOG_JOURNAL, else ./fieldlog.sqlite.
-      Exit codes: 0 ok, 1 failure (e.g. verify found damage), 64 usage, 65 bad input data,
+      The journal is one SQLite file: --journal PATH, else $FIELDLOG_JOURNAL, else \
+      ./fieldlog.sqlite.
+
+      Exit codes: 0 ok, 1 failure (e.g. verify found damage), 64 usage, 65 bad input data, \
       66 journal or file not found, 74 I/O error.
       """,
     version: "0.1.0",
@@ -29,6 +31,9 @@ public struct FieldLog: ParsableCommand {
   public static func runMain(_ arguments: [String]? = nil) -> Never {
     do {
       if arguments == nil { try refuseInvalidUTF8(CommandLine.unsafeArgv, count: CommandLine.argc) }
+      if let failure = unknownCommand(in: arguments ?? Array(CommandLine.arguments.dropFirst())) {
+        throw failure
+      }
       var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(0)

@@ -9,14 +9,15 @@ extension FieldLog {
       abstract:
         "Import entries (JSON Lines, CSV, a folder of Markdown notes) or a REFI-QDA codebook (.qdc).",
       discussion: """
-        The format comes from the extension (.jsonl, .csv, .md) or a folder (Markdown), or --format.
-        One bad record imports nothing, and the error names the file, the line and the problem.
+        The format comes from the extension (.jsonl, .csv, .md) or a folder (Markdown), or \
+        --format. \
+        One bad record imports nothing, and the error names the file, the line and the problem. \
         Entries whose id the journal knows are skipped, so importing twice adds nothing.
         """)
 
     @OptionGroup var journalOptions: JournalOptions
 
-    @Argument(help: "Files or folders to import.")
+    @Argument(help: "Files or folders to import.", completion: .file())
     var paths: [String]
     @Option(help: "jsonl, csv, markdown or qdc (default: from each path).")
     var format: String?
@@ -43,18 +44,22 @@ extension FieldLog {
         let summary = try journal.importCodebook(from: paths[0])
         for added in summary.added { print("added \(added)") }
         print(
-          "imported \(summary.imported) codes; skipped \(summary.skipped) already in the codebook")
+          "imported \(Counted.phrase(summary.imported, "code")); skipped \(summary.skipped) "
+            + "already in the codebook")
         return
       }
+      let progress = ProgressLine.forTerminal()
       let summary = try journal.importEntries(
-        from: paths, format: format, addMissing: addMissing,
-        progress: Output.progress("imported entries:"))
-      if Output.stderrIsTerminal { Output.stderr("") }
+        from: paths, format: format, addMissing: addMissing, progress: progress?.report)
+      progress?.finish()
       for added in summary.added { print("added \(added)") }
       print(
-        "imported \(summary.imported) entries; skipped \(summary.skipped) already in the journal")
+        "imported \(Counted.phrase(summary.imported, "entry", "entries")); "
+          + "skipped \(summary.skipped) already in the journal")
       if summary.redacted > 0 {
-        print("skipped \(summary.redacted) redacted entries: there is no text to import")
+        print(
+          "skipped \(Counted.phrase(summary.redacted, "redacted entry", "redacted entries")): "
+            + "there is no text to import")
       }
     }
   }

@@ -10,7 +10,9 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
 
-    @Option(help: "A YAML study file with neighbourhoods, initiatives, questions and a codebook.")
+    @Option(
+      help: "A YAML study file with neighbourhoods, initiatives, questions and a codebook.",
+      completion: .file(extensions: ["yaml", "yml", "json"]))
     var study: String?
 
     @Option(help: "The study's name, for a journal started without a study file.")

@@ -11,15 +11,16 @@ extension FieldLog {
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var filters: FilterOptions
+    @OptionGroup var limit: LimitOptions
 
     func run(_ journal: Journal) throws {
-      let entries = try journal.entries(try filters.filter())
+      let entries = try journal.entries(try filters.filter(), limit: limit.limit)
       if output.json {
         try Output.json(entries)
       } else if entries.isEmpty {
         Output.stderr("no entries")
       } else {
-        Output.entries(entries)
+        Output.entries(entries, zone: try journal.timeZone())
       }
     }
   }

@@ -8,33 +8,38 @@ extension FieldLog {
       commandName: "merge",
       abstract: "Bring in every event of colleagues' journals that this one lacks.",
       discussion: """
-        Every incoming journal is verified first, as 'fieldlog verify' does; if any of it fails, or
-        two journals hold different events at one feed and seq (a fork), nothing is merged.
-        Merging twice adds nothing, and the order of merges does not change the result. Redactions
+        Every incoming journal is verified first, as 'fieldlog verify' does; if any of it fails, \
+        or two journals hold different events at one feed and seq (a fork), nothing is merged. \
+        Merging twice adds nothing, and the order of merges does not change the result. Redactions \
         come along. Afterwards 'fieldlog conflicts' lists what people need to settle.
         """)
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The journals to merge in (e.g. snapshots from colleagues).")
+    @Argument(
+      help: "The journals to merge in (e.g. snapshots from colleagues).", completion: .file())
     var others: [String]
 
     func run(_ journal: Journal) throws {
-      let report = try journal.merge(others)
+      let progress = ProgressLine.forTerminal()
+      let report = try journal.merge(others, progress: progress?.report)
+      progress?.finish()
       if output.json { return try Output.json(report) }
       for source in report.sources {
-        print("\(source.path): \(source.events) new event(s) in \(source.feeds) feed(s)")
+        print(
+          "\(source.path): \(Counted.phrase(source.events, "new event")) in "
+            + Counted.phrase(source.feeds, "feed"))
       }
       if report.redacted > 0 {
-        print("\(report.redacted) payload(s) erased by redactions")
+        print("\(Counted.phrase(report.redacted, "payload")) erased by redactions")
       }
       let conflicts = try journal.conflicts()
       print(
-        "merged \(report.added) event(s)"
+        "merged \(Counted.phrase(report.added, "event"))"
           + (conflicts.isEmpty
             ? ""
-            : "; \(conflicts.count) conflict(s): see 'fieldlog conflicts'")
+            : "; \(Counted.phrase(conflicts.count, "conflict")): see 'fieldlog conflicts'")
       )
     }
   }

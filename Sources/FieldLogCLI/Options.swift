@@ -5,14 +5,15 @@ import Foundation
 /// The journal every command works on.
 struct JournalOptions: ParsableArguments {
   @Option(
-    name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).")
+    name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).",
+    completion: .file())
   var journal: String?
 
   @Option(
     name: .long,
     help:
-      "The private key that signs this journal's events (default: ~/.config/fieldlog/keys/<feed>.key)."
-  )
+      "The private key that signs this journal's events (default: ~/.config/fieldlog/keys/<feed>.key).",
+    completion: .file())
   var signingKey: String?
 
   var path: String {
@@ -32,18 +33,18 @@ struct OutputOptions: ParsableArguments {
     if json {
       try Output.json(entry)
     } else {
-      Swift.print(entry.id)
+      Swift.print(entry.shortID)
     }
   }
 }
 
 /// The filters `list` and `search` share.
 struct FilterOptions: ParsableArguments {
-  @Option(help: "Only entries of this kind.")
+  @Option(help: "Only entries of this kind.", completion: Completions.kinds)
   var kind: String?
-  @Option(help: "Only entries in this neighbourhood.")
+  @Option(help: "Only entries in this neighbourhood.", completion: Completions.neighbourhoods)
   var neighbourhood: String?
-  @Option(help: "Only entries about this initiative.")
+  @Option(help: "Only entries about this initiative.", completion: Completions.initiatives)
   var initiative: String?
   @Option(help: "Only entries for this research question (e.g. RQ1).")
   var question: String?
@@ -57,14 +58,29 @@ struct FilterOptions: ParsableArguments {
   var until: String?
   @Flag(help: "Show retracted entries too.")
   var includeRetracted = false
-  @Option(help: "Only entries coded with this code or a code below it.")
+  @Option(
+    help: "Only entries coded with this code or a code below it.", completion: Completions.codes)
   var code: String?
+  @Option(help: "Only entries that name this participant (a pseudonym; case does not matter).")
+  var participant: String?
 
   func filter() throws -> EntryFilter {
     EntryFilter(
       kind: try kind.map(EntryKind.parse), neighbourhood: neighbourhood, initiative: initiative,
       question: question, author: author, tag: tag, since: since, until: until,
-      includeRetracted: includeRetracted, code: code)
+      includeRetracted: includeRetracted, code: code, participant: participant)
+  }
+}
+
+/// How many entries `list` and `search` show at most (not `export`, which writes every match).
+struct LimitOptions: ParsableArguments {
+  @Option(help: "Show at most this many entries.")
+  var limit: Int?
+
+  func validate() throws {
+    if let limit, limit < 1 {
+      throw ValidationError("--limit must be 1 or more, not \(limit)")
+    }
   }
 }
 

@@ -27,63 +27,147 @@ enum Output {
     FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
   }
 
-  /// Progress for long work, only when a person is watching stderr.
-  static func progress(_ label: String) -> ((Int) -> Void)? {
-    guard stderrIsTerminal else { return nil }
-    return { count in FileHandle.standardError.write(Data("\r\(label) \(count)…".utf8)) }
-  }
-
-  /// The terminal's width when stdout is one; nil when output goes to a file or a pipe.
+  /// The width to fit human-readable output to: `COLUMNS` when it is set to a number (as a shell
+  /// or a script may ask), else the terminal's when stdout is one; nil for a file or a pipe, which
+  /// get every cell whole.
   static var terminalWidth: Int? {
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"], let width = Int(columns),
+      width > 0
+    {
+      return width
+    }
     guard stdoutIsTerminal else { return nil }
     var size = winsize()
-    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 100 }
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
     return Int(size.ws_col)
   }
 
-  /// A plain text table: columns padded to their widest cell; on a terminal the last one is cut to fit.
+  /// The columns a terminal gives `text`: combining marks and other zero-width characters take
+  /// none, East Asian wide characters and emoji take two, everything else one.
+  static func displayWidth(_ text: String) -> Int {
+    text.reduce(0) { $0 + displayWidth($1) }
+  }
+
+  /// The columns of one character as a terminal shows it (its grapheme cluster: a letter with its
+  /// accents, an emoji with its modifiers).
+  static func displayWidth(_ character: Character) -> Int {
+    var width = 0
+    for scalar in character.unicodeScalars {
+      let properties = scalar.properties
+      switch properties.generalCategory {
+      case .nonspacingMark, .enclosingMark, .format, .control: continue
+      default: break
+      }
+      if scalar.value == 0xFE0F { return 2 }  // emoji presentation selector
+      let wide = properties.isEmojiPresentation || isEastAsianWide(scalar.value)
+      width = max(width, wide ? 2 : 1)
+    }
+    return width
+  }
+
+  /// The East Asian Wide and Fullwidth ranges (UAX #11) that text in a fieldwork journal meets.
+  private static func isEastAsianWide(_ value: UInt32) -> Bool {
+    switch value {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+      0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+      0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// `text` cut to at most `width` columns, ending in "…" when something was cut.
+  static func truncate(_ text: String, toWidth width: Int) -> String {
+    guard displayWidth(text) > width else { return text }
+    guard width > 0 else { return "" }
+    var result = ""
+    var used = 0
+    for character in text {
+      let next = displayWidth(character)
+      if used + next > width - 1 { break }
+      result.append(character)
+      used += next
+    }
+    return result + "…"
+  }
+
+  /// `text` wrapped at spaces into lines of at most `width` columns, each starting with `indent`;
+  /// a word longer than a line is cut with "…". Line breaks in `text` are kept. For bodies, quotes
+  /// and memos (`show`, `code show`).
+  static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {
+    let room = max(1, width - displayWidth(indent))
+    var lines: [String] = []
+    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      var line = ""
+      var used = 0
+      for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+        let word = truncate(String(word), toWidth: room)
+        let wordWidth = displayWidth(word)
+        if used > 0 && used + 1 + wordWidth > room {
+          lines.append(indent + line)
+          line = ""
+          used = 0
+        }
+        if used > 0 {
+          line += " "
+          used += 1
+        }
+        line += word
+        used += wordWidth
+      }
+      lines.append(line.isEmpty ? "" : indent + line)
+    }
+    return lines
+  }
+
+  /// Prints `text`, cut to the output's width when there is one.
+  static func fitted(_ text: String) {
+    print(terminalWidth.map { truncate(text, toWidth: $0) } ?? text)
+  }
+
+  /// A plain text table: columns padded to their widest cell (in terminal columns). When the output
+  /// has a width, the widest columns give way first until the table fits, and cut cells end in "…".
   static func table(_ header: [String], _ rows: [[String]]) {
     guard !rows.isEmpty else { return }
-    var widths = header.map(\.count)
+    let rows = rows.map { $0.map { $0.replacingOccurrences(of: "\n", with: " ") } }
+    var widths = header.map(displayWidth)
     for row in rows {
-      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+      for (index, cell) in row.enumerated() {
+        widths[index] = max(widths[index], displayWidth(cell))
+      }
     }
     if let available = terminalWidth {
-      let fixed = widths.dropLast().reduce(0, +) + 2 * (widths.count - 1)
-      widths[widths.count - 1] = min(widths[widths.count - 1], max(20, available - fixed))
+      let gaps = 2 * (widths.count - 1)
+      // A column never narrows below its header (or 3 columns), so the table stays readable.
+      let floors = header.map { max(3, displayWidth($0)) }
+      while widths.reduce(0, +) + gaps > available {
+        let shrinkable = widths.indices.filter { widths[$0] > floors[$0] }
+        guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
+        widths[widest] -= 1
+      }
     }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { index, cell in
-        let width = widths[index]
-        let cut = cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell
-        // Pad by characters: `padding(toLength:)` counts UTF-16 units and cuts emoji apart.
+        let cut = truncate(cell, toWidth: widths[index])
         return index == cells.count - 1
-          ? cut : cut + String(repeating: " ", count: max(0, width - cut.count))
+          ? cut : cut + String(repeating: " ", count: max(0, widths[index] - displayWidth(cut)))
       }.joined(separator: "  ")
     }
     print(line(header))
     for row in rows { print(line(row)) }
   }
 
-  /// The table of entries `list` and `search` print.
-  static func entries(_ entries: [EntryRecord]) {
+  /// The table of entries `list` prints; times in the study's time zone.
+  static func entries(_ entries: [EntryRecord], zone: TimeZone) {
     table(
       ["ID", "WHEN", "KIND", "NEIGHBOURHOOD", "TITLE"],
       entries.map { entry in
         [
-          entry.shortID, localMinute(entry.occurredAt), entry.kind.rawValue, entry.neighbourhood,
+          entry.shortID, FieldTime.display(entry.occurredAt, in: zone), entry.kind.rawValue,
+          entry.neighbourhood,
           (entry.retracted == nil ? "" : "[retracted] ") + entry.title,
         ]
       })
-  }
-
-  /// A stored time (RFC 3339 with the offset of its place, or a recorded UTC time) as its own local
-  /// minute, `YYYY-MM-DD HH:MM`: the text already says it, so it is cut out rather than parsed again.
-  static func localMinute(_ rfc3339: String) -> String {
-    let scalars = Array(rfc3339.utf8.prefix(17))
-    guard scalars.count >= 16, scalars[10] == UInt8(ascii: "T"), scalars[13] == UInt8(ascii: ":")
-    else { return rfc3339 }
-    return String(decoding: scalars[0..<10], as: UTF8.self) + " "
-      + String(decoding: scalars[11..<16], as: UTF8.self)
   }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// `-o FILE` and `--force`, for every command that writes a file: one check before any work.
 struct OutputFileOptions: ParsableArguments {
-  @Option(name: .shortAndLong, help: "Write to this file (mode 0600).")
+  @Option(name: .shortAndLong, help: "Write to this file (mode 0600).", completion: .file())
   var output: String?
 
   @Flag(

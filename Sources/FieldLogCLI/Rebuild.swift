@@ -11,9 +11,10 @@ extension FieldLog {
     @OptionGroup var journalOptions: JournalOptions
 
     func run(_ journal: Journal) throws {
-      let count = try journal.rebuild(progress: Output.progress("replayed events:"))
-      if Output.stderrIsTerminal { Output.stderr("") }
-      print("rebuilt the projections of \(journal.path) from \(count) events")
+      let progress = ProgressLine.forTerminal()
+      let count = try journal.rebuild(progress: progress?.report)
+      progress?.finish()
+      print("rebuilt the projections of \(journal.path) from \(Counted.phrase(count, "event"))")
     }
   }
 }

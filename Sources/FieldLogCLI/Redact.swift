@@ -9,9 +9,9 @@ extension FieldLog {
       abstract:
         "Erase the content of every version of an entry, or of every entry naming a participant.",
       discussion: """
-        The erased text is removed from the journal file and its WAL; the events stay, so
-        'fieldlog verify' still proves the record whole and reports them as redacted. Erasure
-        cannot be undone: redact first shows what it will erase, and asks on a terminal. Without
+        The erased text is removed from the journal file and its WAL; the events stay, so \
+        'fieldlog verify' still proves the record whole and reports them as redacted. Erasure \
+        cannot be undone: redact first shows what it will erase, and asks on a terminal. Without \
         a terminal it erases only with --yes; --dry-run shows what it would erase and stops.
         """)
 

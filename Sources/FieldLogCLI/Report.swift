@@ -86,7 +86,7 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
-    @Option(help: "entry (default) or segment.")
+    @Option(help: "entry or segment.")
     var unit: String = "entry"
 
     func run(_ journal: Journal) throws {

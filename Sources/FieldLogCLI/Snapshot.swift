@@ -8,7 +8,7 @@ extension FieldLog {
       commandName: "snapshot",
       abstract: "Write a consistent copy of the journal (mode 0600) to send to a colleague.",
       discussion: """
-        Others may go on writing meanwhile. The copy carries no feed of its own: a colleague
+        Others may go on writing meanwhile. The copy carries no feed of its own: a colleague \
         merges it, or starts a journal from it with 'fieldlog init --from FILE'.
         """)
 

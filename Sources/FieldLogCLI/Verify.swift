@@ -26,9 +26,10 @@ extension FieldLog {
           String(decoding: InputFile.read(path, what: "checkpoint", limit: 1 << 20), as: UTF8.self),
           path: path)
       }
-      var report = try journal.verify(progress: Output.progress("verified events:"))
+      let progress = ProgressLine.forTerminal()
+      var report = try journal.verify(progress: progress?.report)
+      progress?.finish()
       if let saw { report.problems += try journal.problems(against: saw) }
-      if Output.stderrIsTerminal { Output.stderr("") }
       if output.json {
         try Output.json(report)
       } else {
@@ -44,17 +45,22 @@ extension FieldLog {
           print("damaged: \(place): \(problem.problem)")
         }
         let summary =
-          "\(report.feeds) feed(s), \(report.events) events, \(report.payloads) payloads verified, "
+          "\(Counted.phrase(report.feeds, "feed")), \(Counted.phrase(report.events, "event")), "
+          + "\(Counted.phrase(report.payloads, "payload")) verified, "
           + "\(report.redacted.count) redacted"
         if let saw, report.ok {
           print(
-            "checkpoint: every one of its \(saw.heads.count) feed(s) still holds the history it saw "
+            "checkpoint: "
+              + (saw.heads.count == 1
+                ? "its one feed" : "every one of its \(saw.heads.count) feeds")
+              + " still holds the history it saw "
               + "at \(saw.taken)")
         }
         print(
           report.ok
             ? "ok: \(journal.path) is whole: \(summary)"
-            : "damaged: \(report.problems.count) problem(s) in \(journal.path); \(summary)")
+            : "damaged: \(Counted.phrase(report.problems.count, "problem")) in \(journal.path); "
+              + summary)
       }
       if !report.ok {
         throw ExitCode(1)

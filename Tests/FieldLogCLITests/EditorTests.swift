@@ -54,7 +54,7 @@ struct EditorTests {
     let entries = try sandbox.list()
     try #require(entries.count == 1, "\(entries)")
     let id = try #require(entries[0]["id"]?.string)
-    #expect(result.stdout.contains(id), "add prints the new id: \(result)")
+    #expect(result.stdout.contains(id.prefix(8)), "add prints the new id: \(result)")
     let entry = try sandbox.show(id)
     #expect(entry["title"]?.string == "Koffie in de Buurtkamer")
     #expect(entry["occurred_at"]?.string == "2024-03-12T14:30:00+01:00")

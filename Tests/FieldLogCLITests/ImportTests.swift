@@ -193,8 +193,8 @@ import Testing
     let journal = try Self.target(sandbox, "mixed.sqlite")
     let imported = try sandbox.fieldlog(["import", file.path, "--add-missing"], journal: journal)
     #expect(imported.status == 0, "\(imported)")
-    #expect(imported.stdout.contains("imported 1 entries"), "\(imported)")
-    #expect(imported.stdout.contains("skipped 1 redacted entries"), "\(imported)")
+    #expect(imported.stdout.contains("imported 1 entry;"), "\(imported)")
+    #expect(imported.stdout.contains("skipped 1 redacted entry:"), "\(imported)")
     #expect(try sandbox.fieldlog(["list", "--json"], journal: journal).output == "[]")
     let shown = try JSON.parse(
       try sandbox.fieldlog(["show", first, "--json"], journal: journal).stdoutData)

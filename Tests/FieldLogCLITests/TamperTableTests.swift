@@ -99,7 +99,7 @@ struct TamperTableTests {
         "INSERT INTO payload (commitment, salt, json) "
           + "VALUES (randomblob(32), randomblob(32), '{\"body\":\"ingevoegd\"}')")
       return [
-        Expected(feed: nil, seq: nil, fragment: "1 payload(s) belong to no event")
+        Expected(feed: nil, seq: nil, fragment: "1 payload belongs to no event")
       ]
     },
 
@@ -308,7 +308,7 @@ struct TamperTableTests {
     Case(name: "stray signature added", outcome: .caught) { f in
       try f.tamper(
         "INSERT INTO signature (hash, signature) VALUES (randomblob(32), randomblob(64))")
-      return [Expected(feed: nil, seq: nil, fragment: "1 signature(s) belong to no event")]
+      return [Expected(feed: nil, seq: nil, fragment: "1 signature belongs to no event")]
     },
     Case(name: "public key replaced by another feed's", outcome: .caught) { f in
       let head = try f.head(f.local)

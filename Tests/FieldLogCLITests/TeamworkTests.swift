@@ -156,7 +156,7 @@ struct TeamworkTests {
       #expect(try exports(sandbox, journal) == referenceExports, "exports differ for \(name)")
       let verify = try sandbox.fieldlog(["verify"], journal: journal)
       #expect(verify.status == 0, "verify after \(name): \(verify)")
-      #expect(verify.stdout.contains("3 feed(s)"), "\(verify)")
+      #expect(verify.stdout.contains("3 feeds"), "\(verify)")
     }
 
     // A second merge adds nothing, and changes nothing.
@@ -402,7 +402,7 @@ struct TeamworkTests {
     _ = try add("Na het checkpoint.", sandbox, anna)
     let fine = try sandbox.fieldlog(["verify", "--checkpoint", file.path], journal: anna.journal)
     #expect(fine.status == 0, "\(fine)")
-    #expect(fine.stdout.contains("checkpoint: every one of its 2 feed(s)"), "\(fine)")
+    #expect(fine.stdout.contains("checkpoint: every one of its 2 feeds"), "\(fine)")
 
     // Someone removes Bram's last event and moves the head back: the chain alone still verifies.
     let bramFeed = try sqlite(bram.journal, "SELECT value FROM local WHERE key = 'writer_feed'")

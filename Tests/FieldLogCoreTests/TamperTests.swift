@@ -67,7 +67,7 @@ import Testing
     Case(
       name: "remove the last event",
       sql: ["DELETE FROM event WHERE seq = (SELECT max(seq) FROM event)"],
-      seq: nil, fragment: "event(s) at the end were removed"),
+      seq: nil, fragment: "1 event at the end was removed"),
     Case(
       name: "insert a forged event with a well-formed hash at the end",
       sql: [], edit: appendForgedEvent,

@@ -256,9 +256,11 @@ enum EntryRecorder {
     }
 
     let fields = try Fields.merge(draft.fields, into: draft.baseFields, kind: draft.kind)
+    let zone = try StudyTimeZone.zone(in: db)
     let occurred =
-      try draft.occurredAt.map { try FieldTime.parse($0, now: now, what: "time of the fieldwork") }
-      ?? FieldTime.now(now)
+      try draft.occurredAt.map {
+        try FieldTime.parse($0, now: now, what: "time of the fieldwork", zone: zone)
+      } ?? FieldTime.now(now, zone: zone)
     // An interview's consent field is consent the register must know, or exports would ignore it.
     if let consent = fields["consent"], consent != draft.baseFields["consent"] {
       try ParticipantRegister.interviewConsent(

@@ -17,11 +17,14 @@ public struct EntryFilter: Sendable, Equatable {
   public var includeRetracted: Bool
   /// Only entries coded with this code or a code below it.
   public var code: String?
+  /// Only entries that name this participant (a registered pseudonym, in any case).
+  public var participant: String?
 
   public init(
     kind: EntryKind? = nil, neighbourhood: String? = nil, initiative: String? = nil,
     question: String? = nil, author: String? = nil, tag: String? = nil, since: String? = nil,
-    until: String? = nil, includeRetracted: Bool = false, code: String? = nil
+    until: String? = nil, includeRetracted: Bool = false, code: String? = nil,
+    participant: String? = nil
   ) {
     self.kind = kind
     self.neighbourhood = neighbourhood
@@ -33,6 +36,7 @@ public struct EntryFilter: Sendable, Equatable {
     self.until = until
     self.includeRetracted = includeRetracted
     self.code = code
+    self.participant = participant
   }
 
   /// The WHERE clauses and their arguments, with every name checked against the study.
@@ -110,17 +114,31 @@ public struct EntryFilter: Sendable, Equatable {
           + ids.map { _ in "?" }.joined(separator: ",") + "))")
       _ = arguments.append(contentsOf: StatementArguments(ids))
     }
+    if let participant {
+      let registered: String
+      do {
+        registered = try ParticipantRegister.known(participant, in: db)
+      } catch let error as FieldLogError {
+        throw FieldLogError.invalidInput(
+          error.message, hint: "'fieldlog participant list' shows the registered pseudonyms")
+      }
+      clauses.append(
+        "EXISTS (SELECT 1 FROM entry_participant ep WHERE ep.entry_id = e.id AND ep.pseudonym = ?)")
+      _ = arguments.append(contentsOf: [registered])
+    }
+    let zone = since == nil && until == nil ? nil : try StudyTimeZone.zone(in: db)
     if let since {
       clauses.append("e.occurred_utc >= ?")
-      _ = arguments.append(contentsOf: [try FieldTime.parse(since, what: "--since").utc])
+      _ = arguments.append(
+        contentsOf: [try FieldTime.parse(since, what: "--since", zone: zone).utc])
     }
     if let until {
-      let time = try FieldTime.parse(until, what: "--until")
+      let time = try FieldTime.parse(until, what: "--until", zone: zone)
       if FieldTime.isWholeDay(until) {
         // A date alone means up to the end of that day in the fieldwork time zone.
         let next = try FieldTime.local(
           days: Int((time.epochSeconds + Int64(time.offsetSeconds)) / 86_400) + 1, seconds: 0,
-          zone: FieldTime.fieldworkZone())
+          zone: zone ?? FieldTime.fieldworkZone())
         clauses.append("e.occurred_utc < ?")
         _ = arguments.append(contentsOf: [next.utc])
       } else {
@@ -307,7 +325,9 @@ extension Journal {
 
   /// Entries whose title or body match `query` in the matching form (`Text.matchFold`: case,
   /// diacritics, Turkish ı), best match first, with snippets of their own text.
-  public func search(_ query: String, filter: EntryFilter = EntryFilter()) throws -> [EntryRecord] {
+  public func search(_ query: String, filter: EntryFilter = EntryFilter(), limit: Int? = nil)
+    throws -> [EntryRecord]
+  {
     let match = try EntryQuery.fullTextQuery(query)
     let wanted = EntryQuery.snippetWords(query)
     return try read { db in
@@ -316,6 +336,7 @@ extension Journal {
         SELECT \(EntryQuery.columns)
         FROM entry_fts JOIN entry e ON e.key = entry_fts.rowid \(EntryQuery.joins)
         WHERE entry_fts MATCH ? AND \(clause) ORDER BY entry_fts.rank, e.occurred_utc DESC
+        \(limit.map { "LIMIT \($0)" } ?? "")
         """
       var all = StatementArguments([match])
       _ = all.append(contentsOf: arguments)

@@ -98,17 +98,19 @@ extension Journal {
   /// Writes a table row by row to `sink`; nothing is written when the output would hold a real name.
   ///
   /// Both passes (the real-name check, then the writing) read one snapshot of the journal.
-  public func export(_ request: ExportRequest, to sink: (Data) throws -> Void) throws
-    -> ExportSummary
-  {
+  public func export(
+    _ request: ExportRequest, progress: ProgressReport? = nil, to sink: (Data) throws -> Void
+  ) throws -> ExportSummary {
     try read { db in
       let exporter = try Exporter(request: request, db: db)
+      var total: Int?
       var screen = try NameScreen(request, db: db)
       if screen.isActive {
         screen.place = "the header"
         if request.format == .csv {
           exporter.columns.forEach { screen.screen($0, field: "column") }
         }
+        var checked = 0
         try exporter.rows(db) { row in
           screen.place = row.place
           switch request.format {
@@ -118,13 +120,21 @@ extension Journal {
             }
           case .jsonl: screen.screen(try row.json(), field: "")
           }
+          checked += 1
+          if checked % 64 == 0 {
+            progress?(WorkProgress(step: "checking for real names", done: checked, total: nil))
+          }
         }
         try screen.enforce()
+        total = checked
       }
       var summary = ExportSummary(rows: 0, withheld: 0)
       if request.format == .csv { try sink(request.dialect.render([exporter.columns])) }
       try exporter.rows(db) { row in
         summary.rows += 1
+        if summary.rows % 64 == 0 {
+          progress?(WorkProgress(step: "exporting rows", done: summary.rows, total: total))
+        }
         if row.withheld { summary.withheld += 1 }
         switch request.format {
         case .csv: try sink(Data(request.dialect.line(row.cells).utf8))
@@ -136,13 +146,14 @@ extension Journal {
   }
 
   /// Writes an export to `path` through a temporary file (mode 0600) put in place only on success.
-  public func export(_ request: ExportRequest, toFile path: String, replace: Bool = false) throws
-    -> ExportSummary
-  {
+  public func export(
+    _ request: ExportRequest, toFile path: String, replace: Bool = false,
+    progress: ProgressReport? = nil
+  ) throws -> ExportSummary {
     var summary = ExportSummary(rows: 0, withheld: 0)
     try Self.writePrivately(to: path, replace: replace) { handle in
       var buffer = Data()
-      summary = try export(request) { chunk in
+      summary = try export(request, progress: progress) { chunk in
         buffer.append(chunk)
         if buffer.count >= 1 << 20 {
           try handle.write(contentsOf: buffer)

@@ -34,7 +34,9 @@ extension Journal {
   /// and leaves this journal as it was. Merging is idempotent and order-free: the projections are
   /// replayed from the union of the events (see `Replay`). Redactions travel: a payload that a
   /// redaction in either journal names is never copied in, and is deleted here when present.
-  public func merge(_ paths: [String], now: Date = Date()) throws -> MergeReport {
+  public func merge(_ paths: [String], now: Date = Date(), progress: ProgressReport? = nil) throws
+    -> MergeReport
+  {
     var sources: [Incoming] = []
     for path in paths {
       if canonicalPath(self.path) == canonicalPath(path) {
@@ -45,7 +47,8 @@ extension Journal {
       // Verified and read in one snapshot, so what is merged is what was verified.
       sources.append(
         try other.snapshotRead { db in
-          try Verifier.requireWhole(db, path: path, outcome: "nothing was merged")
+          try Verifier.requireWhole(
+            db, path: path, outcome: "nothing was merged", progress: progress)
           return try Self.incoming(path: path, db)
         })
     }
@@ -84,7 +87,7 @@ extension Journal {
       report.redacted += erasable.count
       guard report.added > 0 else { return report }
       try Self.raiseClockFloor(db)
-      try Replay.rebuildProjections(db)
+      try Replay.rebuildProjections(db, progress: progress)
       // A version or a coding that one journal added while another redacted the entry still holds
       // the erased text: it is redacted here too, as the redaction of the entry would have done.
       for row in try Row.fetchAll(

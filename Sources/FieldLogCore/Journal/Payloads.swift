@@ -8,6 +8,14 @@ enum Payload {
     var study: String
     var description: String?
     var format: Int
+    /// The study's time zone when its study file names one; absent (not null) otherwise, so the
+    /// feeds opened before it existed hash as they always did.
+    var timeZone: String?
+
+    enum CodingKeys: String, CodingKey {
+      case author, study, description, format
+      case timeZone = "time_zone"
+    }
   }
 
   struct NeighbourhoodAdded: Codable {

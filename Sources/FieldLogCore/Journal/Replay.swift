@@ -62,19 +62,22 @@ enum Replay {
   /// Applies every event, in replay order, to whatever projection tables the connection's unqualified
   /// names resolve to; returns how many.
   @discardableResult
-  static func apply(_ db: Database, progress: ((Int) -> Void)? = nil) throws -> Int {
+  static func apply(_ db: Database, progress: ProgressReport? = nil) throws -> Int {
     let statement = try db.cachedStatement(
       sql: """
         SELECT e.*, p.json FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
         WHERE e.position = ?
         """)
     var count = 0
-    for position in try order(db) {
+    let positions = try order(db)
+    for position in positions {
       guard let row = try Row.fetchOne(statement, arguments: [position]) else { continue }
       try Projector.apply(
         StoredEvent(row: row), json: (row["json"] as String?).map { Data($0.utf8) }, in: db)
       count += 1
-      if count % 10_000 == 0 { progress?(count) }
+      if count % 256 == 0 {
+        progress?(WorkProgress(step: "replaying events", done: count, total: positions.count))
+      }
     }
     return count
   }
@@ -82,7 +85,7 @@ enum Replay {
   /// Empties every projection table and replays all events into them; the search index is rebuilt
   /// from its rows, so a damaged index (not just changed rows) is put right too.
   @discardableResult
-  static func rebuildProjections(_ db: Database, progress: ((Int) -> Void)? = nil) throws -> Int {
+  static func rebuildProjections(_ db: Database, progress: ProgressReport? = nil) throws -> Int {
     for table in Schema.projectionTables {
       try db.execute(sql: "DELETE FROM \(table)")
     }

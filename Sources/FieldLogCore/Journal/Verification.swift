@@ -49,7 +49,7 @@ extension Journal {
   ///
   /// Open the journal with `openForReading` to be sure that nothing is written, not even a
   /// signature: `verify` vouches for nothing it checks.
-  public func verify(progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
+  public func verify(progress: ProgressReport? = nil) throws -> VerificationReport {
     try snapshotRead { db in
       var report = try Verifier.run(db, projections: true, progress: progress)
       // This journal's own feed without a key: say whether its key row vanished or it is legacy.
@@ -122,8 +122,10 @@ enum Verifier {
   /// Refuses a journal that `verify` would refuse: the source of a merge or of `init --from` is
   /// checked whole (events, signatures, guards and projections) before anything is made of it.
   /// `outcome` ends the message ("nothing was merged").
-  static func requireWhole(_ db: Database, path: String, outcome: String) throws {
-    let verification = try run(db, projections: true, progress: nil)
+  static func requireWhole(
+    _ db: Database, path: String, outcome: String, progress: ProgressReport? = nil
+  ) throws {
+    let verification = try run(db, projections: true, progress: progress)
     guard verification.ok else {
       let first = verification.problems.first.map { problem in
         [
@@ -132,7 +134,8 @@ enum Verifier {
         ].compactMap { $0 }.joined(separator: ", ")
       }
       throw FieldLogError.damaged(
-        "the journal '\(path)' fails verification (\(verification.problems.count) problem(s)"
+        "the journal '\(path)' fails verification ("
+          + Counted.phrase(verification.problems.count, "problem")
           + (first.map { ", first: \($0)" } ?? "") + "); \(outcome)")
     }
   }
@@ -141,7 +144,7 @@ enum Verifier {
   static let unkeyedFeed =
     "the feed has no public key: its events cannot be checked as its writer's"
 
-  static func run(_ db: Database, projections: Bool, progress: ((Int) -> Void)?) throws
+  static func run(_ db: Database, projections: Bool, progress: ProgressReport?) throws
     -> VerificationReport
   {
     var report = VerificationReport(feeds: 0, events: 0, payloads: 0, redacted: [], problems: [])
@@ -220,7 +223,8 @@ enum Verifier {
       if head.0 > last.seq {
         problem(
           "the feed ends at seq \(last.seq) but its recorded head is seq \(head.0): "
-            + "\(head.0 - last.seq) event(s) at the end were removed", feed: feed)
+            + "\(Counted.phrase(Int(head.0 - last.seq), "event")) at the end "
+            + (head.0 - last.seq == 1 ? "was" : "were") + " removed", feed: feed)
       } else if head.0 < last.seq {
         problem(
           "the feed goes on past its recorded head seq \(head.0) to seq \(last.seq): "
@@ -230,6 +234,7 @@ enum Verifier {
       }
     }
 
+    let total = progress == nil ? nil : try Int.fetchOne(db, sql: "SELECT count(*) FROM event")
     let events = try Row.fetchCursor(
       db,
       sql: """
@@ -250,7 +255,9 @@ enum Verifier {
         previousHash = EventLog.zeroHash
       }
       report.events += 1
-      if report.events % 10_000 == 0 { progress?(report.events) }
+      if report.events % 256 == 0 {
+        progress?(WorkProgress(step: "verifying events", done: report.events, total: total))
+      }
       if event.seq > expectedSeq {
         problem(
           expectedSeq == event.seq - 1
@@ -325,7 +332,9 @@ enum Verifier {
           WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.commitment = p.commitment)
           """) ?? 0
     if orphans > 0 {
-      problem("\(orphans) payload(s) belong to no event: they were added outside fieldlog")
+      problem(
+        "\(Counted.phrase(orphans, "payload")) \(orphans == 1 ? "belongs" : "belong") to no event: "
+          + (orphans == 1 ? "it was" : "they were") + " added outside fieldlog")
     }
     let strays =
       try Int.fetchOne(
@@ -334,7 +343,9 @@ enum Verifier {
           SELECT count(*) FROM signature s WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.hash = s.hash)
           """) ?? 0
     if strays > 0 {
-      problem("\(strays) signature(s) belong to no event: they were added outside fieldlog")
+      problem(
+        "\(Counted.phrase(strays, "signature")) \(strays == 1 ? "belongs" : "belong") to no event: "
+          + (strays == 1 ? "it was" : "they were") + " added outside fieldlog")
     }
     // A projection that shows an event the journal no longer has is evidence that events were
     // removed (and the feed's head moved back): rebuilding would erase that evidence.
@@ -347,7 +358,9 @@ enum Verifier {
           """) ?? 0
     if vanished > 0 {
       problem(
-        "\(vanished) row(s) of the current state show events that are no longer in the journal: "
+        "\(Counted.phrase(vanished, "row")) of the current state "
+          + (vanished == 1 ? "shows " : "show ")
+          + "events that are no longer in the journal: "
           + "events were removed; compare with a checkpoint ('verify --checkpoint') before any "
           + "rebuild")
     }
@@ -361,7 +374,7 @@ enum Verifier {
         let differing = try Replay.differingProjections(db).filter { !skipped.contains($0.table) }
         for (table, rows) in differing {
           problem(
-            "the projection table \(table) differs from a replay of the events in \(rows) row(s); "
+            "the projection table \(table) differs from a replay of the events in \(Counted.phrase(rows, "row")); "
               + "run 'fieldlog rebuild'")
         }
         if !skipped.contains("entry_fts"),
@@ -392,12 +405,12 @@ extension Journal {
   ///
   /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
   @discardableResult
-  public func rebuild(progress: ((Int) -> Void)? = nil) throws -> Int {
+  public func rebuild(progress: ProgressReport? = nil) throws -> Int {
     try write { db in
       let report = try Verifier.run(db, projections: false, progress: nil)
       guard report.ok else {
         throw FieldLogError.damaged(
-          "the journal's events are damaged (\(report.problems.count) problem(s)); "
+          "the journal's events are damaged (\(Counted.phrase(report.problems.count, "problem"))); "
             + "rebuilding from them would hide that, so nothing was changed")
       }
       return try Replay.rebuildProjections(db, progress: progress)

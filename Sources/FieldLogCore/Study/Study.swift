@@ -31,10 +31,14 @@ public struct Study: Sendable, Equatable, Encodable {
 
   public var name: String
   public var description: String?
+  /// The IANA time zone the study's times are shown in and read in when typed without an offset;
+  /// nil means Europe/Amsterdam.
+  public var timeZone: String?
   public var neighbourhoods: [Neighbourhood]
 
   enum CodingKeys: String, CodingKey {
     case name = "study"
+    case timeZone = "timezone"
     case description, neighbourhoods, initiatives, questions, codebook, team
   }
 
@@ -170,11 +174,23 @@ private struct StudyReader {
     let root = try mapping(
       document, at: "the top level",
       allowed: [
-        "study", "description", "neighbourhoods", "initiatives", "questions", "codebook",
-        "allow_words", "team",
+        "study", "description", "timezone", "neighbourhoods", "initiatives", "questions",
+        "codebook", "allow_words", "team",
       ])
     var study = Study(name: try text(root, "study", at: "the top level", required: true) ?? "")
     study.description = try text(root, "description", at: "the top level", required: false)
+    if let zone = try text(root, "timezone", at: "the top level", required: false) {
+      guard TimeZone(identifier: zone) != nil else {
+        let suggestions = Text.suggestions(for: zone, among: TimeZone.knownTimeZoneIdentifiers)
+        throw fail(
+          "'timezone'",
+          "names an unknown time zone '\(zone)'"
+            + (suggestions.isEmpty
+              ? "; use an IANA name such as Europe/Amsterdam"
+              : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"))
+      }
+      study.timeZone = zone
+    }
 
     var seen: [String: String] = [:]
     for (index, item) in try list(root, "neighbourhoods", at: "the top level", required: true)

@@ -12,7 +12,8 @@ enum StudyRecorder {
     try EventLog.append(
       .feedOpened, subject: feedID,
       payload: Payload.FeedOpened(
-        author: author, study: study.name, description: study.description, format: 1), in: db,
+        author: author, study: study.name, description: study.description, format: 1,
+        timeZone: study.timeZone), in: db,
       at: date)
     for place in study.neighbourhoods {
       try addNeighbourhood(place.name, description: place.description, in: db, at: date)
@@ -329,6 +330,7 @@ extension Journal {
       }
       // Vocabularies are listed in the order they were added: the study file's order.
       var study = Study(name: profile.name, description: profile.description)
+      study.timeZone = try StudyTimeZone.declared(in: db)
       for row in try Row.fetchAll(
         db,
         sql: """

@@ -44,17 +44,38 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     return date + " " + String(Self.clock(seconds).prefix(5))
   }
 
+  // MARK: Display
+
+  /// How a person reads a stored time (an occurred-at with its offset, or a recorded-at in UTC with
+  /// milliseconds): `2024-03-12 14:30` in `zone`, the study's time zone. A fieldwork time at
+  /// midnight of its own day is a date given without a time, and prints as the date alone.
+  /// Text that is not a stored time is returned as it is.
+  public static func display(_ stored: String, in zone: TimeZone) -> String {
+    // Milliseconds (recorded-at) are not part of what `parse` accepts, nor of what is shown.
+    var text = stored
+    if let dot = text.firstIndex(of: "."), text.distance(from: text.startIndex, to: dot) == 19 {
+      text = String(text[..<dot]) + String(text[dot...].drop { $0 == "." || $0.isNumber })
+    }
+    guard text.count > 19, let time = try? parse(text, what: "stored time") else { return stored }
+    let wall = civil(time.epochSeconds + Int64(time.offsetSeconds))
+    if wall.1 == 0 && !text.hasSuffix("Z") { return wall.0 }
+    let date = Date(timeIntervalSince1970: TimeInterval(time.epochSeconds))
+    return FieldTime(epochSeconds: time.epochSeconds, offsetSeconds: zone.secondsFromGMT(for: date))
+      .localMinute
+  }
+
   // MARK: Parsing
 
   /// Parses what a researcher types for `--at`, `--since` and `--until`.
   ///
   /// Accepts `2024-03-12`, `2024-03-12 14:30`, `2024-03-12T14:30[:05]`, RFC 3339 with an offset,
-  /// `today`, `yesterday` and `now`. Without an offset, Europe/Amsterdam applies; a date alone is midnight.
-  public static func parse(_ input: String, now: Date = Date(), what: String = "time") throws
-    -> FieldTime
-  {
+  /// `today`, `yesterday` and `now`. Without an offset, `zone` applies (the study's; by default
+  /// Europe/Amsterdam); a date alone is midnight.
+  public static func parse(
+    _ input: String, now: Date = Date(), what: String = "time", zone: TimeZone? = nil
+  ) throws -> FieldTime {
     let text = input.trimmingCharacters(in: .whitespaces)
-    let zone = try fieldworkZone()
+    let zone = try zone ?? fieldworkZone()
     switch text.lowercased() {
     case "now":
       return FieldTime(date: now, zone: zone)
@@ -125,9 +146,9 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     return text == "today" || text == "yesterday" || (text.count == 10 && !text.contains(":"))
   }
 
-  /// The current time in the fieldwork time zone, to the second.
-  public static func now(_ date: Date = Date()) throws -> FieldTime {
-    FieldTime(date: date, zone: try fieldworkZone())
+  /// The current time in `zone` (by default the fieldwork time zone), to the second.
+  public static func now(_ date: Date = Date(), zone: TimeZone? = nil) throws -> FieldTime {
+    FieldTime(date: date, zone: try zone ?? fieldworkZone())
   }
 
   /// A UTC timestamp with milliseconds, `2024-03-12T13:30:00.123Z`, as events record it.

@@ -229,13 +229,18 @@ struct CLI: Sendable {
 
   /// Runs `fieldlog args...` on a pseudo-terminal (util-linux `script`), so that stdin is a terminal and
   /// the editor path is taken. stdout and stderr arrive merged, with CRLF line ends (the terminal's).
-  /// `typed` is typed at the terminal, for fieldlog or its editor to read.
-  func runOnTerminal(_ args: [String], env: [String: String] = [:], typed: String? = nil) throws
+  /// `typed` is typed at the terminal, for fieldlog or its editor to read; `columns` sets the
+  /// terminal's width first (`stty cols`), as a narrow terminal window would.
+  func runOnTerminal(
+    _ args: [String], env: [String: String] = [:], typed: String? = nil, columns: Int? = nil
+  ) throws
     -> ProcessResult
   {
     let script = try #require(
       Paths.script, "util-linux 'script' is needed to run fieldlog on a pseudo-terminal")
-    let commandLine = ([binary.path] + args).map(Processes.shellQuoted).joined(separator: " ")
+    let commandLine =
+      (columns.map { "stty cols \($0) rows 24 && " } ?? "")
+      + ([binary.path] + args).map(Processes.shellQuoted).joined(separator: " ")
     var result = try Processes.run(
       script, ["-qec", commandLine, "/dev/null"], stdin: typed.map { Data($0.utf8) }, env: env)
     result.stdoutData = Data(

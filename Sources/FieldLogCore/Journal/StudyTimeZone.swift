@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+
+/// The time zone a study's file declared (`timezone:`), in which its times are read and shown.
+///
+/// It travels in the `feed.opened` event of the study's first feed (as `time_zone`, absent when
+/// the file named none), so it needs no table of its own and journals of every version answer.
+enum StudyTimeZone {
+  /// The declared name, or nil when the study declared none (then Europe/Amsterdam applies).
+  static func declared(in db: Database) throws -> String? {
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT p.json FROM writer w
+        JOIN event e ON e.feed = w.feed AND e.seq = 1
+        JOIN payload p ON p.commitment = e.commitment
+        LEFT JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
+        ORDER BY l.value IS NULL, w.opened_at, w.feed
+        """)
+    for row in rows {
+      let json: String = row["json"]
+      if let opened = try? CanonicalJSON.decode(Payload.FeedOpened.self, from: Data(json.utf8)),
+        let zone = opened.timeZone
+      {
+        return zone
+      }
+    }
+    return nil
+  }
+
+  /// The zone to read and show times in: the declared one, else Europe/Amsterdam.
+  static func zone(in db: Database) throws -> TimeZone {
+    guard let name = try declared(in: db), let zone = TimeZone(identifier: name) else {
+      return try FieldTime.fieldworkZone()
+    }
+    return zone
+  }
+}
+
+extension Journal {
+  /// The time zone in which this study's times are shown: the one its study file declared, else
+  /// Europe/Amsterdam.
+  public func timeZone() throws -> TimeZone {
+    try read { db in try StudyTimeZone.zone(in: db) }
+  }
+}
