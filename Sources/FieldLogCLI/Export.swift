@@ -37,8 +37,26 @@ extension FieldLog {
     var allowNames = false
     @Flag(help: "Show bodies of entries whose participants have not given quotation consent.")
     var includeWithheld = false
+    @Option(
+      help: """
+        qdpx: how selections count positions, codepoints (default, the REFI-QDA standard) or utf16 \
+        (for tools that count UTF-16 units, such as QualCoder).
+        """)
+    var offsets: String?
 
     func validate() throws {
+      if let offsets {
+        guard table.lowercased() == "qdpx" else {
+          throw ValidationError("--offsets applies to 'export qdpx' only, not to '\(table)'")
+        }
+        let units = TextOffsets.allCases.map(\.rawValue)
+        guard units.contains(offsets.lowercased()) else {
+          let closest = Text.suggestions(for: offsets, among: units, limit: units.count)
+          throw ValidationError(
+            "unknown offsets '\(offsets)'; use "
+              + (closest + units.filter { !closest.contains($0) }).joined(separator: " or "))
+        }
+      }
       if let delimiter {
         let scalar = delimiter == "\\t" ? "\t" : delimiter
         guard scalar.count == 1, !["\"", "\n", "\r"].contains(scalar) else {
@@ -60,13 +78,15 @@ extension FieldLog {
           throw FieldLogError.invalidInput(
             "a REFI-QDA project is a zip file: name it with -o FILE.qdpx")
         }
+        let unit = offsets.flatMap { TextOffsets(rawValue: $0.lowercased()) } ?? .codePoints
         let summary = try journal.exportProject(
           ExportRequest(
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
             includeWithheld: includeWithheld),
-          toFile: output)
+          offsets: unit, toFile: output)
         Output.stderr("wrote \(summary.rows) sources to \(output)")
         report(summary)
+        reportAstral(summary.astralSources, unit: unit)
         return
       case "qdc":
         let codebook = try journal.exportCodebook(people: allowNames ? [] : people)
@@ -112,6 +132,24 @@ extension FieldLog {
       }
       if let output { Output.stderr("wrote \(summary.rows) rows to \(output)") }
       report(summary)
+    }
+
+    /// Code points and UTF-16 units differ in these sources, so one kind of tool will misplace
+    /// their highlights: say which, and how to serve the other.
+    private func reportAstral(_ sources: Int, unit: TextOffsets) {
+      guard sources > 0 else { return }
+      let count = sources == 1 ? "1 coded source holds" : "\(sources) coded sources hold"
+      switch unit {
+      case .codePoints:
+        Output.stderr(
+          "warning: \(count) characters beyond U+FFFF (such as emoji); tools that count UTF-16 "
+            + "units, such as QualCoder, will highlight the wrong text there "
+            + "(--offsets utf16 writes a file for them)")
+      case .utf16:
+        Output.stderr(
+          "warning: \(count) characters beyond U+FFFF (such as emoji); their positions count "
+            + "UTF-16 units, so only tools that count those, such as QualCoder, read them right")
+      }
     }
 
     private func report(_ summary: ExportSummary) {
