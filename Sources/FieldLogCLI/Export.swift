@@ -45,9 +45,27 @@ extension FieldLog {
     var noNameGuard = false
     @Flag(help: "Show bodies of entries whose participants have not given quotation consent.")
     var includeWithheld = false
+    @Option(
+      help: """
+        qdpx: how selections count positions, codepoints (default, the REFI-QDA standard) or utf16 \
+        (for tools that count UTF-16 units, such as QualCoder).
+        """)
+    var offsets: String?
 
     func validate() throws {
       try refuseContradictions()
+      if let offsets {
+        guard table.lowercased() == "qdpx" else {
+          throw ValidationError("--offsets applies to 'export qdpx' only, not to '\(table)'")
+        }
+        let units = TextOffsets.allCases.map(\.rawValue)
+        guard units.contains(offsets.lowercased()) else {
+          let closest = Text.suggestions(for: offsets, among: units, limit: units.count)
+          throw ValidationError(
+            "unknown offsets '\(offsets)'; use "
+              + (closest + units.filter { !closest.contains($0) }).joined(separator: " or "))
+        }
+      }
       if let delimiter {
         let scalar = delimiter == "\\t" ? "\t" : delimiter
         guard scalar.count == 1, !["\"", "\n", "\r"].contains(scalar) else {
@@ -69,13 +87,15 @@ extension FieldLog {
           throw FieldLogError.invalidInput(
             "a REFI-QDA project is a zip file: name it with -o FILE.qdpx")
         }
+        let unit = offsets.flatMap { TextOffsets(rawValue: $0.lowercased()) } ?? .codePoints
         let summary = try journal.exportProject(
           ExportRequest(
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
             allowWords: allowWord, includeWithheld: includeWithheld),
-          toFile: output, replace: outputFile.force)
+          offsets: unit, toFile: output, replace: outputFile.force)
         Output.stderr("wrote \(Counted.phrase(summary.rows, "source")) to \(output)")
         report(summary)
+        reportAstral(summary.astralSources, unit: unit)
         return
       case "qdc":
         let codebook = try journal.exportCodebook(
@@ -203,6 +223,24 @@ extension FieldLog {
             + "it is remembered now")
       }
       return try keys.people()
+    }
+
+    /// Code points and UTF-16 units differ in these sources, so one kind of tool will misplace
+    /// their highlights: say which, and how to serve the other.
+    private func reportAstral(_ sources: Int, unit: TextOffsets) {
+      guard sources > 0 else { return }
+      let count = sources == 1 ? "1 coded source holds" : "\(sources) coded sources hold"
+      switch unit {
+      case .codePoints:
+        Output.stderr(
+          "warning: \(count) characters beyond U+FFFF (such as emoji); tools that count UTF-16 "
+            + "units, such as QualCoder, will highlight the wrong text there "
+            + "(--offsets utf16 writes a file for them)")
+      case .utf16:
+        Output.stderr(
+          "warning: \(count) characters beyond U+FFFF (such as emoji); their positions count "
+            + "UTF-16 units, so only tools that count those, such as QualCoder, read them right")
+      }
     }
 
     private func report(_ summary: ExportSummary) {

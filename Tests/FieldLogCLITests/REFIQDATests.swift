@@ -73,7 +73,7 @@ import Testing
               selections.append(body[int(s.group(1)):int(s.group(2))])
       print(json.dumps({"names": sorted(z.namelist()), "bom": qde[:3] == b'\\xef\\xbb\\xbf',
         "sources": sources, "selections": selections, "sets": '<Sets' in text,
-        "plainTextPaths": re.findall(r'plainTextPath="([^"]+)"', text)}))
+        "plainTextPaths": re.findall(r'<TextSource [^>]*plainTextPath="([^"]+)"', text)}))
       """
     let qde = sandbox.url("project.qde")
     let read = try sandbox.python(["-c", script, file.path, qde.path])

@@ -92,6 +92,8 @@ public struct ExportSummary: Equatable, Sendable {
   public var rows: Int
   /// Bodies (and quotes) replaced because quotation consent is missing.
   public var withheld: Int
+  /// Coded `.qdpx` sources with characters beyond U+FFFF, where code points and UTF-16 differ.
+  public var astralSources = 0
 }
 
 extension Journal {

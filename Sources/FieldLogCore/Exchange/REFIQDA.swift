@@ -12,6 +12,29 @@ enum REFIQDA {
   /// Zip entries carry this date (the zip epoch), never the clock, for byte-identical exports.
   static let zipDate = Date(timeIntervalSince1970: 315_532_800)
 
+  /// Start and end positions in `unit` for a span of code points (`start..<end`) of `body`.
+  ///
+  /// Code points are what REFI-QDA counts; UTF-16 units are what QualCoder's editor counts, and
+  /// the two differ by one for every character beyond U+FFFF before the position.
+  static func positions(_ start: Int, _ end: Int, in body: String, unit: TextOffsets) -> (Int, Int)
+  {
+    guard unit == .utf16 else { return (start, end) }
+    var units = 0
+    var startUnits = start
+    for (index, scalar) in body.unicodeScalars.enumerated() {
+      if index == start { startUnits = units }
+      if index == end { return (startUnits, units) }
+      units += scalar.utf16.count
+    }
+    return (start >= body.unicodeScalars.count ? units : startUnits, units)
+  }
+
+  /// Whether `text` holds a character beyond U+FFFF (most emoji, some letters), which code points
+  /// and UTF-16 units count differently.
+  static func hasAstral(_ text: String) -> Bool {
+    text.unicodeScalars.contains { $0.value > 0xFFFF }
+  }
+
   static func guid(_ namespace: String, _ key: String) -> String {
     Hashing.derivedID(namespace: "refi-qda." + namespace, key: key).lowercased
   }
@@ -100,7 +123,8 @@ struct XMLWriter {
       case "<": out += "&lt;"
       case ">": out += "&gt;"
       case "\"" where attribute: out += "&quot;"
-      case "\n" where attribute: out += "&#10;"
+      // In element text too: `raw` indents every line it nests, which would change the text.
+      case "\n": out += "&#10;"
       case "\r": out += "&#13;"
       case "\t" where attribute: out += "&#9;"
       default:
@@ -112,6 +136,13 @@ struct XMLWriter {
     }
     return out
   }
+}
+
+/// How a `.qdpx` counts positions in a text: code points as the REFI-QDA standard says, or UTF-16
+/// units for tools that count those (QualCoder, whose Qt editor does).
+public enum TextOffsets: String, CaseIterable, Sendable {
+  case codePoints = "codepoints"
+  case utf16
 }
 
 extension Journal {
@@ -139,10 +170,16 @@ extension Journal {
   }
 
   /// Writes a REFI-QDA project to `path` (mode 0600, renamed into place only when complete).
-  public func exportProject(_ request: ExportRequest, toFile path: String, replace: Bool = false)
-    throws -> ExportSummary
-  {
-    let (project, sources, summary) = try read { db in try projectDocument(request, db: db) }
+  ///
+  /// `offsets` chooses how selections count positions; the summary's `astralSources` counts the
+  /// coded sources where that choice matters.
+  public func exportProject(
+    _ request: ExportRequest, offsets: TextOffsets = .codePoints, toFile path: String,
+    replace: Bool = false
+  ) throws -> ExportSummary {
+    let (project, sources, summary) = try read { db in
+      try projectDocument(request, offsets: offsets, db: db)
+    }
     let archive: Archive
     do {
       archive = try Archive(data: Data(), accessMode: .create)
@@ -162,7 +199,7 @@ extension Journal {
     return summary
   }
 
-  private func projectDocument(_ request: ExportRequest, db: Database) throws
+  private func projectDocument(_ request: ExportRequest, offsets: TextOffsets, db: Database) throws
     -> (Data, [(String, Data)], ExportSummary)
   {
     let exporter = try Exporter(request: request, db: db)
@@ -179,8 +216,8 @@ extension Journal {
     let nodes = try Codebook.nodes(db)
     let questions = try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded")
     let memos = try Journal.memos(where: "1", [], in: db)
-    var memosAbout: [String: [String]] = [:]
-    for memo in memos { memosAbout[memo.about, default: []].append(memo.id) }
+    var memosAbout: [String: [MemoRecord]] = [:]
+    for memo in memos { memosAbout[memo.about, default: []].append(memo) }
     var users: [String: String] = [:]
     func user(_ name: String) -> String {
       let id = REFIQDA.guid("user", Text.identityFold(name))
@@ -193,8 +230,9 @@ extension Journal {
     sourcesXML.screen = screen
     var files: [(String, Data)] = []
     var cases: [String: (name: String, sources: [String])] = [:]
-    var codingNotes: [(id: String, text: String, author: String, time: String)] = []
     var exportedMemoTargets: Set<String> = []
+    // What each exported entry and coding is called in the names of notes about it.
+    var labels: [String: String] = [:]
     for entry in entries {
       let (body, withheld) = try exporter.exportedBody(entry, db: db)
       let title = withheld && entry.hasDerivedTitle ? "[withheld]" : entry.title
@@ -204,12 +242,21 @@ extension Journal {
       if withheld { summary.withheld += 1 }
       files.append(("sources/\(entry.id).txt", Data(body.utf8)))
       exportedMemoTargets.insert(entry.id)
+      labels[entry.id] = "entry: " + title
       sourcesXML.open(
         "TextSource",
         [
           ("guid", entry.id), ("name", title), ("plainTextPath", "internal://\(entry.id).txt"),
           ("creatingUser", user(entry.author)), ("creationDateTime", entry.recordedAt),
         ])
+      // QualCoder reads no Note that a source refers to (it takes such a NoteRef for an
+      // annotation), but it reads the source's Description as the file's memo: the memos about
+      // the entry go there as well as into Notes.
+      if let about = memosAbout[entry.id], !about.isEmpty {
+        sourcesXML.element(
+          "Description",
+          text: about.map { "\($0.text)\n(\($0.author), \($0.time))" }.joined(separator: "\n\n"))
+      }
       let length = body.unicodeScalars.count
       let codings = try Row.fetchAll(
         db,
@@ -217,18 +264,24 @@ extension Journal {
           "SELECT \(Codings.columns) FROM coding c WHERE c.entry_id = ? ORDER BY c.start_offset, c.id",
         arguments: [entry.id]
       ).map { Codings.record($0, nodes: nodes) }
-      for coding in codings {
         // A segment of a withheld body, or one whose text is gone, has nothing to point at.
-        if coding.orphaned || (withheld && coding.start != nil) { continue }
+        .filter { !$0.orphaned && !(withheld && $0.start != nil) }
+      if !codings.isEmpty && REFIQDA.hasAstral(body) { summary.astralSources += 1 }
+      for coding in codings {
         exportedMemoTargets.insert(coding.id)
+        labels[coding.id] = "coding: \(coding.codePath) in \(title)"
+        let (start, end) = REFIQDA.positions(
+          coding.start ?? 0, coding.end ?? length, in: body, unit: offsets)
         sourcesXML.open(
           "PlainTextSelection",
           [
             ("guid", REFIQDA.guid("selection", coding.id)),
-            ("startPosition", String(coding.start ?? 0)),
-            ("endPosition", String(coding.end ?? length)),
+            ("startPosition", String(start)), ("endPosition", String(end)),
             ("creatingUser", user(coding.coder)), ("creationDateTime", coding.codedAt),
           ])
+        // A coding's own memo is the selection's Description: the standard's own example puts a
+        // selection's comment there, and QualCoder writes and reads its coding memos there.
+        if let memo = coding.memo { sourcesXML.element("Description", text: memo) }
         sourcesXML.open(
           "Coding",
           [
@@ -236,18 +289,15 @@ extension Journal {
             ("creationDateTime", coding.codedAt),
           ])
         sourcesXML.empty("CodeRef", [("targetGUID", coding.codeID)])
-        if let memo = coding.memo {
-          let note = REFIQDA.guid("coding-memo", coding.id)
-          codingNotes.append((note, memo, coding.coder, coding.codedAt))
-          sourcesXML.empty("NoteRef", [("targetGUID", note)])
-        }
         for note in memosAbout[coding.id] ?? [] {
-          sourcesXML.empty("NoteRef", [("targetGUID", note)])
+          sourcesXML.empty("NoteRef", [("targetGUID", note.id)])
         }
         sourcesXML.close("Coding")
         sourcesXML.close("PlainTextSelection")
       }
-      for note in memosAbout[entry.id] ?? [] { sourcesXML.empty("NoteRef", [("targetGUID", note)]) }
+      for note in memosAbout[entry.id] ?? [] {
+        sourcesXML.empty("NoteRef", [("targetGUID", note.id)])
+      }
       func value(_ variable: String, _ element: String, _ text: String) {
         sourcesXML.open("VariableValue")
         sourcesXML.empty("VariableRef", [("targetGUID", REFIQDA.guid("variable", variable))])
@@ -257,6 +307,9 @@ extension Journal {
       value("kind", "TextValue", entry.kind.rawValue)
       value("neighbourhood", "TextValue", entry.neighbourhood)
       value("initiative", "TextValue", entry.initiative ?? "")
+      // QualCoder reads no Case SourceRef; this lets its users find and link a case's sources.
+      value(
+        "participants", "TextValue", entry.participants.map(\.pseudonym).joined(separator: ", "))
       for question in questions {
         let code: String = question["code"]
         value("question " + code, "BooleanValue", entry.questions.contains(code) ? "true" : "false")
@@ -281,7 +334,6 @@ extension Journal {
     for memo in memos where memo.aboutKind == "code" { exportedMemoTargets.insert(memo.about) }
     let notes = memos.filter { exportedMemoTargets.contains($0.about) }
     for note in notes { _ = user(note.author) }
-    for note in codingNotes { _ = user(note.author) }
     xml.open(
       "Project",
       [
@@ -309,7 +361,9 @@ extension Journal {
       xml.close("CodeBook")
     }
     xml.open("Variables")
-    for (name, type) in [("kind", "Text"), ("neighbourhood", "Text"), ("initiative", "Text")] {
+    for (name, type) in [
+      ("kind", "Text"), ("neighbourhood", "Text"), ("initiative", "Text"), ("participants", "Text"),
+    ] {
       xml.empty(
         "Variable",
         [("guid", REFIQDA.guid("variable", name)), ("name", name), ("typeOfVariable", type)])
@@ -340,27 +394,29 @@ extension Journal {
       xml.raw(sourcesXML.body)
       xml.close("Sources")
     }
-    if !notes.isEmpty || !codingNotes.isEmpty {
+    if !notes.isEmpty {
+      // The text in a file beside the sources, not as PlainTextContent: the standard allows both,
+      // NVivo writes this form, and QualCoder reads only this one (as a journal, named by the
+      // Note's name, which must be unique: a second journal of the same name stops its import).
+      var names: Set<String> = []
       xml.open("Notes")
       for note in notes {
-        xml.open(
+        let about =
+          note.aboutKind == "code"
+          ? "code: " + Codebook.path(note.about, in: nodes) : labels[note.about] ?? note.aboutKind
+        var name = "memo about \(about) · \(note.id.prefix(8))"
+        if !names.insert(name).inserted {
+          name = "memo about \(about) · \(note.id)"
+          names.insert(name)
+        }
+        xml.screen?.screen(note.text, field: "sources/\(note.id).txt")
+        files.append(("sources/\(note.id).txt", Data(note.text.utf8)))
+        xml.empty(
           "Note",
           [
-            ("guid", note.id), ("name", "memo about \(note.aboutKind)"),
+            ("guid", note.id), ("name", name), ("plainTextPath", "internal://\(note.id).txt"),
             ("creatingUser", user(note.author)), ("creationDateTime", note.time),
           ])
-        xml.element("PlainTextContent", text: note.text)
-        xml.close("Note")
-      }
-      for note in codingNotes {
-        xml.open(
-          "Note",
-          [
-            ("guid", note.id), ("name", "memo on a coding"), ("creatingUser", user(note.author)),
-            ("creationDateTime", note.time),
-          ])
-        xml.element("PlainTextContent", text: note.text)
-        xml.close("Note")
       }
       xml.close("Notes")
     }
