@@ -28,8 +28,8 @@ enum Completions {
     guard let journal = try? Journal.openForReading(at: journalPath(words)),
       let names = try? read(journal)
     else { return [] }
-    let typed = Text.fold(String(prefix.drop { $0 == "\"" || $0 == "'" }))
-    return names.filter { Text.fold($0).hasPrefix(typed) }
+    let typed = Text.matchFold(String(prefix.drop { $0 == "\"" || $0 == "'" }))
+    return names.filter { Text.matchFold($0).hasPrefix(typed) }
   }
 
   /// The journal a command line names, as `JournalOptions` would resolve it.

@@ -52,7 +52,7 @@ extension FieldLog {
           print(
             "  \(change.state)" + (change.form.map { " (\($0))" } ?? "")
               + " dated \(change.date) by \(change.author) (feed \(change.feed.prefix(8)), "
-              + "\(Output.localMinute(change.recordedAt)))")
+              + "\(FieldTime.display(change.recordedAt, in: zone)))")
         }
         print(
           "  settle with: fieldlog consent \(consent.participant) --given FORM --scope "
