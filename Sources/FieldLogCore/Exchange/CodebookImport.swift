@@ -85,23 +85,40 @@ final class CodebookReader: NSObject, XMLParserDelegate {
 }
 
 extension Journal {
-  /// Adds the codes of a `.qdc` codebook that the codebook lacks (matched by path); one transaction.
+  /// Adds the codes of a `.qdc` codebook that the codebook lacks; one transaction.
+  ///
+  /// A code is matched by its whole path from the top, name by name as `Text.fold` compares them.
+  /// The codebook is read once into a map of each code's children, which grows as codes are added,
+  /// so the import takes time in proportion to the number of codes (resolving each path through
+  /// `Codebook.resolve`, which reads every code, made it quadratic).
   public func importCodebook(from path: String) throws -> ImportSummary {
     let name = URL(fileURLWithPath: path).lastPathComponent
     let codes = try CodebookReader.read(
       try InputFile.read(path, what: "codebook", limit: 64 * 1_048_576), source: name)
     return try write { db in
       var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+      // Children by parent id ("" for the top), each by folded name.
+      var children: [String: [String: String]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT id, parent_id, folded FROM code") {
+        children[row["parent_id"] ?? "", default: [:]][row["folded"]] = row["id"]
+      }
       for code in codes {
         let names = try code.path.map { try Codebook.name($0) }
         let full = names.joined(separator: " > ")
-        if (try? Codebook.resolve(full, in: db)) != nil {
+        var parent: String?
+        for (depth, ancestor) in names.dropLast().enumerated() {
+          guard let id = children[parent ?? ""]?[Text.fold(ancestor)] else {
+            throw FieldLogError.invalidInput(
+              "\(name): code '\(full)' is below '\(names[...depth].joined(separator: " > "))', "
+                + "which neither the codebook nor the file defines")
+          }
+          parent = id
+        }
+        let last = names.last ?? ""
+        if children[parent ?? ""]?[Text.fold(last)] != nil {
           summary.skipped += 1
           continue
         }
-        let parent =
-          try names.count > 1
-          ? Codebook.resolve(names.dropLast().joined(separator: " > "), in: db) : nil
         let color = try code.color.map { given -> String in
           guard let normalized = Study.normalizeColor(given) else {
             throw FieldLogError.invalidInput(
@@ -109,8 +126,7 @@ extension Journal {
           }
           return normalized
         }
-        try Codebook.refuseSibling(names.last ?? "", parent: parent, in: db)
-        var id = Vocabulary.codeID(names.last ?? "", parentID: parent)
+        var id = Vocabulary.codeID(last, parentID: parent)
         if try Bool.fetchOne(
           db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)",
           arguments: [id.lowercased])
@@ -121,8 +137,9 @@ extension Journal {
         try EventLog.append(
           .codeDefined, subject: id,
           payload: Payload.CodeDefined(
-            name: names.last ?? "", parent: parent, description: code.description, color: color),
+            name: last, parent: parent, description: code.description, color: color),
           in: db)
+        children[parent ?? "", default: [:]][Text.fold(last)] = id.lowercased
         summary.imported += 1
         summary.added.append("code '\(full)'")
       }
