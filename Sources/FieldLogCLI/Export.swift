@@ -77,7 +77,7 @@ extension FieldLog {
 
     func run(_ journal: Journal) throws {
       let output = try outputFile.checked(journal, keyFile: keyFile.path(journal: journal.path))
-      let people = try guardedPeople(journal)
+      let (people, unguarded) = try guardedPeople(journal)
       if allowNames && !people.isEmpty {
         Output.stderr("warning: --allow-names: real names from the key file are not checked for")
       }
@@ -96,6 +96,7 @@ extension FieldLog {
         Output.stderr("wrote \(Counted.phrase(summary.rows, "source")) to \(output)")
         report(summary)
         reportAstral(summary.astralSources, unit: unit)
+        unguarded.map(Output.stderr)
         return
       case "qdc":
         let codebook = try journal.exportCodebook(
@@ -105,6 +106,7 @@ extension FieldLog {
         } else {
           FileHandle.standardOutput.write(codebook)
         }
+        unguarded.map(Output.stderr)
         return
       default:
         break
@@ -148,6 +150,7 @@ extension FieldLog {
       progress?.finish()
       if let output { Output.stderr("wrote \(Counted.phrase(summary.rows, "row")) to \(output)") }
       report(summary)
+      unguarded.map(Output.stderr)
     }
 
     /// The extensions each kind of export writes, by format; a name without one is taken as given.
@@ -202,27 +205,27 @@ extension FieldLog {
       }
     }
 
-    /// The names the guard looks for. A journal that was used with a key file refuses to export
-    /// without it (66) unless --no-name-guard; with no key file at all, stderr says so once.
-    private func guardedPeople(_ journal: Journal) throws -> [KeyFile.Person] {
+    /// The names the guard looks for, and the note that no guard is active when there is no key
+    /// file (said once, after the export, so a refusal's stderr starts with its error). A journal
+    /// that was used with a key file refuses to export without it (66) unless --no-name-guard.
+    private func guardedPeople(_ journal: Journal) throws -> ([KeyFile.Person], String?) {
       if noNameGuard {
         Output.stderr("warning: --no-name-guard: no real-name guard is active for this export")
-        return []
+        return ([], nil)
       }
       guard let keys = try keyFile.openForReading(journal: journal) else {
         let path = keyFile.path(journal: journal.path)
         if try !journal.keyFileFingerprints().isEmpty {
           throw FieldLogError.keyFileNotFound(path: path, usedBefore: true)
         }
-        Output.stderr("note: no key file at '\(path)': no real-name guard is active")
-        return []
+        return ([], "note: no key file at '\(path)': no real-name guard is active")
       }
       if try journal.rememberKeyFile(fingerprint: try keys.fingerprint()) {
         Output.stderr(
           "note: '\(keys.path)' is not the key file this journal was used with before; "
             + "it is remembered now")
       }
-      return try keys.people()
+      return (try keys.people(), nil)
     }
 
     /// Code points and UTF-16 units differ in these sources, so one kind of tool will misplace
