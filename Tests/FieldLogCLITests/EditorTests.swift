@@ -175,8 +175,10 @@ struct EditorTests {
       env: ["VISUAL": good.path, "EDITOR": bad.path])
     #expect(viaVisual.status == 0, "\(viaVisual)")
 
+    // (the same body at the template's minute again: an intended duplicate)
     let viaEditor = try sandbox.fieldlogOnTerminal(
-      ["add", "observation", "--neighbourhood", "Holendrecht"], env: ["EDITOR": good.path])
+      ["add", "observation", "--neighbourhood", "Holendrecht", "--allow-duplicate"],
+      env: ["EDITOR": good.path])
     #expect(viaEditor.status == 0, "\(viaEditor)")
     #expect(try sandbox.list().count == 2)
   }

@@ -172,7 +172,10 @@ extension Journal {
   func record(_ draft: EntryDraft, id: UUID, now: Date = Date()) throws -> EntryRecord {
     try write { db in
       let payload = try EntryRecorder.payload(for: draft, in: db, now: now)
-      if !draft.allowDuplicate { try EntryRecorder.refuseDuplicate(of: payload, in: db) }
+      // Only a time the researcher gave can be "the same time": the clock's is never typed twice.
+      if !draft.allowDuplicate, draft.occurredAt != nil {
+        try EntryRecorder.refuseDuplicate(of: payload, in: db)
+      }
       try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db, at: now)
       return try EntryQuery.entry(id: id.lowercased, in: db)
     }
