@@ -137,10 +137,10 @@ struct CommandNameTests {
         let word = following.split(separator: " ").first.map(String.init) ?? ""
         // argument-parser keeps lines shorter than the width: a word that would have made the
         // line `width` long or longer was rightly moved on
+        let command = path.joined(separator: " ")
         #expect(
           line.count + 1 + word.count >= width,
-          "a hard line break in 'fieldlog \(path.joined(separator: " ")) --help':\n"
-            + "\(line)\n\(next)")
+          "a hard line break in 'fieldlog \(command) --help':\n\(line)\n\(next)")
       }
       // One "(default ...)" per option at most
       var block = ""
