@@ -379,7 +379,7 @@ struct CorrectionsAmendTests {
     #expect(result.status == 65, "\(result)")
     #expect(result.stdout.contains("version 2"), "\(result)")
     let inner2 = try String(contentsOf: sandbox.url("inner.txt"), encoding: .utf8)
-    #expect(inner2.contains(id), "the colleague's amendment failed: \(inner2)")
+    #expect(inner2.contains(id.prefix(8)), "the colleague's amendment failed: \(inner2)")
     let entry = try sandbox.show(id)
     #expect(entry["version"]?.int == 2)
     #expect(entry["tags"]?.strings == ["koffie"])

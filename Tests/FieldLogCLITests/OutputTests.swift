@@ -450,7 +450,7 @@ struct CompletionTests {
     #expect(places.status == 0, "\(places)")
     #expect(places.stdout.split(separator: "\n") == ["Jan van Maijenbuurt"], "\(places)")
     let initiatives = try Self.complete(
-      ["add", "observation"], "--initiative", "", journal: sandbox.journal, in: sandbox)
+      ["list"], "--initiative", "", journal: sandbox.journal, in: sandbox)
     #expect(initiatives.stdout.contains("Buurtkamer De Brug"), "\(initiatives)")
     let codes = try Self.complete(["list"], "--code", "", journal: sandbox.journal, in: sandbox)
     #expect(codes.stdout.contains("informele steun"), "\(codes)")
