@@ -107,7 +107,7 @@ extension Journal {
         let full = names.joined(separator: " > ")
         var parent: String?
         for (depth, ancestor) in names.dropLast().enumerated() {
-          guard let id = children[parent ?? ""]?[Text.fold(ancestor)] else {
+          guard let id = children[parent ?? ""]?[Text.identityFold(ancestor)] else {
             throw FieldLogError.invalidInput(
               "\(name): code '\(full)' is below '\(names[...depth].joined(separator: " > "))', "
                 + "which neither the codebook nor the file defines")
@@ -115,7 +115,7 @@ extension Journal {
           parent = id
         }
         let last = names.last ?? ""
-        if children[parent ?? ""]?[Text.fold(last)] != nil {
+        if children[parent ?? ""]?[Text.identityFold(last)] != nil {
           summary.skipped += 1
           continue
         }
@@ -139,7 +139,7 @@ extension Journal {
           payload: Payload.CodeDefined(
             name: last, parent: parent, description: code.description, color: color),
           in: db)
-        children[parent ?? "", default: [:]][Text.fold(last)] = id.lowercased
+        children[parent ?? "", default: [:]][Text.identityFold(last)] = id.lowercased
         summary.imported += 1
         summary.added.append("code '\(full)'")
       }
