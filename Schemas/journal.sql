@@ -4,6 +4,11 @@
 PRAGMA application_id = 1179406151;
 PRAGMA journal_mode = WAL;
 
+CREATE TABLE allowed_word (
+  folded TEXT PRIMARY KEY,
+  word TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE code (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL CHECK (name <> ''),
@@ -130,6 +135,11 @@ CREATE TABLE initiative (
   neighbourhood_id TEXT NOT NULL REFERENCES neighbourhood(id),
   description TEXT,
   UNIQUE (neighbourhood_id, folded)
+) STRICT;
+
+CREATE TABLE key_file_use (
+  fingerprint TEXT PRIMARY KEY,
+  first_used_at TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE local (

@@ -8,9 +8,9 @@ extension FieldLog {
       commandName: "orphans",
       abstract: "List the codings whose text an amendment removed, and anchor or remove them.",
       discussion: """
-        An amendment moves every coded segment to where its text now stands; a segment whose text
-        is gone is orphaned, and 'amend' names it. With --reapply CODING and --quote or --range,
-        the orphan is coded anew on the current text (same code, coder and memo); with --remove
+        An amendment moves every coded segment to where its text now stands; a segment whose text \
+        is gone is orphaned, and 'amend' names it. With --reapply CODING and --quote or --range, \
+        the orphan is coded anew on the current text (same code, coder and memo); with --remove \
         CODING it goes. Either way its history stays in the journal.
         """)
 

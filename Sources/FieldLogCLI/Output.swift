@@ -93,16 +93,17 @@ enum Output {
   }
 
   /// `text` wrapped at spaces into lines of at most `width` columns, each starting with `indent`;
-  /// a word longer than a line is cut with "…". Line breaks in `text` are kept. For bodies, quotes
-  /// and memos (`show`, `code show`).
+  /// a word longer than a line is broken across lines, so no character is lost. Line breaks in
+  /// `text` are kept. For bodies, quotes and memos (`show`, `code show`).
   static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {
     let room = max(1, width - displayWidth(indent))
     var lines: [String] = []
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
       var line = ""
       var used = 0
-      for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-        let word = truncate(String(word), toWidth: room)
+      for word in paragraph.split(separator: " ", omittingEmptySubsequences: true)
+        .flatMap({ pieces(String($0), width: room) })
+      {
         let wordWidth = displayWidth(word)
         if used > 0 && used + 1 + wordWidth > room {
           lines.append(indent + line)
@@ -119,6 +120,23 @@ enum Output {
       lines.append(line.isEmpty ? "" : indent + line)
     }
     return lines
+  }
+
+  /// `word` in pieces of at most `width` columns (one piece when it fits).
+  private static func pieces(_ word: String, width: Int) -> [String] {
+    guard displayWidth(word) > width else { return [word] }
+    var pieces = [""]
+    var used = 0
+    for character in word {
+      let next = displayWidth(character)
+      if used + next > width && used > 0 {
+        pieces.append("")
+        used = 0
+      }
+      pieces[pieces.count - 1].append(character)
+      used += next
+    }
+    return pieces
   }
 
   /// Prints `text`, cut to the output's width when there is one.

@@ -87,8 +87,8 @@ extension FieldLog {
         try Output.json(result)
       } else {
         print(
-          "erased \(result.payloads) version(s) of \(result.entries.count) entr"
-            + (result.entries.count == 1 ? "y: " : "ies: ")
+          "erased \(Counted.phrase(result.payloads, "version")) of "
+            + Counted.phrase(result.entries.count, "entry", "entries") + ": "
             + result.entries.map { String($0.prefix(8)) }.joined(separator: ", "))
       }
       if !result.compacted {

@@ -27,11 +27,13 @@ extension FieldLog {
             }))
         return
       }
+      let zone = try journal.timeZone()
+      func shown(_ stored: String) -> String { FieldTime.display(stored, in: zone) }
       var lines = [
         "\(entry.title)",
         "id:            \(entry.id)",
         "kind:          \(entry.kind.rawValue)",
-        "occurred:      \(entry.occurredAt)",
+        "occurred:      \(shown(entry.occurredAt))",
         "version:       \(entry.version)"
           + (entry.version > 1 ? " ('fieldlog history \(entry.shortID)' shows the others)" : ""),
         "neighbourhood: \(entry.neighbourhood)",
@@ -43,13 +45,13 @@ extension FieldLog {
       }
       // Who wrote each version: the entry is the work of everyone who amended it.
       if versions.isEmpty {
-        lines.insert("recorded:      \(entry.recordedAt) by \(entry.author)", at: 4)
+        lines.insert("recorded:      \(shown(entry.recordedAt)) by \(entry.author)", at: 4)
       }
       for (index, step) in versions.enumerated() {
         let label = step.event == "recorded" ? "recorded:" : "amended:"
         lines.insert(
           label.padding(toLength: 15, withPad: " ", startingAt: 0)
-            + "\(step.at) by \(step.author)"
+            + "\(shown(step.at)) by \(step.author)"
             + (versions.count > 1 ? " (version \(step.version ?? 0))" : ""),
           at: 4 + index)
       }
@@ -66,7 +68,7 @@ extension FieldLog {
             + Self.describe(entry.fields[key]))
       }
       if let retraction = entry.retracted {
-        lines.append("retracted:     \(retraction.at): \(retraction.reason)")
+        lines.append("retracted:     \(shown(retraction.at)): \(retraction.reason)")
       }
       if let reason = entry.redacted { lines.append("redacted:      \(reason)") }
       let missing = try journal.missingQuotationConsent(entry)
@@ -75,16 +77,35 @@ extension FieldLog {
           "consent:       no quotation consent for \(missing.joined(separator: ", ")); "
             + "the body is withheld from exports")
       }
-      print(lines.joined(separator: "\n"))
+      // On a terminal (or with COLUMNS) the header and body wrap at its width; a file gets them whole.
+      let width = Output.terminalWidth
+      /// `text` after `prefix` (a label, an indent), wrapped at the width under its first word.
+      func printWrapped(_ prefix: String, _ text: String) {
+        guard let width else { return print(prefix + text) }
+        let hanging = String(repeating: " ", count: Output.displayWidth(prefix))
+        let parts = Output.wrap(text, width: max(20, width - hanging.count))
+        for (index, part) in parts.enumerated() { print((index == 0 ? prefix : hanging) + part) }
+      }
+      printWrapped("", lines[0])
+      for line in lines.dropFirst() {
+        // "label:   value": the value wraps under itself.
+        let label = line.prefix { $0 != ":" }.count + 1
+        let padding = line.dropFirst(label).prefix { $0 == " " }.count
+        printWrapped(String(line.prefix(label + padding)), String(line.dropFirst(label + padding)))
+      }
       print("")
-      print(entry.body)
+      if let width {
+        Output.wrap(entry.body, width: width).forEach { print($0) }
+      } else {
+        print(entry.body)
+      }
       if !codings.isEmpty {
         print("")
         print("codings:")
         for coding in codings {
-          print(
-            "  \(coding.shortID)  \(coding.codePath)  \(Self.segment(coding))  by \(coding.coder)")
-          if let memo = coding.memo { print("    memo: " + Self.oneLine(memo)) }
+          printWrapped(
+            "  \(coding.shortID)  ", "\(coding.codePath)  \(Self.segment(coding))  by \(coding.coder)")
+          if let memo = coding.memo { printWrapped("    memo: ", Self.oneLine(memo)) }
         }
       }
       if !memos.isEmpty {
@@ -92,9 +113,12 @@ extension FieldLog {
         print("memos:")
         for memo in memos {
           let about = memo.aboutKind == "coding" ? " on coding \(memo.about.prefix(8))" : ""
-          print("  \(memo.time) by \(memo.author)\(about):")
-          for line in memo.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            print("    " + line)
+          print("  \(shown(memo.time)) by \(memo.author)\(about):")
+          let text = memo.text
+          for line in width.map({ Output.wrap(text, width: $0, indent: "    ") })
+            ?? text.split(separator: "\n", omittingEmptySubsequences: false).map({ "    " + $0 })
+          {
+            print(line)
           }
         }
       }

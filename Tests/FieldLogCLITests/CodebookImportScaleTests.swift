@@ -32,7 +32,7 @@ import Testing
   @Test("2,000 codes in 200 groups are all imported at their paths; importing again adds none")
   func twoThousandCodes() throws {
     let sandbox = try Sandbox()
-    #expect(try sandbox.fieldlog(["init", "--author", "Bram"]).status == 0)
+    #expect(try sandbox.fieldlog(["init", "--author", "Bram", "--name", "Codeboek"]).status == 0)
     let (xml, paths) = Self.codebook(top: 200, children: 9)
     let file = try sandbox.write("groot.qdc", text: xml)
     let imported = try sandbox.fieldlog(["import", file.path])
@@ -52,7 +52,7 @@ import Testing
   @Test("codes are matched by their whole path: a name under another parent is a new code")
   func matchedByWholePath() throws {
     let sandbox = try Sandbox()
-    #expect(try sandbox.fieldlog(["init", "--author", "Bram"]).status == 0)
+    #expect(try sandbox.fieldlog(["init", "--author", "Bram", "--name", "Codeboek"]).status == 0)
     #expect(try sandbox.fieldlog(["code", "define", "steun"]).status == 0)
     #expect(try sandbox.fieldlog(["code", "define", "buren", "--parent", "steun"]).status == 0)
     let file = try sandbox.write(

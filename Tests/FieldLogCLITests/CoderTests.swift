@@ -100,7 +100,7 @@ struct CoderTests {
       let again = try sandbox.fieldlog(["code", "apply", id, "buurtmoeders"] + target)
       // Then it says so, exits 0, prints the coding that was there, and records nothing
       #expect(again.status == 0, "\(again)")
-      #expect(again.output == first["id"]?.string, "\(again)")
+      #expect(again.output == first["id"]?.string.map { String($0.prefix(8)) }, "\(again)")
       #expect(again.stderr.contains("already"), "\(again)")
       #expect(try sandbox.query("SELECT count(*) FROM event") == events)
     }

@@ -127,7 +127,7 @@ import Testing
         "quote.csv line 2: a quoted cell is never closed"
       ),
       (
-        "column.csv", "kind,body,stemming\r\nobservation,x,blij\r\n", "unknown column(s) 'stemming'"
+        "column.csv", "kind,body,stemming\r\nobservation,x,blij\r\n", "unknown column 'stemming'"
       ),
       (
         "short.csv", "kind,body,neighbourhood,questions\r\nobservation,x\r\n",

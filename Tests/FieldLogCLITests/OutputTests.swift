@@ -147,6 +147,55 @@ struct TableWidthTests {
   }
 }
 
+@Suite("show fits the terminal")
+struct ShowWidthTests {
+  @Test("show wraps its header, body and memos at COLUMNS=50, keeping every character")
+  func showWraps() throws {
+    let (sandbox, id) = try WideFixture.make()
+    let url = "https://example.org/" + String(repeating: "heel-lang-pad/", count: 6)
+    let amended = try sandbox.fieldlog([
+      "amend", id, "--reason", "bron erbij", "--text", WideFixture.body + " Bron: " + url,
+    ])
+    try #require(amended.status == 0, "\(amended)")
+    let result = try sandbox.fieldlog(["show", id], env: ["COLUMNS": "50"])
+    try #require(result.status == 0, "\(result)")
+    try Columns.expectFits(result.stdout, 50, in: sandbox)
+    // Every character of the body is still there, in order, only broken across lines.
+    let joined = result.stdout.replacingOccurrences(of: "\n", with: "")
+      .replacingOccurrences(of: " ", with: "")
+    let body = (WideFixture.body + " Bron: " + url).replacingOccurrences(of: " ", with: "")
+    #expect(joined.contains(body), "\(result.stdout)")
+    // Without a width (a file), the body is printed as it is.
+    let whole = try sandbox.fieldlog(["show", id])
+    #expect(whole.stdout.contains(WideFixture.body + " Bron: " + url), "\(whole.stdout)")
+  }
+
+  @Test("show prints times in the study's time zone, to the minute, and a date without 00:00")
+  func showTimes() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    let entry = try sandbox.add(
+      "observation",
+      [
+        "--text", "In Paramaribo genoteerd.", "--neighbourhood", "Holendrecht", "--question",
+        "RQ1", "--at", "2024-03-12T10:00:00-03:00",
+      ])
+    let id = try #require(entry["id"]?.string)
+    let shown = try sandbox.fieldlog(["show", id])
+    try #require(shown.status == 0, "\(shown)")
+    #expect(shown.stdout.contains("occurred:      2024-03-12 14:00\n"), "\(shown.stdout)")
+    #expect(!shown.stdout.contains("T10:00:00"), "\(shown.stdout)")
+    let dated = try sandbox.add(
+      "observation",
+      [
+        "--text", "Alleen een dag.", "--neighbourhood", "Holendrecht", "--question", "RQ1",
+        "--at", "2024-03-13",
+      ])
+    let day = try sandbox.fieldlog(["show", try #require(dated["id"]?.string)])
+    #expect(day.stdout.contains("occurred:      2024-03-13\n"), "\(day.stdout)")
+  }
+}
+
 @Suite("times as people read them")
 struct TimeDisplayTests {
   @Test("a date without a time prints without 00:00; a time prints to the minute")

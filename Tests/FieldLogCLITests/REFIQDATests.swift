@@ -188,7 +188,7 @@ import Testing
     let first = sandbox.url("first.qdc")
     #expect(try sandbox.fieldlog(["export", "qdc", "-o", first.path]).status == 0)
     let empty = sandbox.url("empty.sqlite")
-    #expect(try sandbox.fieldlog(["init", "--author", "Bram"], journal: empty).status == 0)
+    #expect(try sandbox.fieldlog(["init", "--author", "Bram", "--name", "Leeg"], journal: empty).status == 0)
     let imported = try sandbox.fieldlog(["import", first.path], journal: empty)
     #expect(imported.status == 0, "\(imported)")
     let second = sandbox.url("second.qdc")

@@ -43,9 +43,10 @@ struct TeamworkTests {
       sandbox.fieldlog(
         [
           "add", kind, "--text", text, "--neighbourhood", "Holendrecht", "--question", "RQ1",
-          "--tag", worker.name.lowercased(),
+          "--tag", worker.name.lowercased(), "--json",
         ], journal: worker.journal))
-    return result.output
+    // The whole id: tests look events up by subject.
+    return try #require(try JSON.parse(result.stdoutData)["id"]?.string, "\(result)")
   }
 
   /// Every projection table, row by row, as sqlite3 prints it: what "identical projections" means.
@@ -543,6 +544,8 @@ struct TeamworkTests {
       DROP TABLE signature; DROP TABLE feed_key; DROP TABLE entry_conflict; DROP TABLE merged;
       DROP INDEX code_by_sibling_name;
       CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
+      DROP TABLE key_file_use; DROP TABLE allowed_word;
+      DROP TABLE coder; DROP TABLE study_profile; DROP TABLE vocabulary_removed;
       DELETE FROM grdb_migrations WHERE identifier <> 'v1-journal';
       """)
     let feed = try sqlite(anna.journal, "SELECT value FROM local WHERE key = 'writer_feed'")

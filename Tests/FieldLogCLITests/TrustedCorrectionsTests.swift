@@ -305,6 +305,7 @@ struct ShowAnnotationsTests {
       ok(sandbox, ["code", "apply", id, "bessen", "--quote", "Zwartkruidbessen", "--json"])
         .stdoutData)
     let codingID = try #require(coding["id"]?.string)
+    _ = try ok(sandbox, ["coder", "add", "Ahmed"])
     _ = try ok(sandbox, ["code", "apply", id, "eten", "--coder", "Ahmed"])
     _ = try ok(sandbox, ["memo", "add", "--about", id, "Navragen bij de buurtmoeder"])
     _ = try ok(sandbox, ["memo", "add", "--about", String(codingID.prefix(8)), "Welke bessen?"])

@@ -198,7 +198,7 @@ enum Codings {
       if let occurrence {
         guard (1...found.count).contains(occurrence) else {
           throw FieldLogError.invalidInput(
-            "the quote '\(shown)' occurs \(found.count) time(s) in entry \(entry.prefix(8)); "
+            "the quote '\(shown)' occurs \(Counted.phrase(found.count, "time")) in entry \(entry.prefix(8)); "
               + "there is no occurrence \(occurrence)")
         }
         return found[occurrence - 1]

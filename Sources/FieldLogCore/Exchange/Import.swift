@@ -462,7 +462,7 @@ enum Importer {
     }
     guard unknown.isEmpty else {
       throw FieldLogError.invalidInput(
-        "\(name): unknown column(s) " + unknown.map { "'\($0)'" }.joined(separator: ", "),
+        "\(name): unknown " + (unknown.count == 1 ? "column " : "columns ") + unknown.map { "'\($0)'" }.joined(separator: ", "),
         hint: "the columns are those 'fieldlog export entries' writes")
     }
     for required in ["kind", "body"] where !header.contains(required) {

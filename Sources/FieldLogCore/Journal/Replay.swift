@@ -108,7 +108,27 @@ enum Replay {
         ORDER BY type = 'index', name
         """)
     let tables = Set(Schema.projectionTables)
-    for row in schema where tables.contains(row["tbl_name"] as String) {
+    // A journal of an earlier fieldlog, read without upgrading it, lacks the projection tables of
+    // later schema steps: the replay gets empty copies of today's (their events are new too, so
+    // the journal holds none), and they are not compared.
+    let present = Set(schema.map { $0["tbl_name"] as String })
+    let missing = tables.subtracting(present)
+    var definitions = schema.filter { tables.contains($0["tbl_name"] as String) }
+    if !missing.isEmpty {
+      let current = try DatabaseQueue()
+      try Schema.migrator.migrate(current)
+      definitions += try current.read { fresh in
+        try Row.fetchAll(
+          fresh,
+          sql: """
+            SELECT type, name, tbl_name, sql FROM sqlite_master
+            WHERE sql IS NOT NULL AND type IN ('table', 'index')
+            ORDER BY type = 'index', name
+            """
+        ).filter { missing.contains($0["tbl_name"] as String) }
+      }
+    }
+    for row in definitions {
       let name: String = row["name"]
       let sql: String = row["sql"]
       let temporary: String
@@ -125,7 +145,7 @@ enum Replay {
     }
     try apply(db)
     var differing: [(String, Int)] = []
-    for table in Schema.projectionTables {
+    for table in Schema.projectionTables where !missing.contains(table) {
       let columns = table == "entry_fts" ? "rowid, title, body" : "*"
       let count =
         try Int.fetchOne(

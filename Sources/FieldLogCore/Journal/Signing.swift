@@ -241,7 +241,7 @@ enum Signatures {
     if let first = problems.first {
       throw FieldLogError.damaged(
         "the journal was made before feeds were signed and its events are damaged "
-          + "(\(problems.count) problem(s), first: \(first.problem)); they were not signed")
+          + "(\(Counted.phrase(problems.count, "problem")), first: \(first.problem)); they were not signed")
     }
   }
 }

@@ -71,6 +71,7 @@ public struct Study: Sendable, Equatable, Encodable {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(name, forKey: .name)
     try container.encodeIfPresent(description, forKey: .description)
+    try container.encodeIfPresent(timeZone, forKey: .timeZone)
     try container.encode(neighbourhoods, forKey: .neighbourhoods)
     try container.encode(initiatives, forKey: .initiatives)
     try container.encode(questions, forKey: .questions)
