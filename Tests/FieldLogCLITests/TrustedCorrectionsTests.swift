@@ -131,7 +131,7 @@ struct RedactPreviewTests {
     }
     // With --yes it erases what it listed
     let erased = try ok(sandbox, ["redact", "--participant", "P-017", "--reason", "AVG", "--yes"])
-    #expect(erased.stdout.contains("erased 3 version(s) of 2 entries"), "\(erased)")
+    #expect(erased.stdout.contains("erased 3 versions of 2 entries"), "\(erased)")
   }
 
   @Test("on a terminal it asks: no erases nothing, yes erases")
