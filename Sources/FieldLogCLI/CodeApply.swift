@@ -41,11 +41,7 @@ extension FieldLog {
       if let quote {
         target = .quote(quote, occurrence: occurrence)
       } else if let range {
-        let parts = range.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]) else {
-          throw FieldLogError.invalidInput("the range '\(range)' is not START:END, like 120:185")
-        }
-        target = .range(start, end)
+        target = try Self.range(range)
       } else {
         target = .wholeEntry
       }
@@ -60,6 +56,15 @@ extension FieldLog {
               ? "" : "; add the memo with 'fieldlog memo add --about \(coding.shortID)'"))
       }
       if output.json { try Output.json(coding) } else { print(coding.shortID) }
+    }
+
+    /// START:END as `code apply --range` takes it.
+    static func range(_ text: String) throws -> CodingTarget {
+      let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+      guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]) else {
+        throw FieldLogError.invalidInput("the range '\(text)' is not START:END, like 120:185")
+      }
+      return .range(start, end)
     }
   }
 }

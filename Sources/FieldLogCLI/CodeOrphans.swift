@@ -51,7 +51,7 @@ extension FieldLog {
         if let quote {
           target = .quote(quote, occurrence: occurrence)
         } else {
-          target = try Self.range(range ?? "")
+          target = try CodeApply.range(range ?? "")
         }
         let coding = try journal.reapplyOrphan(reapply, target: target)
         if output.json {
@@ -103,15 +103,6 @@ extension FieldLog {
 
     static func oneLine(_ quote: String?) -> String {
       (quote ?? "").split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
-
-    /// START:END as `code apply --range` takes it.
-    static func range(_ text: String) throws -> CodingTarget {
-      let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]) else {
-        throw FieldLogError.invalidInput("the range '\(text)' is not START:END, like 120:185")
-      }
-      return .range(start, end)
     }
   }
 }
