@@ -235,6 +235,20 @@ import Testing
     try #require(unzip.status == 0, "\(unzip)")
     let projectLint = try Self.xmllint(qde, schema: "Project-mrt2019.xsd")
     #expect(projectLint.status == 0, "\(projectLint)")
+    // The same project with UTF-16 offsets (for QualCoder) is as valid.
+    let utf16 = sandbox.url("project-utf16.qdpx")
+    #expect(
+      try sandbox.fieldlog(["export", "qdpx", "--offsets", "utf16", "-o", utf16.path]).status == 0)
+    let utf16QDE = sandbox.url("project-utf16.qde")
+    let unzipped = try sandbox.python(
+      [
+        "-c",
+        "import sys, zipfile; open(sys.argv[2], 'wb').write("
+          + "zipfile.ZipFile(sys.argv[1]).read('project.qde'))", utf16.path, utf16QDE.path,
+      ])
+    try #require(unzipped.status == 0, "\(unzipped)")
+    let utf16Lint = try Self.xmllint(utf16QDE, schema: "Project-mrt2019.xsd")
+    #expect(utf16Lint.status == 0, "\(utf16Lint)")
     let codebook = sandbox.url("codes.qdc")
     #expect(try sandbox.fieldlog(["export", "qdc", "-o", codebook.path]).status == 0)
     let codebookLint = try Self.xmllint(codebook, schema: "Codebook.xsd")
