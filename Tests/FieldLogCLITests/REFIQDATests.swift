@@ -56,6 +56,19 @@ import Testing
     return try Processes.run(try xmllintPath(), ["--noout", "--schema", schemaURL.path, file.path])
   }
 
+  /// The `project.qde` inside a `.qdpx`, taken out by Python's zipfile next to it.
+  static func projectDocument(of project: URL, in sandbox: Sandbox) throws -> URL {
+    let qde = project.deletingPathExtension().appendingPathExtension("qde")
+    let unzip = try sandbox.python(
+      [
+        "-c",
+        "import sys, zipfile; open(sys.argv[2], 'wb').write("
+          + "zipfile.ZipFile(sys.argv[1]).read('project.qde'))", project.path, qde.path,
+      ])
+    try #require(unzip.status == 0, "\(unzip)")
+    return qde
+  }
+
   /// A journal with nested codes, a segment with a memo, a whole-entry coding, memos and a participant.
   static func make() throws -> (Sandbox, [String]) {
     let sandbox = try Sandbox()
@@ -225,28 +238,14 @@ import Testing
     let (sandbox, _) = try Self.make()
     let project = sandbox.url("project.qdpx")
     #expect(try sandbox.fieldlog(["export", "qdpx", "-o", project.path]).status == 0)
-    let qde = sandbox.url("project.qde")
-    let unzip = try sandbox.python(
-      [
-        "-c",
-        "import sys, zipfile; open(sys.argv[2], 'wb').write("
-          + "zipfile.ZipFile(sys.argv[1]).read('project.qde'))", project.path, qde.path,
-      ])
-    try #require(unzip.status == 0, "\(unzip)")
+    let qde = try Self.projectDocument(of: project, in: sandbox)
     let projectLint = try Self.xmllint(qde, schema: "Project-mrt2019.xsd")
     #expect(projectLint.status == 0, "\(projectLint)")
     // The same project with UTF-16 offsets (for QualCoder) is as valid.
     let utf16 = sandbox.url("project-utf16.qdpx")
     #expect(
       try sandbox.fieldlog(["export", "qdpx", "--offsets", "utf16", "-o", utf16.path]).status == 0)
-    let utf16QDE = sandbox.url("project-utf16.qde")
-    let unzipped = try sandbox.python(
-      [
-        "-c",
-        "import sys, zipfile; open(sys.argv[2], 'wb').write("
-          + "zipfile.ZipFile(sys.argv[1]).read('project.qde'))", utf16.path, utf16QDE.path,
-      ])
-    try #require(unzipped.status == 0, "\(unzipped)")
+    let utf16QDE = try Self.projectDocument(of: utf16, in: sandbox)
     let utf16Lint = try Self.xmllint(utf16QDE, schema: "Project-mrt2019.xsd")
     #expect(utf16Lint.status == 0, "\(utf16Lint)")
     let codebook = sandbox.url("codes.qdc")
