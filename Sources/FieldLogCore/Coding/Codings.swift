@@ -282,16 +282,23 @@ extension Journal {
     }
   }
 
+  /// The coding an id prefix names: its id, its event subject and its record.
+  private static func storedCoding(_ prefix: String, in db: Database) throws
+    -> (id: String, subject: UUID, record: CodingRecord)
+  {
+    let id = try resolveCodingID(prefix, in: db)
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?", arguments: [id]),
+      let subject = UUID(uuidString: id)
+    else { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
+    return (id, subject, Codings.record(row, nodes: try Codebook.nodes(db)))
+  }
+
   /// Removes a coding; its history stays in the journal.
   public func removeCoding(_ prefix: String) throws -> CodingRecord {
     try write { db in
-      let id = try Self.resolveCodingID(prefix, in: db)
-      guard
-        let row = try Row.fetchOne(
-          db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?", arguments: [id]),
-        let subject = UUID(uuidString: id)
-      else { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
-      let record = Codings.record(row, nodes: try Codebook.nodes(db))
+      let (_, subject, record) = try Self.storedCoding(prefix, in: db)
       try EventLog.append(
         .codingRemoved, subject: subject,
         payload: Payload.CodingRemoved(coder: try EventLog.author(db)), in: db)
@@ -404,13 +411,7 @@ extension Journal {
   /// entry's current text, in place of the orphan (which is removed, its memos carried over).
   public func reapplyOrphan(_ prefix: String, target: CodingTarget) throws -> CodingRecord {
     try write { db in
-      let oldID = try Self.resolveCodingID(prefix, in: db)
-      guard
-        let row = try Row.fetchOne(
-          db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?", arguments: [oldID]),
-        let oldSubject = UUID(uuidString: oldID)
-      else { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
-      let old = Codings.record(row, nodes: try Codebook.nodes(db))
+      let (oldID, oldSubject, old) = try Self.storedCoding(prefix, in: db)
       guard old.orphaned else {
         throw FieldLogError.invalidInput(
           "the coding \(old.shortID) is not orphaned: its text still stands in entry "
