@@ -27,6 +27,15 @@ struct KeyFileOptions: ParsableArguments {
     try KeyFile.openForWriting(at: path(journal: journal.path))
   }
 
+  /// Opens a key file that exists, to correct it: none is created for a correction (66).
+  func openExisting(journal: Journal) throws -> KeyFile {
+    let path = path(journal: journal.path)
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw FieldLogError.keyFileNotFound(path: path, usedBefore: false)
+    }
+    return try KeyFile.openForWriting(at: path)
+  }
+
   /// Lets the journal remember that it is used with this key file (by fingerprint, no names), once
   /// the change to the key file succeeded, so a refused change leaves the journal as it was.
   func remember(_ keyFile: KeyFile, journal: Journal) throws {
@@ -85,13 +94,9 @@ extension FieldLog {
     var reason: String
 
     func run(_ journal: Journal) throws {
-      guard let keys = try keyFile.openForReading(journal: journal) else {
-        throw FieldLogError.keyFileNotFound(
-          path: keyFile.path(journal: journal.path), usedBefore: false)
-      }
-      let writable = try keyFile.openForWriting(journal: journal)
-      try writable.set(pseudonym, name: name, contact: contact, reason: reason)
-      try keyFile.remember(writable, journal: journal)
+      let keys = try keyFile.openExisting(journal: journal)
+      try keys.set(pseudonym, name: name, contact: contact, reason: reason)
+      try keyFile.remember(keys, journal: journal)
       print("corrected the name behind \(pseudonym) in \(keys.path)")
     }
   }
@@ -110,13 +115,9 @@ extension FieldLog {
     var reason: String
 
     func run(_ journal: Journal) throws {
-      guard let keys = try keyFile.openForReading(journal: journal) else {
-        throw FieldLogError.keyFileNotFound(
-          path: keyFile.path(journal: journal.path), usedBefore: false)
-      }
-      let writable = try keyFile.openForWriting(journal: journal)
-      try writable.remove(pseudonym, reason: reason)
-      try keyFile.remember(writable, journal: journal)
+      let keys = try keyFile.openExisting(journal: journal)
+      try keys.remove(pseudonym, reason: reason)
+      try keyFile.remember(keys, journal: journal)
       print(
         "removed the name behind \(pseudonym) from \(keys.path); the export guard no longer knows it"
       )
