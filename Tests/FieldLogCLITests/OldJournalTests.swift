@@ -12,8 +12,9 @@ import Testing
 
   /// Copies of both journals in the sandbox, and an environment whose key folder holds their
   /// owners' signing keys, as on the machines that wrote them.
-  static func copies(_ sandbox: Sandbox) throws -> (owner: URL, colleague: URL, env: [String: String])
-  {
+  static func copies(_ sandbox: Sandbox) throws -> (
+    owner: URL, colleague: URL, env: [String: String]
+  ) {
     let owner = sandbox.url("amsterdam.sqlite")
     let colleague = sandbox.url("colleague.sqlite")
     try FileManager.default.copyItem(at: Self.owner, to: owner)
@@ -53,8 +54,10 @@ import Testing
     let id = try #require(try JSON.parse(added.stdoutData)["id"]?.string)
     for command in [
       ["code", "apply", id, "informele steun > buurtmoeders", "--quote", "weer open"],
-      ["amend", id, "--text", "Na de update: de buurtkamer is weer open, ook op vrijdag.",
-       "--reason", "dag aangevuld"],
+      [
+        "amend", id, "--text", "Na de update: de buurtkamer is weer open, ook op vrijdag.",
+        "--reason", "dag aangevuld",
+      ],
       ["memo", "add", "--about", id, "Open op vrijdag."],
     ] {
       let result = try sandbox.fieldlog(command, env: env, journal: owner)

@@ -45,7 +45,16 @@ public enum Text {
       text = text.replacingOccurrences(of: "\r\n", with: "\n")
         .replacingOccurrences(of: "\r", with: "\n")
     }
-    return text.precomposedStringWithCanonicalMapping
+    return nfc(text)
+  }
+
+  /// Unicode NFC. Text whose scalars are all below U+0300 is NFC already: no combining mark, and no
+  /// scalar that composes with one, lies below it. In UTF-8 those are exactly the strings with no
+  /// byte of 0xCC or above, so that test is one pass over the bytes instead of the normaliser.
+  public static func nfc(_ string: String) -> String {
+    var string = string
+    let composed = string.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xCC } }
+    return composed ? string : string.precomposedStringWithCanonicalMapping
   }
 
   /// A short single-line value (a name, a title, a tag): normalised, trimmed, without control characters.
@@ -76,12 +85,17 @@ public enum Text {
   /// Spelled out rather than left to a platform's folding: NFD, drop nonspacing marks, Unicode lower
   /// case, NFC, single spaces. (It leaves Turkish ı, ß and look-alikes as they are.)
   public static func identityFold(_ string: String) -> String {
+    var ascii = string
+    if ascii.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) {
+      // ASCII has no marks and nothing to decompose or compose: lower case and single spaces.
+      return ascii.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
     var marksDropped = String.UnicodeScalarView()
     for scalar in string.decomposedStringWithCanonicalMapping.unicodeScalars
     where scalar.properties.generalCategory != .nonspacingMark {
       marksDropped.append(scalar)
     }
-    let folded = String(marksDropped).lowercased().precomposedStringWithCanonicalMapping
+    let folded = nfc(String(marksDropped).lowercased())
     return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   }
 
@@ -99,9 +113,21 @@ public enum Text {
   /// capitals; Greek Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ and α ι κ ν ο ρ τ υ χ). Surinamese Dutch and Dutch
   /// need nothing beyond this (their names use Latin letters with diacritics at most).
   public static func matchFold(_ string: String) -> String {
-    var out = ""
+    var out = String.UnicodeScalarView()
     var pendingSpace = false
     for scalar in string.unicodeScalars {
+      // ASCII, most of any Dutch text, without building a string per letter.
+      if scalar.isASCII {
+        let value = scalar.value
+        if value == 0x20 || (0x09...0x0D).contains(value) {
+          pendingSpace = !out.isEmpty
+          continue
+        }
+        if pendingSpace { out.append(" ") }
+        pendingSpace = false
+        out.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(UInt8(value + 32)) : scalar)
+        continue
+      }
       if scalar.properties.isWhitespace {
         pendingSpace = !out.isEmpty
         continue
@@ -110,9 +136,9 @@ public enum Text {
       guard !folded.isEmpty else { continue }
       if pendingSpace { out.append(" ") }
       pendingSpace = false
-      out.append(folded)
+      out.append(contentsOf: folded.unicodeScalars)
     }
-    return out
+    return String(out)
   }
 
   /// The words of `text` in their matching form, each with the scalar range of `text` it came from
