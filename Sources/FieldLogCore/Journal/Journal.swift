@@ -276,7 +276,7 @@ public struct Journal: Sendable {
       try writer.writeWithoutTransaction { db in
         try db.inTransaction(.immediate) {
           let before = try Self.ownHead(db)
-          result = try body(db)
+          result = try FeedWriter.during(db) { try body(db) }
           // Only what this transaction appended is signed; `before` is nil when it opened the feed.
           if let after = try Self.ownHead(db),
             before == nil || after.seq != before?.seq || !after.keyed
