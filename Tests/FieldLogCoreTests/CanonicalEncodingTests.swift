@@ -134,6 +134,20 @@ import Testing
     }
   }
 
+  @Test("trimming gives Foundation's trimming for every scalar at either end")
+  func trimmedAsFoundation() {
+    for value in UInt32(0)...0x10FFFF where value < 0x3100 || value % 97 == 0 {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      for text in [
+        "\(scalar)", "\(scalar)a \(scalar)", " \(scalar)\n", "a\(scalar)", "\(scalar)\u{301}",
+      ] {
+        let foundation = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Text.trimmed(text) == foundation, "U+\(value)")
+        #expect(Text.isBlank(text) == foundation.isEmpty, "U+\(value)")
+      }
+    }
+  }
+
   /// The identity fold as it was written before its ASCII path: it must not change (it is frozen).
   static func identityFoldReference(_ string: String) -> String {
     var marksDropped = String.UnicodeScalarView()

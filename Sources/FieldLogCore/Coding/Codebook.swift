@@ -232,7 +232,7 @@ extension Journal {
 
   /// Sets a code's description.
   public func describeCode(_ code: String, description: String) throws {
-    let description = Text.normalize(description).trimmingCharacters(in: .whitespacesAndNewlines)
+    let description = Text.trimmed(Text.normalize(description))
     try write { db in
       let id = try Codebook.resolve(code, in: db)
       try EventLog.append(

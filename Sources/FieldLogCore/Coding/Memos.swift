@@ -42,7 +42,7 @@ extension Journal {
   /// Adds a memo about an entry, code or coding.
   public func addMemo(about typed: String, text: String) throws -> MemoRecord {
     let text = try Text.body(text, source: "the memo")
-    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+    guard !Text.isBlank(text) else {
       throw FieldLogError.invalidInput("the memo is empty")
     }
     let about = try read { db -> (id: String, kind: String) in

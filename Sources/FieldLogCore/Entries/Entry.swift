@@ -190,7 +190,7 @@ enum EntryRecorder {
     -> Payload.EntryVersion
   {
     let body = try Text.body(draft.body, source: "the entry")
-    guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+    guard !Text.isBlank(body) else {
       throw FieldLogError.invalidInput(
         "the body is empty; nothing was recorded",
         hint: "give --text, --file PATH, '-' for standard input, or write it in the editor")

@@ -53,7 +53,7 @@ public enum EntryTemplate {
       try apply(header: header, to: &draft)
     }
     draft.body = body.trimmingCharacters(in: .newlines)
-    if draft.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
+    if Text.isBlank(draft.body) { return nil }
     return draft
   }
 
@@ -83,7 +83,7 @@ public enum EntryTemplate {
     }
     func scalar(_ value: Any?) -> String? {
       guard let value, !(value is NSNull) else { return nil }
-      let text = "\(value)".trimmingCharacters(in: .whitespacesAndNewlines)
+      let text = Text.trimmed("\(value)")
       return text.isEmpty ? nil : text
     }
     func strings(_ value: Any?) -> [String] {

@@ -12,7 +12,7 @@ public enum Fields {
     var changed: [(String, String)] = []
     for (rawKey, value) in pairs {
       let key = rawKey.trimmingCharacters(in: .whitespaces).lowercased()
-      let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+      let trimmed = Text.trimmed(value)
       if let existing = base[key] {
         if trimmed.isEmpty {
           fields.removeValue(forKey: key)
@@ -51,7 +51,7 @@ public enum Fields {
       guard result[key] == nil else {
         throw FieldLogError.invalidInput("the field '\(key)' is given twice")
       }
-      let value = Text.normalize(rawValue).trimmingCharacters(in: .whitespacesAndNewlines)
+      let value = Text.trimmed(Text.normalize(rawValue))
       guard !value.isEmpty else { throw FieldLogError.invalidInput("the field '\(key)' is empty") }
       result[key] = try convert(value, spec: spec)
     }

@@ -354,7 +354,7 @@ enum Importer {
   static func jsonl(_ path: String, _ body: (ImportRecord) throws -> Void) throws {
     let name = URL(fileURLWithPath: path).lastPathComponent
     try lines(path) { line, number in
-      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+      guard !Text.isBlank(line) else { return }
       let place = "\(name) line \(number)"
       guard
         case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
@@ -462,7 +462,8 @@ enum Importer {
     }
     guard unknown.isEmpty else {
       throw FieldLogError.invalidInput(
-        "\(name): unknown " + (unknown.count == 1 ? "column " : "columns ") + unknown.map { "'\($0)'" }.joined(separator: ", "),
+        "\(name): unknown " + (unknown.count == 1 ? "column " : "columns ")
+          + unknown.map { "'\($0)'" }.joined(separator: ", "),
         hint: "the columns are those 'fieldlog export entries' writes")
     }
     for required in ["kind", "body"] where !header.contains(required) {

@@ -317,7 +317,8 @@ enum Projector {
     ]
     let key: Int64
     if let existing = try Row.fetchOne(
-      db, sql: "SELECT key, event_hash FROM entry WHERE id = ?", arguments: [id])
+      try db.cachedStatement(sql: "SELECT key, event_hash FROM entry WHERE id = ?"),
+      arguments: [id])
     {
       try trackVersions(
         entry: id, event: event, resolves: entry.resolves ?? [], current: existing["event_hash"],

@@ -153,7 +153,7 @@ private struct StudyReader {
     guard let string = value as? String else {
       throw fail(path(place, key), "must be text; put '\(value)' in quotes")
     }
-    let line = Text.normalize(string).trimmingCharacters(in: .whitespacesAndNewlines)
+    let line = Text.trimmed(Text.normalize(string))
     if line.isEmpty {
       if required { throw fail(path(place, key), "is empty") }
       return nil

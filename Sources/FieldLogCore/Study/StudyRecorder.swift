@@ -118,7 +118,7 @@ enum StudyRecorder {
 
   /// Sets the study's description; an empty one clears it.
   static func describe(_ text: String, in db: Database) throws {
-    let description = Text.normalize(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    let description = Text.trimmed(Text.normalize(text))
     if description.utf8.contains(0) {
       throw FieldLogError.invalidInput("the study's description contains a NUL byte")
     }

@@ -41,7 +41,8 @@ public enum Text {
   /// NFC with LF line ends (CRLF and lone CR become LF).
   public static func normalize(_ string: String) -> String {
     var text = string
-    if text.contains("\r") {
+    // The bytes, not Foundation's `contains`, which goes through NSString.
+    if text.utf8.contains(UInt8(ascii: "\r")) {
       text = text.replacingOccurrences(of: "\r\n", with: "\n")
         .replacingOccurrences(of: "\r", with: "\n")
     }
@@ -57,9 +58,40 @@ public enum Text {
     return composed ? string : string.precomposedStringWithCanonicalMapping
   }
 
+  /// The text without white space and line breaks at either end, as Foundation's
+  /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives it, but without its round trip through
+  /// UTF-16, which was a tenth of an import.
+  public static func trimmed(_ string: String) -> String {
+    let scalars = string.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+      let last = scalars.lastIndex(where: { !isBlank($0) })
+    else { return "" }
+    if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) {
+      return string
+    }
+    return String(scalars[first...last])
+  }
+
+  /// Whether the text holds nothing but white space and line breaks (see `trimmed`).
+  public static func isBlank(_ string: String) -> Bool {
+    string.unicodeScalars.allSatisfy(isBlank)
+  }
+
+  /// Exactly the scalars Foundation's `.whitespacesAndNewlines` holds (listed from it): the space
+  /// separators, U+200B among them as in its table, the line and paragraph separators, and the
+  /// controls U+0009–U+000D and U+0085.
+  private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F,
+      0x3000:
+      return true
+    default: return false
+    }
+  }
+
   /// A short single-line value (a name, a title, a tag): normalised, trimmed, without control characters.
   public static func line(_ string: String, what: String) throws -> String {
-    let value = normalize(string).trimmingCharacters(in: .whitespacesAndNewlines)
+    let value = trimmed(normalize(string))
     guard !value.isEmpty else { throw FieldLogError.invalidInput("the \(what) is empty") }
     // Control characters, line and paragraph separators, and bidi overrides that could make a
     // name span lines or show text other than it holds.
