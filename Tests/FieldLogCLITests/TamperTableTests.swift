@@ -126,7 +126,6 @@ struct TamperTableTests {
         dropping: ["event_no_update"])
       return [
         Expected(feed: f.local, seq: seq, fragment: "its hash does not match its contents"),
-        Expected(feed: f.local, seq: seq, fragment: "it is not signed"),
         Expected(feed: f.local, seq: seq + 1, fragment: "its link (prev) does not match"),
       ]
     },
@@ -233,7 +232,7 @@ struct TamperTableTests {
       name: "event duplicated under a new seq, its signature copied", outcome: .caught,
       absent: noSlips
     ) { f in
-      let original = try f.seq("entry.recorded", subject: f.observation)
+      let original = try f.firstSigned(f.local, type: "entry.recorded")
       let row = try f.row(
         "SELECT type, subject, recorded_at, hex(commitment), "
           + "(SELECT hex(signature) FROM signature s WHERE s.hash = e.hash) "
@@ -289,16 +288,18 @@ struct TamperTableTests {
     },
 
     // MARK: signatures and keys
-    Case(name: "signature deleted", outcome: .caught) { f in
-      let seq = try f.seq("entry.amended")
+    // Each transaction signs its last event; the feed's last must be signed (journal-format.md,
+    // "One signature per transaction"). An earlier signature deleted is left to `OldJournalTests`.
+    Case(name: "the head's signature deleted", outcome: .caught) { f in
+      let head = try f.head(f.local)
       try f.tamper(
-        "DELETE FROM signature WHERE hash = \(f.hashSQL(f.local, seq))",
+        "DELETE FROM signature WHERE hash = \(sqlBlob(head.hash))",
         dropping: ["signature_no_delete"])
-      return [Expected(feed: f.local, seq: seq, fragment: "it is not signed")]
+      return [Expected(feed: f.local, seq: head.seq, fragment: "it is not signed")]
     },
     Case(name: "signature replaced by another event's", outcome: .caught) { f in
       let seq = try f.seq("entry.amended")
-      let donor = try f.seq("entry.recorded", subject: f.observation)
+      let donor = try f.firstSigned(f.local)
       try f.tamper(
         "UPDATE signature SET signature = (SELECT signature FROM signature WHERE hash = "
           + "\(f.hashSQL(f.local, donor))) WHERE hash = \(f.hashSQL(f.local, seq))",
@@ -316,7 +317,8 @@ struct TamperTableTests {
         "UPDATE feed_key SET public_key = (SELECT public_key FROM feed_key WHERE feed = '\(f.other)') "
           + "WHERE feed = '\(f.local)'", dropping: ["feed_key_no_update"])
       return [
-        Expected(feed: f.local, seq: 1, fragment: "its signature does not verify"),
+        Expected(
+          feed: f.local, seq: try f.firstSigned(f.local), fragment: "its signature does not verify"),
         Expected(feed: f.local, seq: head.seq, fragment: "its signature does not verify"),
       ]
     },
@@ -697,6 +699,16 @@ extension TamperTableTests {
 
     func hashSQL(_ feed: String, _ seq: Int64) -> String {
       "(SELECT hash FROM event WHERE feed = '\(feed)' AND seq = \(seq))"
+    }
+
+    /// The first event of a feed that carries a signature (the end of its first transaction), of
+    /// any type or of one.
+    func firstSigned(_ feed: String, type: String? = nil) throws -> Int64 {
+      try #require(
+        Int64(
+          text(
+            "SELECT min(seq) FROM event JOIN signature USING (hash) WHERE feed = '\(feed)'"
+              + (type.map { " AND type = '\($0)'" } ?? ""))))
     }
 
     func head(_ feed: String) throws -> (seq: Int64, hash: Data) {

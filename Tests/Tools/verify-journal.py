@@ -1014,12 +1014,14 @@ def verify(conn, want_schema: dict | None = None, ed25519_verify=Ed25519.verify)
             if ev.type == REDACTION and ev.target is None:
                 r.event_damage(ev, "redaction without a target")
 
-            # 5. a signature exists and verifies under the feed's public key. It signs the stored
-            #    hash; whether that hash recomputes is checked in 3.
+            # 5. a signature, where there is one, verifies under the feed's public key; the feed's
+            #    last event must have one (each transaction signs its last event, whose hash chains
+            #    all before it). It signs the stored hash; whether that recomputes is checked in 3.
             if ev.hash is not None:
                 sig = signatures.get(ev.hash, False)
                 if sig is False:
-                    r.event_damage(ev, "unsigned: no signature for this event")
+                    if ev is chain[-1] and key is not None:
+                        r.event_damage(ev, "unsigned: the last event of its feed has no signature")
                 elif not isinstance(sig, bytes) or len(sig) != 64:
                     r.event_damage(ev, "signature is not a 64-byte blob")
                 elif key is not None:
@@ -1286,9 +1288,12 @@ def journal_self_test() -> list[str]:
         ("a signature altered",
          "DROP TRIGGER signature_no_update; UPDATE signature SET signature = :s2x WHERE hash = :h2",
          "feed 00000000 seq 2 (neighbourhood.added): bad signature"),
-        ("a signature removed",
+        ("the head's signature removed",
+         "DROP TRIGGER signature_no_delete; DELETE FROM signature WHERE hash = :h2",
+         "feed 00000000 seq 2 (neighbourhood.added): unsigned"),
+        ("an earlier event's signature removed: the head's covers it",
          "DROP TRIGGER signature_no_delete; DELETE FROM signature WHERE hash = :h1",
-         "feed 00000000 seq 1 (feed.opened): unsigned"),
+         None),
         ("a signature of no event",
          "INSERT INTO signature VALUES (zeroblob(32), zeroblob(64))",
          "signature 00000000: signature belongs to no event"),
@@ -1318,13 +1323,21 @@ def journal_self_test() -> list[str]:
                 sig = db.execute("SELECT signature FROM signature WHERE hash = ?",
                                  (hashes[1],)).fetchone()[0]
                 altered = sig[:10] + bytes([sig[10] ^ 0x40]) + sig[11:]
+                triggers = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
                 db.executescript(sql.replace(":h1", f"X'{hashes[0].hex()}'")
                                  .replace(":h2", f"X'{hashes[1].hex()}'")
                                  .replace(":s2x", f"X'{altered.hex()}'") + ";")
+                if want_line is None:
+                    # A harmless change: its dropped guards are put back as they were.
+                    now = {name for (name,) in db.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+                    for name in sorted(set(triggers) - now):
+                        db.execute(triggers[name])
+                    db.commit()
             db.close()
             r = report(path)
             if want_line is None:
-                if r.problems or r.signatures != 2:
+                if r.problems or r.signatures != (2 if sql is None else 1):
                     failures.append(f"signed journal, {name}: {r.lines}, "
                                     f"{r.signatures} signatures verified")
             elif not any(want_line in line for line in r.lines):

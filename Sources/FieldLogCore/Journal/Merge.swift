@@ -110,7 +110,7 @@ extension Journal {
       sql: """
         SELECT e.*, p.salt, p.json, s.signature FROM event e
         LEFT JOIN payload p ON p.commitment = e.commitment
-        JOIN signature s ON s.hash = e.hash
+        LEFT JOIN signature s ON s.hash = e.hash
         ORDER BY e.position
         """)
     while let row = try rows.next() {
@@ -176,9 +176,13 @@ extension Journal {
             event.feed, event.seq, event.prev, event.recordedAt, event.type, event.subject,
             event.target, event.commitment, event.hash,
           ])
-        try db.execute(
-          sql: "INSERT INTO signature (hash, signature) VALUES (?, ?)",
-          arguments: [event.hash, source.signatures[event.hash]])
+        // Signed are the last events of the writer's transactions (each feed's head among them);
+        // the chain carries the others.
+        if let signature = source.signatures[event.hash] {
+          try db.execute(
+            sql: "INSERT INTO signature (hash, signature) VALUES (?, ?)",
+            arguments: [event.hash, signature])
+        }
         try db.execute(
           sql: """
             INSERT INTO feed (id, head_seq, head_hash) VALUES (?, ?, ?)

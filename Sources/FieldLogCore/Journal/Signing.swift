@@ -116,13 +116,13 @@ enum Signatures {
     return key.isValidSignature(signature, for: message(hash))
   }
 
-  /// Signs the events of this journal's own feed that this transaction appended (those after
-  /// `seq`), and never any other: a signature says "this writer wrote it", so an event that someone
-  /// put into the file without the key must never get one.
+  /// Signs the last event of this journal's own feed that this transaction appended (after `seq`),
+  /// and never any other: a signature says "this writer wrote it and all before it", so an event
+  /// that someone put into the file without the key must never be covered by one.
   ///
   /// `seq` is nil when the feed was opened in this very transaction (`init`): its key is made now.
-  /// The one exception is a journal made before feeds were signed (`isLegacy`): all its events are
-  /// signed once, by its owner, after its chain is checked.
+  /// The one exception is a journal made before feeds were signed (`isLegacy`): its head is signed
+  /// once, by its owner, after its whole chain is checked.
   static func signNewEvents(after seq: Int64?, keys: SigningKeys, in db: Database) throws {
     let feed = try EventLog.writerFeed(db)
     let known = try Data.fetchOne(
@@ -165,15 +165,17 @@ enum Signatures {
         sql: "INSERT INTO feed_key (feed, public_key) VALUES (?, ?)",
         arguments: [feed, key.publicKey.rawRepresentation])
     }
-    let hashes = try Data.fetchAll(
-      db.cachedStatement(sql: "SELECT hash FROM event WHERE feed = ? AND seq > ? ORDER BY seq"),
-      arguments: [feed, from])
-    let insert = try db.cachedStatement(
-      sql: "INSERT INTO signature (hash, signature) VALUES (?, ?)")
-    for hash in hashes {
-      let signature = try key.signature(for: message(hash))
-      try insert.execute(arguments: [hash, signature])
-    }
+    // One signature per transaction, on the last event it appended: that event's hash chains every
+    // event before it, so the one signature vouches for all of them (docs/journal-format.md,
+    // "Signatures").
+    guard
+      let head = try Data.fetchOne(
+        db.cachedStatement(
+          sql: "SELECT hash FROM event WHERE feed = ? AND seq > ? ORDER BY seq DESC LIMIT 1"),
+        arguments: [feed, from])
+    else { return }
+    try db.cachedStatement(sql: "INSERT INTO signature (hash, signature) VALUES (?, ?)")
+      .execute(arguments: [head, try key.signature(for: message(head))])
   }
 
   /// Whether the journal's own feed is one made before feeds were signed, which its owner may sign
@@ -241,7 +243,8 @@ enum Signatures {
     if let first = problems.first {
       throw FieldLogError.damaged(
         "the journal was made before feeds were signed and its events are damaged "
-          + "(\(Counted.phrase(problems.count, "problem")), first: \(first.problem)); they were not signed")
+          + "(\(Counted.phrase(problems.count, "problem")), first: \(first.problem)); they were not signed"
+      )
     }
   }
 }

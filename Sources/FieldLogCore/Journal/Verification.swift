@@ -213,9 +213,18 @@ enum Verifier {
     var expectedSeq: Int64 = 1
     var previousHash = EventLog.zeroHash
     var last: StoredEvent?
+    var lastSigned = false
     func finishFeed() {
       guard let feed = currentFeed, let last else { return }
       report.feeds += 1
+      // Each transaction's last event is signed, and the feed's last event ends a transaction: its
+      // signature covers, through the chain, every event before it. An event put at the end without
+      // the key has none.
+      if publicKeys[feed] != nil && !lastSigned {
+        problem(
+          "it is not signed, though it is the last event of its feed: it was added outside fieldlog",
+          last)
+      }
       guard let head = heads.removeValue(forKey: feed) else {
         problem("feed \(feed.prefix(8)) is not one this journal wrote or received", feed: feed)
         return
@@ -282,12 +291,13 @@ enum Verifier {
           "its hash does not match its contents: its feed, seq, time, type, subject, target or "
             + "commitment was changed", event)
       }
+      // Every signature there is must verify; which events must have one is checked per feed
+      // (finishFeed).
+      lastSigned = row["signature"] as Data? != nil
       if let key = publicKeys[event.feed] {
         if let signature = row["signature"] as Data? {
           pendingSignatures.append((event, signature, key))
           if pendingSignatures.count == SignatureBatch.size { checkPendingSignatures() }
-        } else {
-          problem("it is not signed", event)
         }
       } else if unkeyed.insert(event.feed).inserted {
         problem(unkeyedFeed, event)
