@@ -194,4 +194,81 @@ import Testing
       #expect(Text.matchFold(text) == Self.matchFoldReference(text), "\(text.debugDescription)")
     }
   }
+
+  // MARK: Reading JSON Lines
+
+  /// A random value of the shapes import records hold.
+  static func randomValue(depth: Int, _ generator: inout SystemRandomNumberGenerator) -> JSONValue {
+    let texts = [
+      "", "a", "Café \"De Buurt\"\n", "e\u{301}", "👩🏽‍🍳", "\u{1}\u{1F}\t\\/", "ß İ ı", "\u{2028}",
+      "𝐘", "\u{FEFF}x",
+    ]
+    switch Int.random(in: 0..<(depth > 2 ? 4 : 6), using: &generator) {
+    case 0: return .string(texts.randomElement(using: &generator) ?? "")
+    case 1: return .integer(Int64.random(in: Int64.min...Int64.max, using: &generator))
+    case 2: return [.null, .bool(true), .bool(false)].randomElement(using: &generator) ?? .null
+    case 3: return .integer(Int64.random(in: -1000...1000, using: &generator))
+    case 4:
+      return .array(
+        (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+          randomValue(depth: depth + 1, &generator)
+        })
+    default:
+      var members: [String: JSONValue] = [:]
+      for _ in 0..<Int.random(in: 0...3, using: &generator) {
+        members[texts.randomElement(using: &generator) ?? ""] = randomValue(
+          depth: depth + 1, &generator)
+      }
+      return .object(members)
+    }
+  }
+
+  /// JSON text with every non-ASCII scalar escaped as \uXXXX (surrogate pairs above U+FFFF), the
+  /// way Python's json.dumps writes it by default.
+  static func asciiEscaped(_ data: Data) -> String {
+    var out = ""
+    for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+      if scalar.isASCII {
+        out.unicodeScalars.append(scalar)
+      } else {
+        for unit in String(scalar).utf16 { out += "\\u" + String(format: "%04x", unit) }
+      }
+    }
+    return out
+  }
+
+  @Test("JSON Lines are read as JSONDecoder read them, whatever the escaping")
+  func parsedAsJSONDecoder() throws {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2000 {
+      let value = Self.randomValue(depth: 0, &generator)
+      let canonical = CanonicalJSON.encode(value)
+      let foundation = try JSONEncoder().encode(value)
+      for text in [
+        String(decoding: canonical, as: UTF8.self), String(decoding: foundation, as: UTF8.self),
+        Self.asciiEscaped(canonical), " \t" + String(decoding: foundation, as: UTF8.self) + "\r\n ",
+      ] {
+        let parsed = try JSONValue.parse(text)
+        #expect(
+          parsed == (try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))), "\(text)")
+        #expect(CanonicalJSON.encode(parsed) == canonical, "\(text)")
+      }
+    }
+    #expect(
+      try JSONValue.parse("[1.0, 1e3, -0, 2E+1]")
+        == .array([.integer(1), .integer(1000), .integer(0), .integer(20)]))
+    #expect(try JSONValue.parse(#"{"a":1,"a":2}"#) == .object(["a": .integer(2)]))
+  }
+
+  @Test(
+    "malformed JSON Lines are refused",
+    arguments: [
+      "", " ", "{", "}", #"{"a":}"#, #"{"a" 1}"#, #"{a:1}"#, "[1,]", "[1 2]", "01", "-", "1.", ".5",
+      "1e", "1.5", "-2.25e-1", "99999999999999999999", #""\x""#, #""\ud800""#, #""\ud800\u0041""#,
+      #""\udc00""#, #""\u12""#, "\"a\u{1}\"", "\"open", "tru", "nul", "True", #"{"a":1}x"#, "[] []",
+      "NaN", "Infinity", "+1",
+    ])
+  func malformedRefused(text: String) {
+    #expect(throws: (any Error).self, "\(text.debugDescription)") { try JSONValue.parse(text) }
+  }
 }

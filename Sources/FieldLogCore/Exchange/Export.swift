@@ -263,7 +263,7 @@ struct Exporter {
 
   /// A value as the JSON its Encodable conformance gives.
   static func jsonValue(_ value: some Encodable) throws -> JSONValue {
-    try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    try TreeEncoder.tree(value)
   }
 
   let request: ExportRequest

@@ -357,7 +357,7 @@ enum Importer {
       guard !Text.isBlank(line) else { return }
       let place = "\(name) line \(number)"
       guard
-        case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+        case .object(let object)? = try? JSONValue.parse(line)
       else {
         throw FieldLogError.invalidInput("\(place): not a JSON object (fractions are not accepted)")
       }
