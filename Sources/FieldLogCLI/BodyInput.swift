@@ -45,11 +45,10 @@ enum BodyInput {
       let folder = try privateTemporaryFolder()
       temporaryFolder = folder
       file = folder.appendingPathComponent("entry.md")
-      guard
-        FileManager.default.createFile(
-          atPath: file.path, contents: rendered, attributes: [.posixPermissions: 0o600])
-      else {
-        throw FieldLogError.io("cannot write the entry template in \(folder.path)")
+      do {
+        try PrivateFile.create(at: file.path, contents: rendered)
+      } catch {
+        throw FieldLogError.io("cannot write the entry template in \(folder.path): \(error.reason)")
       }
       template = rendered
     }
@@ -146,18 +145,12 @@ enum BodyInput {
     let stamp = FieldTime.recordedAt().prefix(19).replacingOccurrences(of: ":", with: "")
     let kept = journalFolder.appendingPathComponent(
       "fieldlog-unsaved-\(stamp)-\(UUID().uuidString.prefix(8).lowercased()).md")
-    // O_EXCL: never overwrite an earlier unsaved note.
-    let descriptor = open(kept.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      Output.stderr("note: what you wrote could not be kept in \(journalFolder.path)")
-      return
-    }
-    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    // Never over an earlier unsaved note.
     do {
-      try handle.write(contentsOf: data)
+      try PrivateFile.create(at: kept.path, contents: data)
       Output.stderr("note: what you wrote is kept in \(kept.path)")
     } catch {
-      Output.stderr("note: what you wrote could not be kept in \(kept.path)")
+      Output.stderr("note: what you wrote could not be kept in \(journalFolder.path)")
     }
   }
 }

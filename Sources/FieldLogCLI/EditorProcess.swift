@@ -103,16 +103,10 @@ struct Draft {
     let stamp = FieldTime.recordedAt().prefix(19).replacingOccurrences(of: ":", with: "")
     let file = folder.appendingPathComponent(
       "\(prefix)\(kind.rawValue)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased()).md")
-    let descriptor = open(file.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw FieldLogError.io("cannot write the entry's draft in \(folder.path)")
-    }
-    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     do {
-      try handle.write(contentsOf: template)
+      try PrivateFile.create(at: file.path, contents: template)
     } catch {
-      try? FileManager.default.removeItem(at: file)
-      throw FieldLogError.io("cannot write the entry's draft \(file.path)")
+      throw FieldLogError.io("cannot write the entry's draft in \(folder.path): \(error.reason)")
     }
     return file
   }

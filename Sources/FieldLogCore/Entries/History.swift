@@ -122,7 +122,8 @@ extension Journal {
             erasedVersions.insert(hash)
             steps.append(
               HistoryStep(
-                event: event, version: versionNumber, author: "[redacted]", at: at, reason: nil,
+                event: event, version: versionNumber, author: Placeholder.redacted, at: at,
+                reason: nil,
                 erased: true, title: nil, changes: [], diff: []))
             previous = nil
             continue

@@ -371,7 +371,7 @@ struct Exporter {
       var record = entry
       record.body = body
       // A title taken from the body's first line quotes the participants just as the body does.
-      if withheld && entry.hasDerivedTitle { record.title = "[withheld]" }
+      if withheld && entry.hasDerivedTitle { record.title = Placeholder.withheld }
       try each(
         Row(
           entry: entry.id,

@@ -209,7 +209,7 @@ enum Importer {
 
   /// Records an entry exactly as the record says: its id, author, times and version are kept.
   static func record(_ record: ImportRecord, in db: Database) throws {
-    if record.body.hasPrefix("[withheld: ") || record.body.hasPrefix("[redacted") {
+    if Placeholder.isPlaceholder(body: record.body) {
       throw FieldLogError.invalidInput(
         "the body is a placeholder ('\(record.body.prefix(30))…'), not the text; export with "
           + "--include-withheld to move entries between journals")
@@ -506,7 +506,7 @@ enum Importer {
         participants: list("participants"), fields: fields, occurredAt: optional("occurred_at"),
         recordedAt: optional("recorded_at"), author: optional("author"), version: version,
         // CSV has no column for it: a redacted entry shows as its placeholder.
-        redacted: cells["title"] == "[redacted]" && (cells["body"] ?? "").hasPrefix("[redacted: "))
+        redacted: Placeholder.isRedacted(title: cells["title"], body: cells["body"]))
     }
   }
 

@@ -235,7 +235,7 @@ extension Journal {
     var labels: [String: String] = [:]
     for entry in entries {
       let (body, withheld) = try exporter.exportedBody(entry, db: db)
-      let title = withheld && entry.hasDerivedTitle ? "[withheld]" : entry.title
+      let title = withheld && entry.hasDerivedTitle ? Placeholder.withheld : entry.title
       sourcesXML.screen?.place = "entry \(entry.id.prefix(8))"
       sourcesXML.screen?.screen(body, field: "sources/\(entry.id).txt")
       summary.rows += 1

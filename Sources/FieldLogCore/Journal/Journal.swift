@@ -145,19 +145,13 @@ public struct Journal: Sendable {
   private static func createPrivateFile(_ temporary: String, for path: String, what: String)
     throws
   {
-    #if canImport(Glibc)
-      let descriptor = Glibc.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    #else
-      let descriptor = Darwin.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    #endif
-    guard descriptor >= 0, fchmod(descriptor, 0o600) == 0 else {
-      let code = errno
-      if descriptor >= 0 { close(descriptor) }
+    do {
+      try PrivateFile.create(at: temporary)
+    } catch {
       throw FieldLogError.io(
-        "cannot create \(what) '\(path)': \(String(cString: strerror(code)))",
+        "cannot create \(what) '\(path)': \(error.reason)",
         hint: "check that you may write in its folder")
     }
-    close(descriptor)
   }
 
   /// Writes the schema and the study into the file at `temporary`, then closes it fully

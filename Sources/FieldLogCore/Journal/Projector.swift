@@ -230,7 +230,7 @@ enum Projector {
     let kept = try decode(Payload.Redaction.self, Data(json.utf8), event)
     let version = type == .entryRecorded ? 1 : kept.version
     let placeholder = Payload.EntryVersion(
-      kind: kept.kind, title: redactedTitle, body: redactedBody(kept.reason),
+      kind: kept.kind, title: Placeholder.redacted, body: Placeholder.redacted(reason: kept.reason),
       neighbourhood: kept.neighbourhood, initiative: kept.initiative, questions: kept.questions,
       tags: [], participants: [], fields: [:], occurredAt: kept.occurredAt, author: kept.author,
       reason: nil, version: version)
@@ -277,10 +277,6 @@ enum Projector {
     }
   }
 
-  static let redactedTitle = "[redacted]"
-
-  static func redactedBody(_ reason: String) -> String { "[redacted: \(reason)]" }
-
   /// Replaces an entry's content by the redaction notice and removes it from the search index.
   private static func redact(entry id: String, reason: String, in db: Database) throws {
     guard
@@ -290,7 +286,7 @@ enum Projector {
       sql: """
         UPDATE entry SET title = ?, body = ?, fields = '{}', redaction_reason = ? WHERE id = ?
         """
-    ).execute(arguments: [redactedTitle, redactedBody(reason), reason, id])
+    ).execute(arguments: [Placeholder.redacted, Placeholder.redacted(reason: reason), reason, id])
     for table in ["entry_tag", "entry_participant"] {
       try db.cachedStatement(sql: "DELETE FROM \(table) WHERE entry_id = ?").execute(arguments: [id]
       )

@@ -81,23 +81,12 @@ public struct SigningKeys: Sendable, Equatable {
     let key = Curve25519.Signing.PrivateKey()
     let text =
       "\(Self.header)\nfeed \(feed)\nprivate \(key.rawRepresentation.base64EncodedString())\n"
-    let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      let code = errno
+    do {
+      try PrivateFile.create(at: path, contents: Array(text.utf8), sync: true)
+    } catch {
       throw FieldLogError.io(
-        "cannot write the signing key '\(path)': \(String(cString: strerror(code)))",
-        hint: code == EEXIST
-          ? "a key file is there already; it belongs to another journal" : nil)
-    }
-    defer { close(descriptor) }
-    let bytes = Array(text.utf8)
-    guard fchmod(descriptor, 0o600) == 0, write(descriptor, bytes, bytes.count) == bytes.count,
-      fsync(descriptor) == 0
-    else {
-      let code = errno
-      unlink(path)
-      throw FieldLogError.io(
-        "cannot write the signing key '\(path)': \(String(cString: strerror(code)))")
+        "cannot write the signing key '\(path)': \(error.reason)",
+        hint: error.exists ? "a key file is there already; it belongs to another journal" : nil)
     }
     return key
   }

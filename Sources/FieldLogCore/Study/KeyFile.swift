@@ -49,12 +49,11 @@ public struct KeyFile: Sendable {
   /// Opens the key file to add to it, creating it (mode 0600) when it does not exist.
   public static func openForWriting(at path: String) throws -> KeyFile {
     if !FileManager.default.fileExists(atPath: path) {
-      let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-      guard descriptor >= 0, fchmod(descriptor, 0o600) == 0 else {
-        throw FieldLogError.io(
-          "cannot create the key file '\(path)': \(String(cString: strerror(errno)))")
+      do {
+        try PrivateFile.create(at: path)
+      } catch {
+        throw FieldLogError.io("cannot create the key file '\(path)': \(error.reason)")
       }
-      close(descriptor)
     }
     do {
       var configuration = Configuration()

@@ -305,7 +305,6 @@ extension Journal {
 public enum QuotationConsent {
   /// `[withheld: no quotation consent for P-017]`, or nil when everyone consented.
   public static func withheldBody(missing: [String]) -> String? {
-    missing.isEmpty
-      ? nil : "[withheld: no quotation consent for \(missing.joined(separator: ", "))]"
+    Placeholder.withheld(noQuotationConsentFor: missing)
   }
 }
