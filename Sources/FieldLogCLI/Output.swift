@@ -45,7 +45,9 @@ enum Output {
   /// The columns a terminal gives `text`: combining marks and other zero-width characters take
   /// none, East Asian wide characters and emoji take two, everything else one.
   static func displayWidth(_ text: String) -> Int {
-    text.reduce(0) { $0 + displayWidth($1) }
+    // Printable ASCII is one column a byte: most of a table, counted without Unicode look-ups.
+    if text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return text.utf8.count }
+    return text.reduce(0) { $0 + displayWidth($1) }
   }
 
   /// The columns of one character as a terminal shows it (its grapheme cluster: a letter with its

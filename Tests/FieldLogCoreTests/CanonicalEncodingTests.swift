@@ -177,10 +177,40 @@ import Testing
     return out
   }
 
+  /// The words of a text as they were found before their ASCII path: one scalar at a time.
+  static func matchWordsReference(_ text: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var start = 0
+    var end = 0
+    var gap = ""
+    for (offset, scalar) in text.unicodeScalars.enumerated() {
+      let folded =
+        scalar.properties.isWhitespace ? String(Character(scalar)) : Text.matchFold(scalar)
+      for part in folded.unicodeScalars {
+        if part.properties.isAlphabetic || part.properties.numericType != nil {
+          if current.isEmpty { start = offset }
+          current.unicodeScalars.append(part)
+          end = offset + 1
+        } else {
+          if !current.isEmpty {
+            words.append("\(current)|\(start)..<\(end)|\(gap)")
+            current = ""
+            gap = ""
+          }
+          gap.unicodeScalars.append(part)
+        }
+      }
+    }
+    if !current.isEmpty { words.append("\(current)|\(start)..<\(end)|\(gap)") }
+    return words
+  }
+
   @Test("the folds' fast paths give what the scalar-by-scalar folds gave")
   func foldFastPaths() {
     let pieces = [
-      "A", "z", " ", "  ", "\t", "\n", "\r\n", "\u{B}", "\u{C}", "\u{1F}", "\u{7F}", "~", "Q",
+      "A", "z", " ", "  ", "\t", "\n", "\r\n", "\u{B}", "\u{C}", "\u{1F}", "\u{7F}", "~", "Q", "7",
+      "'", "-", "Fatima's", "½", "٣",
       "é", "e\u{301}", "İ", "ı", "ß", "Ĳ", "\u{200B}", "\u{A0}", "\u{2003}", "Ω", "ﬁ", "😀",
       "a\u{30A}",
     ]
@@ -192,6 +222,9 @@ import Testing
       #expect(
         Text.identityFold(text) == Self.identityFoldReference(text), "\(text.debugDescription)")
       #expect(Text.matchFold(text) == Self.matchFoldReference(text), "\(text.debugDescription)")
+      #expect(
+        Text.matchWords(text).map { "\($0.word)|\($0.range)|\($0.gap)" }
+          == Self.matchWordsReference(text), "\(text.debugDescription)")
     }
   }
 

@@ -145,19 +145,21 @@ public enum Text {
   /// capitals; Greek Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ and α ι κ ν ο ρ τ υ χ). Surinamese Dutch and Dutch
   /// need nothing beyond this (their names use Latin letters with diacritics at most).
   public static func matchFold(_ string: String) -> String {
-    var out = String.UnicodeScalarView()
+    // Built as UTF-8 bytes: ASCII, most of any Dutch text, is copied byte by byte, without a String
+    // or a scalar append per letter.
+    var out: [UInt8] = []
+    out.reserveCapacity(string.utf8.count)
     var pendingSpace = false
     for scalar in string.unicodeScalars {
-      // ASCII, most of any Dutch text, without building a string per letter.
       if scalar.isASCII {
-        let value = scalar.value
-        if value == 0x20 || (0x09...0x0D).contains(value) {
+        let byte = UInt8(scalar.value)
+        if byte == 0x20 || (0x09...0x0D).contains(byte) {
           pendingSpace = !out.isEmpty
           continue
         }
-        if pendingSpace { out.append(" ") }
+        if pendingSpace { out.append(0x20) }
         pendingSpace = false
-        out.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(UInt8(value + 32)) : scalar)
+        out.append((0x41...0x5A).contains(byte) ? byte + 32 : byte)
         continue
       }
       if scalar.properties.isWhitespace {
@@ -166,11 +168,11 @@ public enum Text {
       }
       let folded = matchFold(scalar)
       guard !folded.isEmpty else { continue }
-      if pendingSpace { out.append(" ") }
+      if pendingSpace { out.append(0x20) }
       pendingSpace = false
-      out.append(contentsOf: folded.unicodeScalars)
+      out.append(contentsOf: folded.utf8)
     }
-    return String(out)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// The words of `text` in their matching form, each with the scalar range of `text` it came from
@@ -186,6 +188,24 @@ public enum Text {
     var end = 0
     var gap = ""
     for (offset, scalar) in text.unicodeScalars.enumerated() {
+      // ASCII without Unicode look-ups: letters and digits (lower-cased) make words, the rest gaps.
+      if scalar.isASCII {
+        let value = scalar.value
+        let isUpper = (0x41...0x5A).contains(value)
+        if isUpper || (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
+          if current.isEmpty { start = offset }
+          current.unicodeScalars.append(isUpper ? Unicode.Scalar(UInt8(value + 32)) : scalar)
+          end = offset + 1
+        } else {
+          if !current.isEmpty {
+            words.append((current, start..<end, gap))
+            current = ""
+            gap = ""
+          }
+          gap.unicodeScalars.append(scalar)
+        }
+        continue
+      }
       let folded = scalar.properties.isWhitespace ? String(Character(scalar)) : matchFold(scalar)
       for part in folded.unicodeScalars {
         if part.properties.isAlphabetic || part.properties.numericType != nil {
