@@ -149,6 +149,7 @@ public enum Text {
     // or a scalar append per letter.
     var out: [UInt8] = []
     out.reserveCapacity(string.utf8.count)
+    var seen: [Unicode.Scalar: String] = [:]
     var pendingSpace = false
     for scalar in string.unicodeScalars {
       if scalar.isASCII {
@@ -166,7 +167,14 @@ public enum Text {
         pendingSpace = !out.isEmpty
         continue
       }
-      let folded = matchFold(scalar)
+      // A note repeats its few accented letters (é, ë, ï): each is decomposed once per text.
+      let folded: String
+      if let known = seen[scalar] {
+        folded = known
+      } else {
+        folded = matchFold(scalar)
+        seen[scalar] = folded
+      }
       guard !folded.isEmpty else { continue }
       if pendingSpace { out.append(0x20) }
       pendingSpace = false
