@@ -126,7 +126,7 @@ enum Charts {
     var canvas = SVGCanvas(
       id: "fig-matrix", width: width, height: top + cell * Double(codes.count) + 30)
     canvas.text(
-      "Square area: entries coded with the code (the number inside); columns: "
+      "Square area: entries coded with the code (the number in it); columns: "
         + grouping.rawValue + ".", x: 0, y: 12, size: 10, maxWidth: width)
     for (column, group) in groups.enumerated() {
       let x = left + cell * Double(column) + cell / 2 + 3.5
@@ -144,13 +144,14 @@ enum Charts {
         let side = max(3, (cell - 4) * (Double(value) / maximum).squareRoot())
         canvas.rect(
           x: x + (cell - side) / 2, y: y + (cell - side) / 2, width: side, height: side,
-          fill: colours[code], stroke: "#000", title: "\(code), \(group): \(value) entries")
+          fill: colours[code], stroke: colours[code], opacity: 0.45,
+          title: "\(code), \(group): \(value) entries")
         let label = String(value)
         let size = min(10, cell / 2.6)
         if TextMetrics.width(label, size: size) <= cell - 4 {
           canvas.text(
             label, x: x + cell / 2, y: y + cell / 2 + size * 0.35, size: size,
-            anchor: .middle, halo: true)
+            anchor: .middle)
         }
       }
     }

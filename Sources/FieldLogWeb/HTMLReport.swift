@@ -1,6 +1,6 @@
 import FieldLogCore
 import Foundation
-import Mustache
+internal import Mustache
 
 /// What `fieldlog report html` is asked for: the entries, and how two of the charts count.
 public struct ReportRequest: Sendable {

@@ -266,7 +266,7 @@ extension Charts {
           ?? "\(code.path): palette colour \(colour)")
       canvas.text(
         code.name, x: indent + 16, y: y + 14, size: Layout.labelSize,
-        maxWidth: barsFrom - 10 - indent - 16)
+        maxWidth: max(40, barsFrom - 10 - indent - 16))
       let (entries, segments) = counts[code.path] ?? (0, 0)
       if entries > 0 {
         canvas.rect(
