@@ -226,6 +226,18 @@ enum ReportHTML {
     #expect(total(narrow) > 0 && total(narrow) < total(all), "\(total(narrow)) of \(total(all))")
   }
 
+  @Test("--coder counts one coder's codings, and the printed command says so")
+  func oneCoder() throws {
+    let sandbox = try Sandbox()
+    try ReportHTML.fixtureJournal(sandbox)
+    let page = try ReportHTML.page(sandbox, ["--coder", "ahmed"])
+    let args = ["report", "codes", "--by", "neighbourhood", "--coder", "ahmed", "--csv"]
+    #expect(ReportHTML.command("frequency", in: page) == "fieldlog " + args.joined(separator: " "))
+    let csv = try CodingCLI.pythonCSV(sandbox, try sandbox.fieldlog(args).stdoutData)
+    #expect(csv.first?.contains("entries_by_Ahmed") == true, "\(csv)")
+    #expect(ReportHTML.table("frequency", in: page) == csv)
+  }
+
   @Test("bad values are refused naming the valid ones, and -o never replaces the journal")
   func refusals() throws {
     let sandbox = try Sandbox()
