@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     .target(
@@ -25,10 +26,20 @@ let package = Package(
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]
     ),
+    // SVG charts and pages (the HTML report now, the web workspace later): templates are Swift
+    // string literals, not resources, so the static binary stays one file.
+    .target(
+      name: "FieldLogWeb",
+      dependencies: [
+        "FieldLogCore",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
     .target(
       name: "FieldLogCLI",
       dependencies: [
         "FieldLogCore",
+        "FieldLogWeb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -52,6 +63,11 @@ let package = Package(
       dependencies: ["FieldLogCore", "fieldlog"],
       // Data the tests read by path, not as bundle resources.
       exclude: ["Fixtures"]
+    ),
+    // The charts' layout, in process, on made-up tables of any size; the CLI tests run the binary.
+    .testTarget(
+      name: "FieldLogWebTests",
+      dependencies: ["FieldLogCore", "FieldLogWeb"]
     ),
   ],
   swiftLanguageModes: [.v6]

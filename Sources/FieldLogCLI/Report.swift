@@ -34,8 +34,10 @@ extension FieldLog {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "report",
-      abstract: "Counts for analysis: codes by group, co-occurrence, timeline.",
-      subcommands: [ReportCodes.self, ReportCooccurrence.self, ReportTimeline.self])
+      abstract: "Counts for analysis: codes by group, co-occurrence, timeline, an HTML report.",
+      subcommands: [
+        ReportCodes.self, ReportCooccurrence.self, ReportTimeline.self, ReportHTML.self,
+      ])
   }
 
   struct ReportCodes: JournalCommand {
@@ -49,6 +51,7 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
+    @OptionGroup var filters: FilterOptions
     @Option(help: "Group by neighbourhood, initiative, question, kind, author or coder.")
     var by: String?
     @Option(help: "Count only this coder's codings.")
@@ -57,6 +60,7 @@ extension FieldLog {
     var byCoder = false
 
     func validate() throws {
+      try filters.validateForReports()
       if coder != nil && byCoder { throw ValidationError("give --coder or --by-coder, not both") }
       if byCoder && by?.lowercased() == "coder" {
         throw ValidationError("--by coder gives a row per coder; --by-coder a column: give one")
@@ -65,17 +69,14 @@ extension FieldLog {
 
     func run(_ journal: Journal) throws {
       let counting: CoderCount = coder.map { .coder($0) } ?? (byCoder ? .byCoder : .anyCoder)
+      let filter = try filters.reportFilter()
       guard let by else {
-        try report.print(journal.codeFrequencies(by: nil, counting: counting))
+        try report.print(journal.codeFrequencies(by: nil, counting: counting, filter: filter))
         return
       }
-      guard let grouping = ReportGrouping(rawValue: by.lowercased()) else {
-        throw FieldLogError.unknownName(
-          kind: "grouping", value: by,
-          suggestions: Text.suggestions(for: by, among: ReportGrouping.allCases.map(\.rawValue)),
-          known: ReportGrouping.allCases.map(\.rawValue))
-      }
-      try report.print(journal.codeFrequencies(by: grouping, counting: counting))
+      try report.print(
+        journal.codeFrequencies(
+          by: try ReportGrouping.parse(by), counting: counting, filter: filter))
     }
   }
 
@@ -86,18 +87,16 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
+    @OptionGroup var filters: FilterOptions
     @Option(help: "entry or segment.")
     var unit: String = "entry"
 
+    func validate() throws { try filters.validateForReports() }
+
     func run(_ journal: Journal) throws {
-      guard let unit = CooccurrenceUnit(rawValue: unit.lowercased()) else {
-        throw FieldLogError.unknownName(
-          kind: "unit", value: unit,
-          suggestions: Text.suggestions(
-            for: unit, among: CooccurrenceUnit.allCases.map(\.rawValue)),
-          known: CooccurrenceUnit.allCases.map(\.rawValue))
-      }
-      try report.print(journal.cooccurrence(unit: unit))
+      try report.print(
+        journal.cooccurrence(
+          unit: try CooccurrenceUnit.parse(unit), filter: try filters.reportFilter()))
     }
   }
 
@@ -107,17 +106,24 @@ extension FieldLog {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
-    @Option(help: "neighbourhood, to count per neighbourhood too.")
-    var by: String?
+    @OptionGroup var filters: FilterOptions
+    @Option(help: "neighbourhood or kind, to count per neighbourhood or kind too (repeatable).")
+    var by: [String] = []
+
+    func validate() throws { try filters.validateForReports() }
 
     func run(_ journal: Journal) throws {
-      if let by, by.lowercased() != "neighbourhood" {
+      let known = ["neighbourhood", "kind"]
+      for grouping in by where !known.contains(grouping.lowercased()) {
         throw FieldLogError.unknownName(
-          kind: "grouping", value: by,
-          suggestions: Text.suggestions(for: by, among: ["neighbourhood"]), known: ["neighbourhood"]
-        )
+          kind: "grouping", value: grouping,
+          suggestions: Text.suggestions(for: grouping, among: known), known: known)
       }
-      try report.print(journal.timeline(byNeighbourhood: by != nil))
+      let groupings = Set(by.map { $0.lowercased() })
+      try report.print(
+        journal.timeline(
+          byNeighbourhood: groupings.contains("neighbourhood"), byKind: groupings.contains("kind"),
+          filter: try filters.reportFilter()))
     }
   }
 }

@@ -96,11 +96,12 @@ public enum CooccurrenceUnit: String, CaseIterable, Sendable {
 extension Journal {
   /// Per code (and group): the entries and segments coded with it, each counted once however many
   /// coders coded it; or one coder's; or, beside that, each coder's entries. Retracted entries are
-  /// left out.
-  public func codeFrequencies(by grouping: ReportGrouping?, counting: CoderCount = .anyCoder)
-    throws -> ReportTable
-  {
+  /// left out; `filter` (the filters of `list`) narrows the entries counted.
+  public func codeFrequencies(
+    by grouping: ReportGrouping?, counting: CoderCount = .anyCoder, filter: EntryFilter? = nil
+  ) throws -> ReportTable {
     try read { db in
+      let scope = try ReportScope(filter, in: db)
       let (join, group): (String, String) =
         switch grouping {
         case nil: ("", "''")
@@ -135,8 +136,9 @@ extension Journal {
           SELECT c.code_id, \(group) AS grp, c.coder, c.entry_id,
             CASE WHEN c.orphaned THEN 'orphaned ' || c.id
               ELSE ifnull(c.start_offset, '') || ':' || ifnull(c.end_offset, '') END AS segment
-          FROM coding c JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL \(join)
-          """)
+          FROM coding c
+          JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL\(scope.clause) \(join)
+          """, arguments: scope.arguments)
       while let row = try rows.next() {
         let folded = Text.matchFold(row["coder"])
         let coder = spelling[folded] ?? row["coder"]
@@ -191,9 +193,12 @@ extension Journal {
 
   /// Per pair of codes: the entries both are applied to, or the segments of the one that overlap
   /// segments of the other (a whole-entry coding overlaps every segment of its entry). A pair of
-  /// segments counts once, however many coders coded them.
-  public func cooccurrence(unit: CooccurrenceUnit) throws -> ReportTable {
+  /// segments counts once, however many coders coded them. `filter` narrows the entries counted.
+  public func cooccurrence(unit: CooccurrenceUnit, filter: EntryFilter? = nil) throws
+    -> ReportTable
+  {
     try read { db in
+      let scope = try ReportScope(filter, in: db)
       let nodes = try Codebook.nodes(db)
       let sql =
         switch unit {
@@ -201,7 +206,7 @@ extension Journal {
           """
           SELECT a.code_id AS x, b.code_id AS y, count(DISTINCT a.entry_id) AS n
           FROM coding a JOIN coding b ON b.entry_id = a.entry_id AND a.code_id < b.code_id
-          JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL
+          JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL\(scope.clause)
           GROUP BY x, y
           """
         case .segment:
@@ -211,14 +216,15 @@ extension Journal {
               || ifnull(a.end_offset, '') || ' ' || ifnull(b.start_offset, '') || ':'
               || ifnull(b.end_offset, '')) AS n
           FROM coding a JOIN coding b ON b.entry_id = a.entry_id AND a.code_id < b.code_id
-          JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL
+          JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL\(scope.clause)
           WHERE a.orphaned = 0 AND b.orphaned = 0
             AND (a.start_offset IS NULL OR b.start_offset IS NULL
               OR (a.start_offset < b.end_offset AND b.start_offset < a.end_offset))
           GROUP BY x, y
           """
         }
-      let rows = try Row.fetchAll(db, sql: sql).map { row -> [ReportTable.Value] in
+      let rows = try Row.fetchAll(db, sql: sql, arguments: scope.arguments).map {
+        row -> [ReportTable.Value] in
         let pair = [Codebook.path(row["x"], in: nodes), Codebook.path(row["y"], in: nodes)].sorted()
         return [.text(pair[0]), .text(pair[1]), .count(row["n"])]
       }.sorted { ($0[0].text, $0[1].text) < ($1[0].text, $1[1].text) }
@@ -227,23 +233,32 @@ extension Journal {
     }
   }
 
-  /// Entries per month of fieldwork (in the place's own time), optionally per neighbourhood.
-  public func timeline(byNeighbourhood: Bool) throws -> ReportTable {
+  /// Entries per month of fieldwork (in the place's own time), optionally per neighbourhood and
+  /// per kind; `filter` narrows the entries counted.
+  public func timeline(byNeighbourhood: Bool, byKind: Bool = false, filter: EntryFilter? = nil)
+    throws -> ReportTable
+  {
     try read { db in
+      let scope = try ReportScope(filter, in: db)
       let rows = try Row.fetchAll(
         db,
         sql: """
           SELECT substr(e.occurred_at, 1, 7) AS month, \(byNeighbourhood ? "n.name" : "''") AS place,
-            count(*) AS entries
+            \(byKind ? "e.kind" : "''") AS kind, count(*) AS entries
           FROM entry e JOIN neighbourhood n ON n.id = e.neighbourhood_id
-          WHERE e.retracted_at IS NULL GROUP BY month, place ORDER BY month, place
-          """)
+          WHERE e.retracted_at IS NULL\(scope.clause)
+          GROUP BY month, place, kind ORDER BY month, place, kind
+          """, arguments: scope.arguments)
+      let columns =
+        ["month"] + (byNeighbourhood ? ["neighbourhood"] : []) + (byKind ? ["kind"] : [])
       return ReportTable(
-        columns: byNeighbourhood ? ["month", "neighbourhood", "entries"] : ["month", "entries"],
-        rows: rows.map { row in
-          byNeighbourhood
-            ? [.text(row["month"]), .text(row["place"]), .count(row["entries"])]
-            : [.text(row["month"]), .count(row["entries"])]
+        columns: columns + ["entries"],
+        rows: rows.map { row -> [ReportTable.Value] in
+          var cells: [ReportTable.Value] = [.text(row["month"])]
+          if byNeighbourhood { cells.append(.text(row["place"])) }
+          if byKind { cells.append(.text(row["kind"])) }
+          cells.append(.count(row["entries"]))
+          return cells
         })
     }
   }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import FieldLogCore
+import FieldLogWeb
+import Foundation
+
+extension FieldLog {
+  struct ReportHTML: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "html",
+      abstract: "Write one self-contained HTML page of charts, with their data and commands.",
+      discussion: """
+        Code frequency per neighbourhood, codes × group, co-occurrence, fieldwork over time, \
+        agreement between coders and the codebook, as inline SVG with no script and nothing \
+        fetched: it opens from an e-mail or an archive and prints to PDF. The same journal and \
+        command give the same bytes.
+        """)
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var outputFile: OutputFileOptions
+    @OptionGroup var filters: FilterOptions
+    @Option(help: "The matrix's columns: neighbourhood, initiative, question or kind.")
+    var by: String = "question"
+    @Option(help: "Co-occurrence by entry or by overlapping segment.")
+    var unit: String = "entry"
+    @Option(help: "Count only this coder's codings (frequency, matrix, codebook).")
+    var coder: String?
+
+    func validate() throws {
+      try filters.validateForReports()
+      if outputFile.output == nil {
+        throw ValidationError("give the file to write: -o report.html")
+      }
+    }
+
+    func run(_ journal: Journal) throws {
+      let groupings: [ReportGrouping] = [.neighbourhood, .initiative, .question, .kind]
+      let grouping = try ReportGrouping.parse(by, among: groupings)
+      let request = ReportRequest(
+        filter: try filters.filter(), filterArguments: filters.arguments, grouping: grouping,
+        unit: try CooccurrenceUnit.parse(unit), coder: coder)
+      guard let output = try outputFile.checked(journal) else { return }
+      let page = try HTMLReport.build(journal, request).html()
+      try Journal.writePrivately(Data(page.utf8), to: output, replace: outputFile.force)
+      print("wrote the report \(output)")
+    }
+  }
+}
+
+extension FilterOptions {
+  /// Reports always leave retracted entries out: counting them would count what was taken back.
+  func validateForReports() throws {
+    if includeRetracted {
+      throw ValidationError("reports leave retracted entries out; --include-retracted is for list")
+    }
+  }
+
+  /// The filter, or nil when none was given, so an unfiltered report runs its plain query.
+  func reportFilter() throws -> EntryFilter? {
+    let filter = try filter()
+    return filter == EntryFilter() ? nil : filter
+  }
+
+  /// The filters as they would be typed again, in a fixed order.
+  var arguments: [String] {
+    let pairs: [(String, String?)] = [
+      ("--kind", kind), ("--neighbourhood", neighbourhood), ("--initiative", initiative),
+      ("--question", question), ("--author", author), ("--tag", tag), ("--since", since),
+      ("--until", until), ("--code", code), ("--participant", participant),
+    ]
+    return pairs.flatMap { name, value in value.map { [name, $0] } ?? [] }
+  }
+}
+
+extension ReportGrouping {
+  /// The grouping named `text` (in any case) among `allowed`, or an error naming the valid ones.
+  static func parse(_ text: String, among allowed: [ReportGrouping] = allCases) throws
+    -> ReportGrouping
+  {
+    guard let grouping = ReportGrouping(rawValue: text.lowercased()), allowed.contains(grouping)
+    else {
+      let names = allowed.map(\.rawValue)
+      throw FieldLogError.unknownName(
+        kind: "grouping", value: text, suggestions: Text.suggestions(for: text, among: names),
+        known: names)
+    }
+    return grouping
+  }
+}
+
+extension CooccurrenceUnit {
+  /// The unit named `text` (in any case), or an error naming the valid ones.
+  static func parse(_ text: String) throws -> CooccurrenceUnit {
+    guard let unit = CooccurrenceUnit(rawValue: text.lowercased()) else {
+      let names = allCases.map(\.rawValue)
+      throw FieldLogError.unknownName(
+        kind: "unit", value: text, suggestions: Text.suggestions(for: text, among: names),
+        known: names)
+    }
+    return unit
+  }
+}
