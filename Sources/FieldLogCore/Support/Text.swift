@@ -195,39 +195,37 @@ public enum Text {
     var start = 0
     var end = 0
     var gap = ""
+    /// Adds one folded scalar of the text's scalar at `offset` to the word or to the gap after it.
+    func take(_ part: Unicode.Scalar, inWord: Bool, at offset: Int) {
+      if inWord {
+        if current.isEmpty { start = offset }
+        current.unicodeScalars.append(part)
+        end = offset + 1
+      } else {
+        if !current.isEmpty {
+          words.append((current, start..<end, gap))
+          current = ""
+          gap = ""
+        }
+        gap.unicodeScalars.append(part)
+      }
+    }
     for (offset, scalar) in text.unicodeScalars.enumerated() {
       // ASCII without Unicode look-ups: letters and digits (lower-cased) make words, the rest gaps.
       if scalar.isASCII {
         let value = scalar.value
         let isUpper = (0x41...0x5A).contains(value)
-        if isUpper || (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
-          if current.isEmpty { start = offset }
-          current.unicodeScalars.append(isUpper ? Unicode.Scalar(UInt8(value + 32)) : scalar)
-          end = offset + 1
-        } else {
-          if !current.isEmpty {
-            words.append((current, start..<end, gap))
-            current = ""
-            gap = ""
-          }
-          gap.unicodeScalars.append(scalar)
-        }
+        take(
+          isUpper ? Unicode.Scalar(UInt8(value + 32)) : scalar,
+          inWord: isUpper || (0x61...0x7A).contains(value) || (0x30...0x39).contains(value),
+          at: offset)
         continue
       }
       let folded = scalar.properties.isWhitespace ? String(Character(scalar)) : matchFold(scalar)
       for part in folded.unicodeScalars {
-        if part.properties.isAlphabetic || part.properties.numericType != nil {
-          if current.isEmpty { start = offset }
-          current.unicodeScalars.append(part)
-          end = offset + 1
-        } else {
-          if !current.isEmpty {
-            words.append((current, start..<end, gap))
-            current = ""
-            gap = ""
-          }
-          gap.unicodeScalars.append(part)
-        }
+        take(
+          part, inWord: part.properties.isAlphabetic || part.properties.numericType != nil,
+          at: offset)
       }
     }
     if !current.isEmpty { words.append((current, start..<end, gap)) }
