@@ -164,23 +164,55 @@ public struct Journal: Sendable {
     do {
       try queue.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA journal_mode = WAL")
-        try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
       }
-      try Schema.migrator.migrate(queue)
-      try Journal(path: temporary, writer: queue, keys: keys).write { db in
-        try db.execute(
-          sql: "INSERT INTO local (key, value) VALUES ('writer_feed', ?), ('author', ?)",
-          arguments: [UUID().lowercased, author])
-        try StudyRecorder.recordNewStudy(study, author: author, in: db, at: now)
-        try NameGuardMemory.recordAllowedWords(study.allowWords, in: db)
-        try extra?(db)
-      }
+      _ = try seed(
+        queue, path: temporary, study: study, author: author, keys: keys, now: now, extra: extra)
       try queue.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
       }
       try queue.close()
     } catch let error as DatabaseError {
       throw map(error, path: temporary)
+    }
+  }
+
+  /// Gives a new, empty database the journal's schema, a feed of its own with a new signing key,
+  /// and the study: what `create` writes into its file and `inMemory` into memory.
+  private static func seed(
+    _ queue: DatabaseQueue, path: String, study: Study, author: String, keys: SigningKeys,
+    now: Date, extra: ((Database) throws -> Void)?
+  ) throws -> Journal {
+    try queue.writeWithoutTransaction { db in
+      try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+    }
+    try Schema.migrator.migrate(queue)
+    let journal = Journal(path: path, writer: queue, keys: keys)
+    try journal.write { db in
+      try db.execute(
+        sql: "INSERT INTO local (key, value) VALUES ('writer_feed', ?), ('author', ?)",
+        arguments: [UUID().lowercased, author])
+      try StudyRecorder.recordNewStudy(study, author: author, in: db, at: now)
+      try NameGuardMemory.recordAllowedWords(study.allowWords, in: db)
+      try extra?(db)
+    }
+    return journal
+  }
+
+  /// A journal in memory only, for tests of Core that need no file and no process: the schema,
+  /// the study and a signed feed of its own, as `create` makes them. Its signing key is written to
+  /// `keys` (give a temporary folder); it is gone when the journal is.
+  public static func inMemory(
+    study: Study, author: String = "Sanne de Vries", keys: SigningKeys, now: Date = Date()
+  ) throws -> Journal {
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = true
+    configuration.label = "fieldlog"
+    do {
+      return try seed(
+        try DatabaseQueue(configuration: configuration), path: ":memory:", study: study,
+        author: try Text.line(author, what: "author"), keys: keys, now: now, extra: nil)
+    } catch let error as DatabaseError {
+      throw map(error, path: ":memory:")
     }
   }
 
