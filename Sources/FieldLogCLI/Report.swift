@@ -69,7 +69,7 @@ extension FieldLog {
 
     func run(_ journal: Journal) throws {
       let counting: CoderCount = coder.map { .coder($0) } ?? (byCoder ? .byCoder : .anyCoder)
-      let filter = try filters.reportFilter()
+      let filter = try filters.filter()
       guard let by else {
         try report.print(journal.codeFrequencies(by: nil, counting: counting, filter: filter))
         return
@@ -96,7 +96,7 @@ extension FieldLog {
     func run(_ journal: Journal) throws {
       try report.print(
         journal.cooccurrence(
-          unit: try CooccurrenceUnit.parse(unit), filter: try filters.reportFilter()))
+          unit: try CooccurrenceUnit.parse(unit), filter: try filters.filter()))
     }
   }
 
@@ -113,17 +113,12 @@ extension FieldLog {
     func validate() throws { try filters.validateForReports() }
 
     func run(_ journal: Journal) throws {
-      let known = ["neighbourhood", "kind"]
-      for grouping in by where !known.contains(grouping.lowercased()) {
-        throw FieldLogError.unknownName(
-          kind: "grouping", value: grouping,
-          suggestions: Text.suggestions(for: grouping, among: known), known: known)
-      }
-      let groupings = Set(by.map { $0.lowercased() })
+      let groupings = Set(
+        try by.map { try ReportGrouping.parse($0, among: [.neighbourhood, .kind]) })
       try report.print(
         journal.timeline(
-          byNeighbourhood: groupings.contains("neighbourhood"), byKind: groupings.contains("kind"),
-          filter: try filters.reportFilter()))
+          byNeighbourhood: groupings.contains(.neighbourhood), byKind: groupings.contains(.kind),
+          filter: try filters.filter()))
     }
   }
 }

@@ -54,12 +54,6 @@ extension FilterOptions {
     }
   }
 
-  /// The filter, or nil when none was given, so an unfiltered report runs its plain query.
-  func reportFilter() throws -> EntryFilter? {
-    let filter = try filter()
-    return filter == EntryFilter() ? nil : filter
-  }
-
   /// The filters as they would be typed again, in a fixed order.
   var arguments: [String] {
     let pairs: [(String, String?)] = [

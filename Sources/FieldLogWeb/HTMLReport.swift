@@ -45,8 +45,8 @@ public struct HTMLReport: Sendable {
   public static func build(_ journal: Journal, _ request: ReportRequest) throws -> HTMLReport {
     let study = try journal.study()
     let checkpoint = try journal.checkpoint().sortedByFeed
-    // nil when nothing is filtered, so the reports run their plain queries.
-    let filter = request.filter == EntryFilter() ? nil : request.filter
+    // No filter runs the reports' plain queries (ReportScope).
+    let filter = request.filter
     let counting: CoderCount = request.coder.map { .coder($0) } ?? .anyCoder
     let codes = try journal.codes()
     let colours = CodeColours(codes)
