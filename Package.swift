@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "fieldlog", targets: ["fieldlog"]),
+    .executable(name: "fieldlog-serve", targets: ["fieldlog-serve"]),
     .library(name: "FieldLogCore", targets: ["FieldLogCore"]),
   ],
   dependencies: [
@@ -15,6 +16,9 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     .target(
@@ -53,6 +57,26 @@ let package = Package(
           .when(platforms: [.linux], configuration: .release))
       ]
     ),
+    // The local coding workspace: its own executable, so that `fieldlog` (and `add`'s start) does
+    // not carry an HTTP stack. `fieldlog serve` runs it.
+    .target(
+      name: "FieldLogServer",
+      dependencies: [
+        "FieldLogCore",
+        "FieldLogWeb",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
+    .executableTarget(
+      name: "fieldlog-serve",
+      dependencies: [
+        "FieldLogServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(
       name: "FieldLogCoreTests",
       dependencies: ["FieldLogCore"],
@@ -60,7 +84,7 @@ let package = Package(
     ),
     .testTarget(
       name: "FieldLogCLITests",
-      dependencies: ["FieldLogCore", "fieldlog"],
+      dependencies: ["FieldLogCore", "fieldlog", "fieldlog-serve"],
       // Data the tests read by path, not as bundle resources.
       exclude: ["Fixtures"]
     ),
@@ -68,6 +92,14 @@ let package = Package(
     .testTarget(
       name: "FieldLogWebTests",
       dependencies: ["FieldLogCore", "FieldLogWeb"]
+    ),
+    // Every route of the workspace's API in process, with its refusals.
+    .testTarget(
+      name: "FieldLogServerTests",
+      dependencies: [
+        "FieldLogCore", "FieldLogServer",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -72,10 +72,10 @@ public struct AgreementReport: Encodable, Equatable, Sendable {
 
 extension Journal {
   /// Agreement between coders on the entries any of them coded (retracted and redacted ones aside),
-  /// per code and over all codes together.
-  public func agreement(coders: [String], code: String? = nil, unit: AgreementUnit) throws
-    -> AgreementReport
-  {
+  /// per code and over all codes together; `entries`, when given, limits the units to those ids.
+  public func agreement(
+    coders: [String], code: String? = nil, unit: AgreementUnit, entries only: Set<String>? = nil
+  ) throws -> AgreementReport {
     guard coders.count >= 2 else {
       throw FieldLogError.invalidInput("name at least two coders, e.g. --coders Sanne,Ahmed")
     }
@@ -94,7 +94,8 @@ extension Journal {
           FROM coding c JOIN entry e ON e.id = c.entry_id
           WHERE c.coder IN (\(marks)) AND c.orphaned = 0
             AND e.retracted_at IS NULL AND e.redaction_reason IS NULL
-          """, arguments: StatementArguments(coders))
+          """, arguments: StatementArguments(coders)
+      ).filter { row in only.map { $0.contains(row["entry_id"] as String) } ?? true }
       let nodes = try Codebook.nodes(db)
       let wanted = try code.map { try Codebook.resolve($0, in: db) }
       let codes = Set(rows.map { $0["code_id"] as String }).union(wanted.map { [$0] } ?? [])

@@ -164,6 +164,11 @@ enum Codings {
   }
 
   /// The scalar range a target covers in `body`, refusing quotes not found, ambiguous, or out of range.
+  /// A quote as a message shows it: its first 40 characters.
+  static func shortened(_ quote: String) -> String {
+    quote.count > 40 ? String(quote.prefix(40)) + "…" : quote
+  }
+
   static func locate(_ target: CodingTarget, in body: String, entry: String) throws -> Range<Int>? {
     let length = body.unicodeScalars.count
     switch target {
@@ -178,7 +183,7 @@ enum Codings {
       return start..<end
     case .quote(let quote, let occurrence):
       let found = Anchor.occurrences(of: quote, in: body)
-      let shown = quote.count > 40 ? String(quote.prefix(40)) + "…" : quote
+      let shown = shortened(quote)
       guard !found.isEmpty else {
         // Typed without its diacritics or its Turkish ı: taken only when it can mean one place.
         let folded = Anchor.foldedOccurrences(of: quote, in: body)
@@ -240,9 +245,13 @@ public struct CodingFilter: Sendable {
 
 extension Journal {
   /// Applies a code to an entry or a segment of it; the coder defaults to the journal's author.
+  ///
+  /// A coder who read the entry elsewhere (the web workspace) says which version they read and, for
+  /// a range, the text they saw there: when either is no longer so, nothing is recorded and the
+  /// error (`conflict`) carries the current version.
   public func applyCode(
     _ code: String, to entryID: String, target: CodingTarget, memo: String? = nil,
-    coder: String? = nil
+    coder: String? = nil, readVersion: Int? = nil, seenQuote: String? = nil
   ) throws -> CodingRecord {
     let memo = try memo.map { try Text.body($0, source: "the memo") }
     return try write { db in
@@ -254,8 +263,22 @@ extension Journal {
       guard entry.retracted == nil else {
         throw FieldLogError.invalidInput("entry \(entry.shortID) is retracted; it is not coded")
       }
+      if let readVersion, readVersion != entry.version {
+        throw FieldLogError.conflict(
+          "entry \(entry.shortID) is at version \(entry.version), not \(readVersion): it changed "
+            + "since it was read; nothing was recorded", currentVersion: entry.version)
+      }
       let codeID = try Codebook.resolve(code, in: db)
       let range = try Codings.locate(target, in: entry.body, entry: entry.id)
+      if let seenQuote, let range {
+        let there = Anchor.text(in: entry.body, at: range) ?? ""
+        guard Text.nfc(seenQuote) == there else {
+          throw FieldLogError.conflict(
+            "the text at \(range.lowerBound):\(range.upperBound) of entry \(entry.shortID) is "
+              + "'\(Codings.shortened(there))', not '\(Codings.shortened(seenQuote))'; nothing was "
+              + "recorded", currentVersion: entry.version)
+        }
+      }
       let coder =
         try coder.map { try Codings.coder(try Text.line($0, what: "coder"), in: db) }
         ?? EventLog.author(db)
@@ -450,5 +473,35 @@ extension Journal {
       else { throw FieldLogError.damaged("the coding was not stored") }
       return Codings.record(stored, nodes: try Codebook.nodes(db))
     }
+  }
+}
+
+extension Journal {
+  /// How many codings each entry holds (orphaned ones aside), by entry id.
+  public func codingCounts() throws -> [String: Int] {
+    try read { db in
+      var counts: [String: Int] = [:]
+      for row in try Row.fetchAll(
+        db, sql: "SELECT entry_id, count(*) AS n FROM coding WHERE orphaned = 0 GROUP BY entry_id")
+      {
+        counts[row["entry_id"]] = row["n"]
+      }
+      return counts
+    }
+  }
+
+  /// The ids of the entries a coder coded (an unknown coder is an error that lists the known ones).
+  public func entries(codedBy coder: String) throws -> Set<String> {
+    try read { db in
+      let coder = try Codings.coder(try Text.line(coder, what: "coder"), in: db)
+      return Set(
+        try String.fetchAll(
+          db, sql: "SELECT DISTINCT entry_id FROM coding WHERE coder = ?", arguments: [coder]))
+    }
+  }
+
+  /// One coding by its id or an id prefix.
+  public func coding(_ prefix: String) throws -> CodingRecord {
+    try read { db in try Self.storedCoding(prefix, in: db).record }
   }
 }

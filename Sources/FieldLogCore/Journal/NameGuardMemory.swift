@@ -71,3 +71,12 @@ extension NameGuardMemory {
       people: people, allowWords: try allowedWords(db) + allowWords, vocabulary: try vocabulary(db))
   }
 }
+
+extension Journal {
+  /// The real-name guard for these people, with the study's allowed words and `allowWords`.
+  public func nameGuard(people: [KeyFile.Person], allowWords: [String] = []) throws -> NameGuard {
+    try read { db in
+      try NameGuardMemory.nameGuard(people: people, allowWords: allowWords, db: db)
+    }
+  }
+}

@@ -32,6 +32,9 @@ public enum FieldLogError: Error, Equatable, Sendable {
   case io(String, hint: String? = nil)
   /// An operation found the journal damaged (verify, rebuild, append on a broken chain).
   case damaged(String)
+  /// A change was made against a version of an entry that is no longer its current one, or against
+  /// text that is not at the offsets given: nothing was recorded.
+  case conflict(String, currentVersion: Int)
 }
 
 extension FieldLogError: LocalizedError {
@@ -81,7 +84,7 @@ extension FieldLogError: LocalizedError {
         + candidates.joined(separator: ", ")
     case .io(let message, _):
       return message
-    case .damaged(let message):
+    case .damaged(let message), .conflict(let message, _):
       return message
     }
   }
@@ -111,6 +114,8 @@ extension FieldLogError: LocalizedError {
       return hint
     case .damaged:
       return "run 'fieldlog verify' to see every damaged event"
+    case .conflict:
+      return "show the entry again (its current version) and code it there"
     default:
       return nil
     }
@@ -121,7 +126,8 @@ extension FieldLogError: LocalizedError {
     switch self {
     case .journalNotFound, .fileNotFound, .signingKeyNotFound, .keyFileNotFound: return 66
     case .journalExists, .damaged: return 1
-    case .notAJournal, .newerJournal, .invalidInput, .unknownName, .unknownID, .ambiguousID:
+    case .notAJournal, .newerJournal, .invalidInput, .unknownName, .unknownID, .ambiguousID,
+      .conflict:
       return 65
     case .io: return 74
     }

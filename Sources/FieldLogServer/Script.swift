@@ -1,0 +1,3 @@
+enum WorkspaceScript {
+  static let source = ""
+}

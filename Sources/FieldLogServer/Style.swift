@@ -1,0 +1,3 @@
+enum WorkspaceStyle {
+  static let source = ""
+}

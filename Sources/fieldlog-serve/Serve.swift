@@ -1,0 +1,112 @@
+import ArgumentParser
+import FieldLogCore
+import FieldLogServer
+import Foundation
+
+/// `fieldlog serve` runs this program (it lies beside `fieldlog`): the coding workspace for one
+/// journal, on 127.0.0.1, until Ctrl-C.
+@main
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fieldlog serve",
+    abstract: "Read, code and compare coders in the browser, over this journal.",
+    discussion: """
+      Listens on 127.0.0.1 only and prints the link to open, with a token that is new at every \
+      start (in the link's #fragment, never in a request's URL). Pages follow the exports' rules: \
+      bodies without quotation consent and text holding a real name from the key file are withheld. \
+      Every change is an ordinary journal event by the journal's author. Stop it with Ctrl-C.
+      """)
+
+  @Option(
+    name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).",
+    completion: .file())
+  var journal: String?
+
+  @Option(
+    name: .long,
+    help:
+      "The private key that signs this journal's events (default: ~/.config/fieldlog/keys/<feed>.key).",
+    completion: .file())
+  var signingKey: String?
+
+  @Option(help: "The key file with real names (default: fieldlog-keys.sqlite next to the journal).")
+  var keys: String?
+
+  @Option(help: "The port to listen on (default: a free one, chosen at random).")
+  var port: Int?
+
+  @Flag(help: "Open the link in the default browser (xdg-open, or open on macOS).")
+  var open = false
+
+  @Flag(help: "Show bodies whose participants have not given quotation consent.")
+  var includeWithheld = false
+
+  @Option(
+    help: "An ordinary word that is also a name in the key file (Bakker, Roos), let through.")
+  var allowWord: [String] = []
+
+  func validate() throws {
+    if let port, !(0...65535).contains(port) {
+      throw ValidationError(
+        "--port \(port) is not a port: give 1-65535, or leave it out for a free one")
+    }
+  }
+
+  func run() async throws {
+    do {
+      let path = Journal.resolvePath(journal, environment: ProcessInfo.processInfo.environment)
+      let opened = try Journal.open(at: path, keys: .standard(explicitPath: signingKey))
+      let screen = try PageScreen(
+        includeWithheld: includeWithheld, guardian: guardian(opened))
+      let workspace = Workspace(journal: opened, token: Workspace.newToken(), screen: screen)
+      let open = self.open
+      try await workspace.run(port: port) { link in
+        print(link)
+        fflush(nil)
+        if open { Self.openInBrowser(link) }
+      }
+    } catch let error as FieldLogError {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+      if let hint = error.hint { FileHandle.standardError.write(Data("hint: \(hint)\n".utf8)) }
+      throw ExitCode(error.exitCode)
+    } catch let error as ExitCode {
+      throw error
+    } catch {
+      FileHandle.standardError.write(
+        Data("error: the workspace could not start: \(error)\n".utf8))
+      throw ExitCode(74)
+    }
+  }
+
+  /// The real-name guard, as the exports have it: none without a key file, unless the journal was
+  /// used with one before (then nothing starts without it).
+  func guardian(_ journal: Journal) throws -> NameGuard? {
+    let path = keys ?? KeyFile.defaultPath(nextTo: journal.path)
+    guard let keyFile = try KeyFile.openForReading(at: path) else {
+      if try keys != nil || !journal.keyFileFingerprints().isEmpty {
+        throw FieldLogError.keyFileNotFound(path: path, usedBefore: keys == nil)
+      }
+      return nil
+    }
+    return try journal.nameGuard(people: try keyFile.people(), allowWords: allowWord)
+  }
+
+  static func openInBrowser(_ link: String) {
+    #if os(macOS)
+      let opener = "/usr/bin/open"
+    #else
+      let opener = "/usr/bin/xdg-open"
+    #endif
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: opener)
+    process.arguments = [link]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    do {
+      try process.run()
+    } catch {
+      FileHandle.standardError.write(
+        Data("note: could not start \(opener); open the link above yourself\n".utf8))
+    }
+  }
+}
