@@ -68,7 +68,10 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Mustache", package: "swift-mustache"),
-      ]
+      ],
+      // The page's script and stylesheet, compiled into the binary as bytes: nothing to install
+      // beside it, and the files stay plain JavaScript and CSS that node --check can read.
+      resources: [.embedInCode("Assets/app.js"), .embedInCode("Assets/app.css")]
     ),
     .executableTarget(
       name: "fieldlog-serve",

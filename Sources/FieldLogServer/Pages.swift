@@ -11,10 +11,12 @@ enum Pages {
       file(page, type: "text/html; charset=utf-8")
     }
     router.get("/app.js") { _, _ in
-      file(WorkspaceScript.source, type: "text/javascript; charset=utf-8")
+      file(Assets.script, type: "text/javascript; charset=utf-8")
     }
+    // Browsers ask for it unbidden; there is none.
+    router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     router.get("/app.css") { _, _ in
-      file(WorkspaceStyle.source, type: "text/css; charset=utf-8")
+      file(Assets.style, type: "text/css; charset=utf-8")
     }
   }
 
@@ -23,7 +25,7 @@ enum Pages {
   static let shell: String = {
     let template = try! MustacheTemplate(string: shellTemplate)
     let fingerprint = String(
-      (WorkspaceScript.source + WorkspaceStyle.source).utf8.reduce(
+      (Assets.script + Assets.style).utf8.reduce(
         UInt64(14_695_981_039_346_656_037)
       ) {
         ($0 ^ UInt64($1)) &* 1_099_511_628_211
@@ -94,4 +96,10 @@ enum Pages {
     </html>
 
     """#
+}
+
+/// The page's two files, embedded in the binary by the package (`.embedInCode`).
+enum Assets {
+  static let script = String(decoding: PackageResources.app_js, as: UTF8.self)
+  static let style = String(decoding: PackageResources.app_css, as: UTF8.self)
 }

@@ -1,3 +1,0 @@
-enum WorkspaceScript {
-  static let source = ""
-}

@@ -1,3 +1,0 @@
-enum WorkspaceStyle {
-  static let source = ""
-}
