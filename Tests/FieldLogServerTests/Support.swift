@@ -296,15 +296,3 @@ extension String {
     Array(unicodeScalars) == Array(other.unicodeScalars)
   }
 }
-
-/// Records what routes answered, for checking them against the OpenAPI document's schemas.
-final class Samples: @unchecked Sendable {
-  private let lock = NSLock()
-  private var samples: [(schema: String, body: Data, what: String)] = []
-
-  func add(_ reply: Reply, as schema: String) {
-    lock.withLock { samples.append((schema, reply.body, reply.description)) }
-  }
-
-  var all: [(schema: String, body: Data, what: String)] { lock.withLock { samples } }
-}
