@@ -264,4 +264,30 @@ struct ScreenTests {
       #expect(!codes.text.contains("Yılmaz"), "a real name leaked through the codebook: \(codes)")
     }
   }
+
+  @Test("segments of a whole-entry coding show a withheld entry's derived title withheld too")
+  func wholeEntrySegmentTitle() async throws {
+    let harness = try Harness()
+    let untitled = try harness.journal.record(
+      EntryDraft(
+        kind: .networkConversation, body: "Fatma vertelt over haar schulden bij de woningbouw.",
+        neighbourhood: "Holendrecht", questions: ["RQ2"], participants: ["P-017"],
+        fields: [("roles", "client")]))
+    #expect(untitled.hasDerivedTitle)
+    _ = try harness.journal.applyCode("drempels", to: untitled.id, target: .wholeEntry)
+    _ = try harness.journal.applyCode(
+      "schuring", to: untitled.id, target: .range(0, 5), coder: Harness.other)
+    try await harness.run { client in
+      let view = try await client.get("/api/entries/\(untitled.id)").object()
+      #expect(view.object("entry")?.string("title") == "[withheld]")
+      for code in ["drempels", "schuring"] {
+        let reply = try await client.get("/api/segments?code=\(code)")
+        let segment = try #require(try reply.object().objects("segments").first)
+        #expect(
+          segment.string("title") == "[withheld]",
+          "the derived title of a withheld body shows in segments of '\(code)': \(reply)")
+        #expect(!reply.text.contains("schulden"), "the body leaked: \(reply)")
+      }
+    }
+  }
 }
