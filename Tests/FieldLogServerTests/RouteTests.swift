@@ -176,6 +176,16 @@ struct ReadRouteTests {
       #expect(try await ids("q=%20%20").count == 4, "a blank search is no search")
       // Empty values are no filter.
       #expect(try await ids("neighbourhood=&kind=&q=").count == 4)
+      // The filters the page does not show yet: dates, a participant, retracted entries.
+      #expect(try await ids("since=2024-06-01") == [entries.imam.id, entries.interview.id])
+      #expect(try await ids("until=2024-03-31") == [entries.netwerk.id, entries.koffie.id])
+      #expect(try await ids("participant=p-017") == [entries.netwerk.id])
+      try harness.journal.retract(entries.imam.id, reason: "dubbel")
+      #expect(try await ids("question=RQ2") == [entries.netwerk.id])
+      #expect(
+        try await ids("question=RQ2&include_retracted=true") == [
+          entries.imam.id, entries.netwerk.id,
+        ])
 
       // A snippet shows where the search hit, but never in a withheld body.
       let found = try await client.get("/api/entries?q=voedselbank").object().objects("entries")
