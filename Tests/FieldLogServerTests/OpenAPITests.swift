@@ -86,6 +86,12 @@ struct OpenAPITests {
         "status": Int(sample.reply.status.code),
       ]
       if let path = sample.path { item["path"] = path }
+      // What a request that was taken sent must match the request's schema.
+      if let sent = sample.reply.sent, sample.reply.status.code < 300 {
+        let request = folder.path("\(index)-request.json")
+        try Data(sent.utf8).write(to: URL(fileURLWithPath: request))
+        item["request"] = request
+      }
       if let schema = sample.schema { item["schema"] = schema }
       manifest.append(item)
     }
@@ -100,7 +106,7 @@ struct OpenAPITests {
     let checked = result["checked"] as? [String: Int] ?? [:]
     for schema in [
       "EntryList", "EntryView", "Codes", "Code", "Compare", "Error", "Study", "Changes", "Segments",
-      "Memos", "Memo", "Coding",
+      "Memos", "Memo", "Coding", "requests",
     ] {
       #expect((checked[schema] ?? 0) > 0, "no response was checked against \(schema): \(checked)")
     }
@@ -450,6 +456,17 @@ enum Python {
                     problems.append("%s: no component schema %s" % (sample["what"], sample["schema"]))
                     continue
                 schemas.append((sample["schema"], {"$ref": "#/components/schemas/" + sample["schema"]}))
+            if sample.get("request") and sample.get("path"):
+                op = doc.get("paths", {}).get(sample["path"], {}).get(sample["method"].lower()) or {}
+                schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+                if schema is None:
+                    problems.append("%s: no request schema documented" % sample["what"])
+                else:
+                    with open(sample["request"], encoding="utf-8") as f:
+                        sent = json.load(f)
+                    for error in validator(schema).iter_errors(sent):
+                        problems.append("%s: the request against its schema at %s: %s" % (sample["what"], error.json_path, error.message))
+                    checked["requests"] = checked.get("requests", 0) + 1
             for name, schema in schemas:
                 for error in validator(schema).iter_errors(body):
                     problems.append("%s: against %s at %s: %s" % (sample["what"], name, error.json_path, error.message))

@@ -159,7 +159,7 @@ struct Client: Sendable {
       uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
     return Reply(
       method: method, uri: uri, status: response.status, headers: response.headers,
-      body: Data(response.body.readableBytesView))
+      body: Data(response.body.readableBytesView), sent: json)
   }
 
   func get(
@@ -193,6 +193,8 @@ struct Reply: Sendable, CustomStringConvertible {
   var status: HTTPResponse.Status
   var headers: HTTPFields
   var body: Data
+  /// The JSON body the request carried.
+  var sent: String? = nil
 
   var text: String { String(decoding: body, as: UTF8.self) }
 
