@@ -582,30 +582,41 @@ class WorkspaceTest:
         check(back[0]["id"] != coding["id"], "the undone coding has the old id (expected a new coding)")
         check(back[0]["quote"] == coding["quote"], f"the restored quote is {back[0]['quote']!r}")
 
-    def caret_survives_poll(self):
-        """A caret put in a coded segment right after a change must still be there when the
-        user presses u or m a few seconds later."""
+    def own_change_no_reload(self):
+        """The page's own change must not come back as 'The journal changed' a poll later: that
+        poll re-renders the reader, and a caret put in the text in the meantime is lost (u or m
+        then act on nothing, or m on the whole entry). Every poll after a change sees it, so
+        this fails every time while the page does not record its own changes."""
         self.page.open_entry(NFD_TITLE)
         body = self.journal.show(self.ids[NFD_TITLE])["body"]
-        self.page.wrote()  # as if the page had just coded something: the next poll re-renders
-        self.page.last_write = 0  # ...but click at once, as a person would
         self.page.keys("w")
         self.page.wait("the picker (whole entry)", lambda: self.driver.execute_script("return document.getElementById('picker').open"))
         self.page.find("#picker-filter").send_keys("samen leren")
         time.sleep(0.2)
         self.page.find("#picker-filter").send_keys(Keys.ENTER)
         self.page.wait("the status to say it coded", lambda: self.page.status().startswith("Coded the whole entry"))
-        time.sleep(0.5)
-        self.page.last_write = 0  # click at once (no settle)
+        self.page.wait("the whole-entry coding in the reader", lambda: "samen leren" in self.page.find("#reader .whole").text)
+        self.page.last_write = 0  # click at once, as a person might (no settle)
         self.page.click_char(body.index("op de hoek") + 3)
-        time.sleep(4)  # the next poll has come and gone
+        deadline, status = time.time() + 4.5, ""
+        while time.time() < deadline:
+            status = self.page.status()
+            if status.startswith("The journal changed"):
+                break
+            time.sleep(0.1)
         inside = self.driver.execute_script(
             "const s = getSelection(); return !!(s.rangeCount && document.getElementById('body') && "
             "document.getElementById('body').contains(s.getRangeAt(0).startContainer))")
+        time.sleep(0.5)
+        inside_later = self.driver.execute_script(
+            "const s = getSelection(); return !!(s.rangeCount && document.getElementById('body') && "
+            "document.getElementById('body').contains(s.getRangeAt(0).startContainer))")
         self.page.wrote()
-        check(inside, "a caret clicked into the text 0.5 s after coding the whole entry was gone 4 s later: "
-              "the page's poll re-rendered the reader after the page's own change (status: "
-              f"{self.page.status()!r}), so u or m would act on nothing or on the whole entry")
+        check(not status.startswith("The journal changed"),
+              f"after the page's own coding the next poll said {status!r} and re-rendered the reader; "
+              f"a caret clicked into the text just after coding was "
+              f"{'still there' if inside and inside_later else 'gone'} afterwards")
+        check(inside and inside_later, "a caret clicked into the text just after coding was gone 4 s later")
 
     # -- 6 --------------------------------------------------------------------------------------
     def memo(self):
@@ -798,7 +809,8 @@ class WorkspaceTest:
         url = self.driver.execute_script("return performance.getEntriesByType('navigation').length + ':' + location.href")
         deadline = time.time() + 8
         while time.time() < deadline:
-            titles = [t.text for t in self.page.finds("#list .item .title")]
+            titles = self.driver.execute_script(
+                "return [...document.querySelectorAll('#list .item .title')].map((t) => t.textContent)")
             if title in titles:
                 break
             time.sleep(0.2)
@@ -862,12 +874,34 @@ class WorkspaceTest:
                 time.sleep(0.3)
             save("codes")
 
+            self.install_plus_shim()  # see install_plus_shim: the page's own query fails today
             self.compare_view()
             time.sleep(0.3)
             self.driver.execute_script("window.scrollTo(0, 0)")
             save("compare")
             self.page.entries_view()
         self.notes.append("screenshots: " + ", ".join(shots))
+
+    def no_stray_text(self):
+        """No view shows a JavaScript null or undefined as text."""
+        self.page.viewport(1280, 800, False)
+        seen = {}
+        self.page.open_entry(FIRST_TITLE)
+        seen["the reader"] = self.page.find("#main").text
+        self.page.nav("Codes")
+        self.page.wait("the code view", lambda: self.page.finds("#segments"))
+        time.sleep(0.3)
+        seen["the code view without a code"] = self.page.find("#main").text
+        [a for a in self.page.finds("#tree a") if a.text == "drempels"][0].click()
+        self.page.wait("the code's segments", lambda: self.page.finds(".segment-list li"))
+        seen["the code view of drempels"] = self.page.find("#main").text
+        self.compare_view()
+        seen["compare coders"] = self.page.find("#main").text
+        bad = {where: [line for line in text.splitlines() if re.search(r"\b(null|undefined|NaN)\b", line)]
+               for where, text in seen.items()}
+        bad = {where: lines for where, lines in bad.items() if lines}
+        check(not bad, f"views show null/undefined/NaN as text: {bad}")
+        self.page.entries_view()
 
     # ------------------------------------------------------------------------------------------
     def run(self):
@@ -883,7 +917,7 @@ class WorkspaceTest:
             self.step("3. a selection starting inside the ZWJ family snaps to the whole grapheme", self.snap_to_graphemes)
             self.step("4. keyboard-select 'café' (typed NFD, stored NFC) and code it", self.nfd_entry)
             self.step("5. u removes the coding at the caret, z brings it back", self.remove_and_undo)
-            self.step("5b. a caret placed just after a change survives the next poll", self.caret_survives_poll)
+            self.step("5b. the page's own change does not come back as 'The journal changed' (caret kept)", self.own_change_no_reload)
             self.step("6. m writes a memo on the entry", self.memo)
             self.step("7. compare coders 'Sanne de Vries' and 'Ahmed': κ/α and disagreements shown", self.compare)
             self.step("7b. κ/α and disagreements shown (with the test's '+' → %20 fetch wrapper)", self.compare_shimmed)
@@ -892,6 +926,7 @@ class WorkspaceTest:
             self.step("9. CSP, token, bearer header, 401, Host and Origin checks", self.security)
             self.step("10. an entry added with the CLI appears without a reload", self.live)
             self.step("12. screenshots", self.screenshots)
+            self.step("13. no view shows null or undefined as text", self.no_stray_text)
             self.step("11. fieldlog verify", self.verify)
         finally:
             if self.driver:
