@@ -735,6 +735,32 @@ class WorkspaceTest:
         check(not leaks, f"API responses hold the withheld text: {leaks}")
         self.notes.append(f"checked {len(self.page.net.bodies)} API response bodies for the withheld text")
 
+    def withheld_search(self):
+        """/ jumps to the search box; a word that occurs only in the withheld text must not find
+        the withheld entry, or searching word by word would reveal that text."""
+        self.page.entries_view()
+        self.driver.execute_script("document.activeElement && document.activeElement.blur()")
+        self.page.keys("/")
+        focused = self.driver.execute_script("return document.activeElement && document.activeElement.name")
+        check(focused == "q", f"/ put the focus on {focused!r}, expected the search box")
+        word = "wijkcoach"
+        check(all(word not in e["body"] for e in self.journal.entries() if e["title"] != WITHHELD_TITLE),
+              "the probe word occurs outside the withheld entry")
+        try:
+            self.page.keys(word)
+            time.sleep(1.5)  # the page waits 300 ms after typing, then asks
+            titles = self.driver.execute_script(
+                "return [...document.querySelectorAll('#list .item .title')].map((t) => t.textContent)")
+            check(WITHHELD_TITLE not in titles,
+                  f"searching for {word!r}, a word only in the withheld text, lists {titles}: the search "
+                  "confirms words of a text the pages withhold")
+        finally:
+            box = self.page.find("#filters [name=q]")
+            box.send_keys(Keys.CONTROL, "a")
+            box.send_keys(Keys.DELETE)
+            self.driver.execute_script("document.activeElement.blur()")
+            self.page.wait("the full list again", lambda: len(self.page.finds("#list .item")) >= 4)
+
     # -- 9 --------------------------------------------------------------------------------------
     def security(self):
         net = self.page.net
@@ -946,6 +972,7 @@ class WorkspaceTest:
             self.step("7b. κ/α and disagreements shown (with the test's '+' → %20 fetch wrapper)", self.compare_shimmed)
             self.step("7c. adopt Ahmed's coding (with the test's '+' → %20 fetch wrapper)", self.adopt)
             self.step("8. the withheld entry's text is nowhere in the page or the API's answers", self.withheld)
+            self.step("8b. / and search: a word of the withheld text does not find that entry", self.withheld_search)
             self.step("9. CSP, token, bearer header, 401, Host and Origin checks", self.security)
             self.step("10. an entry added with the CLI appears without a reload", self.live)
             self.step("12. screenshots", self.screenshots)
