@@ -413,6 +413,20 @@ class WorkspaceTest:
             self.passed.append(name)
             print(f"ok   {name} ({time.time() - started:.1f} s)", flush=True)
 
+    def until_cli(self, what, probe, timeout=10):
+        """Waits until `probe()` (which asks the CLI) is true: the journal, not the page's status
+        line (which the next poll may overwrite at once), says when a change has landed."""
+        deadline = time.time() + timeout
+        while True:
+            value = probe()
+            if value:
+                self.page.wrote()
+                time.sleep(0.5)  # the page re-renders after its write
+                return value
+            if time.time() > deadline:
+                raise Failure(f"waited {timeout} s for {what} (asked the CLI); status line: {self.page.status()!r}")
+            time.sleep(0.3)
+
     # -- 1 --------------------------------------------------------------------------------------
     def setup(self):
         self.tmp = tempfile.mkdtemp(prefix="fieldlog-browser-")
@@ -465,9 +479,7 @@ class WorkspaceTest:
         check(selected.replace("\r\n", "\n") == expected,
               f"the browser selected {selected!r}, expected {expected!r}")
         chosen = self.page.pick(typed, expected)
-        self.page.wait(f"the status to say it coded ({chosen})", lambda: self.page.status().startswith("Coded"))
-        self.page.wrote()
-        added = new_codings(before, self.journal.codings(entry))
+        added = self.until_cli(f"a new coding ({chosen})", lambda: new_codings(before, self.journal.codings(entry)))
         check(len(added) == 1, f"expected one new coding on {title!r}, the CLI shows {len(added)}: {added}")
         coding = added[0]
         check(coding["coder"] == ME, f"the new coding's coder is {coding['coder']!r}, expected {ME!r}")
@@ -529,8 +541,8 @@ class WorkspaceTest:
         check(placed == body[inside:end], f"the placed range is {placed!r}, expected {body[inside:end]!r}")
         before = self.journal.codings(self.ids[FIRST_TITLE])
         self.page.keys("1")  # the most recent code from the picker
-        self.page.wait("the status to say it coded", lambda: self.page.wrote() or self.page.status().startswith("Coded"))
-        added = new_codings(before, self.journal.codings(self.ids[FIRST_TITLE]))
+        added = self.until_cli("a new coding from key 1",
+                               lambda: new_codings(before, self.journal.codings(self.ids[FIRST_TITLE])))
         check(len(added) == 1, f"expected one new coding from key 1, found {len(added)}")
         coding = added[0]
         check((coding["start"], coding["end"]) == (family, end),
@@ -569,15 +581,12 @@ class WorkspaceTest:
         body = self.journal.show(self.ids[NFD_TITLE])["body"]
         self.page.click_char(body.index("op de hoek"))  # the caret inside the coded segment
         self.page.keys("u")
-        self.page.wait("the status to say it removed", lambda: self.page.wrote() or self.page.status().startswith("Removed"))
-        after = self.journal.codings(self.ids[NFD_TITLE])
-        check(all(c["id"] != coding["id"] for c in after),
-              f"`fieldlog show --json` still lists the removed coding {coding['id']}")
+        self.until_cli(f"`fieldlog show --json` to stop listing the removed coding {coding['id']}",
+                       lambda: all(c["id"] != coding["id"] for c in self.journal.codings(self.ids[NFD_TITLE])))
         self.page.keys("z")
-        self.page.wait("the status to say it undid", lambda: self.page.wrote() or self.page.status().startswith("Undid"))
-        back = [c for c in self.journal.codings(self.ids[NFD_TITLE])
-                if (c["code_path"], c["start"], c["end"], c["coder"]) ==
-                (coding["code_path"], coding["start"], coding["end"], ME)]
+        back = self.until_cli("the coding to come back after z", lambda: [
+            c for c in self.journal.codings(self.ids[NFD_TITLE])
+            if (c["code_path"], c["start"], c["end"], c["coder"]) == (coding["code_path"], coding["start"], coding["end"], ME)])
         check(len(back) == 1, f"after z, expected the coding back once, found {back}")
         check(back[0]["id"] != coding["id"], "the undone coding has the old id (expected a new coding)")
         check(back[0]["quote"] == coding["quote"], f"the restored quote is {back[0]['quote']!r}")
@@ -594,7 +603,8 @@ class WorkspaceTest:
         self.page.find("#picker-filter").send_keys("samen leren")
         time.sleep(0.2)
         self.page.find("#picker-filter").send_keys(Keys.ENTER)
-        self.page.wait("the status to say it coded", lambda: self.page.status().startswith("Coded the whole entry"))
+        self.until_cli("the whole-entry coding", lambda: [c for c in self.journal.codings(self.ids[NFD_TITLE])
+                                                           if c["code_path"] == "samen leren" and c["start"] is None])
         self.page.wait("the whole-entry coding in the reader", lambda: "samen leren" in self.page.find("#reader .whole").text)
         self.page.last_write = 0  # click at once, as a person might (no settle)
         self.page.click_char(body.index("op de hoek") + 3)
@@ -658,31 +668,8 @@ class WorkspaceTest:
         status, _, text = http(self.base + "/api/compare?" + query, headers={"Authorization": "Bearer " + self.token})
         return json.loads(text)["agreement"].get("cohen_kappa") if status == 200 else f"HTTP {status}"
 
-    def install_plus_shim(self):
-        """The page's compare request sends a coder's spaces as '+', which the server does not
-        read as spaces (see the report), so steps 7b and 7c (and the compare screenshots) rewrite
-        '+' to '%20' in /api/compare URLs with a wrapper around window.fetch installed by the test.
-        Step 7 runs without it and fails while that bug stands. The wrapper changes nothing once
-        the page sends %20 itself."""
-        self.driver.execute_script(
-            """
-            if (!window.__plusShim) {
-              const original = window.fetch;
-              window.fetch = (url, init) => original(
-                typeof url === 'string' && url.startsWith('/api/compare?') ? url.replace(/\\+/g, '%20') : url, init);
-              window.__plusShim = true;
-            }
-            """)
-
-    def compare_shimmed(self):
-        """κ/α and disagreements, with the '+' wrapper in place."""
-        self.install_plus_shim()
-        self.compare_view()
-        self.check_agreement()
-
     def adopt(self):
-        """Adopting Ahmed's coding from the disagreements, with the '+' wrapper in place."""
-        self.install_plus_shim()
+        """Adopting Ahmed's coding from the disagreements."""
         entry = self.ids[FIRST_TITLE]
         theirs = [c for c in self.journal.codings(entry)
                   if c["coder"] == OTHER and c["code_path"] == "toegankelijkheid > drempels"]
@@ -696,12 +683,12 @@ class WorkspaceTest:
         button = wanted[0].find_element(By.TAG_NAME, "button")
         check(button.text == "adopt B", f"the button says {button.text!r}")
         button.click()
-        self.page.wait("the status to say it adopted", lambda: self.page.wrote() or self.page.status().startswith("Adopted"))
-        mine = [c for c in self.journal.codings(entry)
-                if c["coder"] == ME and c["code_path"] == theirs["code_path"]
-                and (c["start"], c["end"]) == (theirs["start"], theirs["end"])]
-        check(len(mine) == 1, f"after adopting, `fieldlog show --json` has no coding by {ME} of "
-              f"{theirs['code_path']} at {theirs['start']}-{theirs['end']}")
+        mine = self.until_cli(f"a coding by {ME} of {theirs['code_path']} at {theirs['start']}-{theirs['end']} "
+                              "after adopting", lambda: [
+                                  c for c in self.journal.codings(entry)
+                                  if c["coder"] == ME and c["code_path"] == theirs["code_path"]
+                                  and (c["start"], c["end"]) == (theirs["start"], theirs["end"])])
+        check(len(mine) == 1, f"adopting made {len(mine)} codings: {mine}")
         check(mine[0]["quote"] == theirs["quote"], f"the adopted quote is {mine[0]['quote']!r}")
 
     def compare_view(self):
@@ -827,6 +814,23 @@ class WorkspaceTest:
                  self.journal.run("code", "list", "--json").stdout)
         check(before == after, f"refused writes changed the journal: verify {before[0]} → {after[0]}")
 
+    def doubled_slash(self):
+        """A path that starts with two slashes must not slip past the token or the Origin check."""
+        before = (self.journal.verify(), self.journal.run("memo", "list", "--json").stdout)
+        problems = []
+        for path in ("//api/entries", "//api/study", f"//api/entries/{self.ids[FIRST_TITLE]}"):
+            status, _, text = http(self.base + path)
+            if status not in (401, 404):
+                problems.append(f"GET {path} without a token answered {status} ({len(text)} bytes), expected 401 or 404")
+        status, _, _ = http(self.base + "//api/memos", "POST", {"Origin": "https://evil.example", "Content-Type": "application/json"},
+                            {"about": self.ids[FIRST_TITLE], "text": "langs de poort"})
+        if status not in (401, 403, 404):
+            problems.append(f"POST //api/memos without a token, from Origin https://evil.example, answered {status}")
+        after = (self.journal.verify(), self.journal.run("memo", "list", "--json").stdout)
+        if before != after:
+            problems.append("a request without a token changed the journal: " + str(before[0]) + " → " + str(after[0]))
+        check(not problems, "; ".join(problems))
+
     # -- 10 -------------------------------------------------------------------------------------
     def live(self):
         self.page.entries_view()
@@ -902,7 +906,6 @@ class WorkspaceTest:
                 time.sleep(0.3)
             save("codes")
 
-            self.install_plus_shim()  # see install_plus_shim: the page's own query fails today
             self.compare_view()
             time.sleep(0.3)
             self.driver.execute_script("window.scrollTo(0, 0)")
@@ -969,11 +972,11 @@ class WorkspaceTest:
             self.step("5b. the page's own change does not come back as 'The journal changed' (caret kept)", self.own_change_no_reload)
             self.step("6. m writes a memo on the entry", self.memo)
             self.step("7. compare coders 'Sanne de Vries' and 'Ahmed': κ/α and disagreements shown", self.compare)
-            self.step("7b. κ/α and disagreements shown (with the test's '+' → %20 fetch wrapper)", self.compare_shimmed)
-            self.step("7c. adopt Ahmed's coding (with the test's '+' → %20 fetch wrapper)", self.adopt)
+            self.step("7b. adopt Ahmed's coding from the disagreements", self.adopt)
             self.step("8. the withheld entry's text is nowhere in the page or the API's answers", self.withheld)
             self.step("8b. / and search: a word of the withheld text does not find that entry", self.withheld_search)
             self.step("9. CSP, token, bearer header, 401, Host and Origin checks", self.security)
+            self.step("9b. a doubled slash (//api/…) does not pass the token and Origin checks", self.doubled_slash)
             self.step("10. an entry added with the CLI appears without a reload", self.live)
             self.step("12. screenshots", self.screenshots)
             self.step("13. no view shows null or undefined as text", self.no_stray_text)
