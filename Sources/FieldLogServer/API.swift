@@ -17,7 +17,9 @@ struct API: Sendable {
     api.get("entries/:id") { _, context in
       try JSONBody.response(try entry(try context.parameters.require("id")))
     }
-    api.get("codes") { _, _ in try JSONBody.response(CodesView(codes: try journal.codes())) }
+    api.get("codes") { _, _ in
+      try JSONBody.response(CodesView(codes: try journal.codes().map(screen.code)))
+    }
     api.post("codes") { request, _ in
       let body = try await JSONBody.decode(NewCode.self, from: request)
       let path = try journal.defineCode(
@@ -27,17 +29,17 @@ struct API: Sendable {
     api.post("codes/rename") { request, _ in
       let body = try await JSONBody.decode(RenameCode.self, from: request)
       try journal.renameCode(body.code, to: body.name)
-      return try JSONBody.response(CodesView(codes: try journal.codes()))
+      return try JSONBody.response(CodesView(codes: try journal.codes().map(screen.code)))
     }
     api.post("codes/move") { request, _ in
       let body = try await JSONBody.decode(MoveCode.self, from: request)
       try journal.moveCode(body.code, under: body.parent)
-      return try JSONBody.response(CodesView(codes: try journal.codes()))
+      return try JSONBody.response(CodesView(codes: try journal.codes().map(screen.code)))
     }
     api.post("codes/merge") { request, _ in
       let body = try await JSONBody.decode(MergeCode.self, from: request)
       try journal.mergeCode(body.code, into: body.into)
-      return try JSONBody.response(CodesView(codes: try journal.codes()))
+      return try JSONBody.response(CodesView(codes: try journal.codes().map(screen.code)))
     }
     api.get("segments") { request, _ in
       try JSONBody.response(try segments(request))
@@ -98,7 +100,11 @@ struct API: Sendable {
     let offset = max(Int(query.get("offset") ?? "") ?? 0, 0)
     var found: [EntryRecord]
     if let text = query.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
-      found = try journal.search(text, filter: filter)
+      // A search reaches only text the pages may show: a withheld body could otherwise be probed
+      // word by word.
+      found = try journal.search(text, filter: filter).filter {
+        try screen.entry($0, in: journal).withheld == nil
+      }
     } else {
       found = try journal.entries(filter)
     }
@@ -124,7 +130,8 @@ struct API: Sendable {
       + codings.flatMap { try journal.memos(about: $0.id) }
     let bounds = codings.filter { !$0.orphaned }.flatMap { [$0.start, $0.end].compactMap { $0 } }
     return EntryView(
-      entry: try screen.summary(entry, codings: codings.count, in: journal, detail: true),
+      entry: try screen.summary(
+        entry, codings: codings.count { !$0.orphaned }, in: journal, detail: true),
       runs: shown.withheld == nil
         ? Runs.split(entry.body, at: bounds) : [Run(o: 0, text: shown.body)],
       codable: shown.withheld == nil && entry.redacted == nil && entry.retracted == nil,
@@ -136,7 +143,7 @@ struct API: Sendable {
     guard let code = try journal.codes().first(where: { $0.path == path }) else {
       throw APIError(status: .internalServerError, message: "the code '\(path)' was not stored")
     }
-    return code
+    return screen.code(code)
   }
 
   func segments(_ request: Request) throws -> SegmentsView {
@@ -156,7 +163,12 @@ struct API: Sendable {
     let id = try journal.resolveEntryID(body.entry)
     let target: CodingTarget
     switch (body.start, body.end) {
-    case (nil, nil): target = .wholeEntry
+    case (nil, nil):
+      guard body.quote == nil else {
+        throw APIError(
+          status: .badRequest, message: "a quote needs its start and end; give all three or none")
+      }
+      target = .wholeEntry
     case (let start?, let end?):
       guard body.quote != nil else {
         throw APIError(
@@ -180,11 +192,7 @@ struct API: Sendable {
   }
 
   func adopt(_ prefix: String) throws -> CodingRecord {
-    let theirs = try journal.coding(prefix)
-    let target: CodingTarget =
-      if let start = theirs.start, let end = theirs.end { .range(start, end) } else { .wholeEntry }
-    return try screen.coding(
-      try journal.applyCode(theirs.codePath, to: theirs.entry, target: target), in: journal)
+    try screen.coding(try journal.adoptCoding(prefix), in: journal)
   }
 
   // MARK: Comparing

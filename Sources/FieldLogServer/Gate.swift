@@ -2,6 +2,7 @@ import FieldLogCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// What every request passes, in this order:
 /// - its Host names this machine (127.0.0.1 or localhost), else 403: a page of another site that
@@ -16,6 +17,8 @@ struct Gate: RouterMiddleware {
   let port: BoundPort
 
   static let localHosts: Set<String> = ["127.0.0.1", "localhost"]
+  /// What a browser may fetch without the token: the page (which holds no study data) and its files.
+  static let openPaths: Set<String> = ["/", "/app.js", "/app.css", "/favicon.ico"]
 
   func handle(
     _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -38,7 +41,10 @@ struct Gate: RouterMiddleware {
       throw APIError(
         status: .forbidden, message: "the Host '\(host)' is not this machine; use the printed link")
     }
-    guard request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" else { return }
+    let reading = request.method == .get || request.method == .head
+    // Only the page and its files are open; every other path, however it is spelt ("//api/…"),
+    // needs the token.
+    if reading, Self.openPaths.contains(request.uri.path) { return }
     let given = request.headers[.authorization] ?? ""
     guard given.hasPrefix("Bearer "), Self.same(String(given.dropFirst(7)), token) else {
       throw APIError(
@@ -47,7 +53,7 @@ struct Gate: RouterMiddleware {
           ? "no token: open the link that 'fieldlog serve' printed"
           : "the token is not this server's: open the link that 'fieldlog serve' printed last")
     }
-    guard request.method != .get, request.method != .head else { return }
+    guard !reading else { return }
     let origin = request.headers[.origin] ?? ""
     guard allowedOrigins.contains(origin) else {
       throw APIError(
@@ -177,7 +183,12 @@ enum JSONBody {
   /// A request's JSON body (at most 1 MiB) as `T`; a body that is not one is a 400 naming why.
   static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
     var request = request
-    let buffer = try await request.collectBody(upTo: 1 << 20)
+    let buffer: ByteBuffer
+    do {
+      buffer = try await request.collectBody(upTo: 1 << 20)
+    } catch is NIOTooManyBytesError {
+      throw APIError(status: .contentTooLarge, message: "the request's body is over 1 MiB")
+    }
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     do {

@@ -59,15 +59,22 @@ public struct PageScreen: Sendable {
   /// A coding with its quote (and context) withheld where its entry's text is.
   func coding(_ coding: CodingRecord, in journal: Journal) throws -> CodingRecord {
     var coding = coding
-    guard coding.quote != nil || coding.context != nil else { return coding }
-    let entry = try journal.entry(id: coding.entry)
-    if let withheld = try self.entry(entry, in: journal).withheld {
+    if holdsName(coding.memo) { coding.memo = Self.realName }
+    guard coding.quote != nil || coding.context != nil || coding.title != nil else { return coding }
+    let shown = try self.entry(try journal.entry(id: coding.entry), in: journal)
+    if let withheld = shown.withheld {
       coding.quote = coding.quote.map { _ in withheld }
       coding.context = coding.context.map { _ in withheld }
     }
-    if coding.title != nil { coding.title = try self.entry(entry, in: journal).title }
-    if holdsName(coding.memo) { coding.memo = Self.realName }
+    if coding.title != nil { coding.title = shown.title }
     return coding
+  }
+
+  /// A code whose description holds a real name shows the placeholder there instead.
+  func code(_ code: CodeRecord) -> CodeRecord {
+    var code = code
+    if holdsName(code.description) { code.description = Self.realName }
+    return code
   }
 
   func memo(_ memo: MemoRecord) -> MemoRecord {

@@ -53,6 +53,13 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
+    // A parent that blocked Ctrl-C and SIGTERM (a test runner, some process managers) passes its
+    // signal mask on: unblock them, so the server always stops cleanly when asked.
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGINT)
+    sigaddset(&stopSignals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     do {
       let path = Journal.resolvePath(journal, environment: ProcessInfo.processInfo.environment)
       let opened = try Journal.open(at: path, keys: .standard(explicitPath: signingKey))

@@ -233,7 +233,9 @@ struct GateTests {
         #expect(reply.status == .ok, "\(reply)")
         expectSecured(reply)
       }
-      try expectError(await client.get("/nergens", token: .none), .notFound)
+      // Any other path needs the token, whether a route or not: nothing is told without it.
+      try expectError(await client.get("/nergens", token: .none), .unauthorized)
+      try expectError(await client.get("/nergens"), .notFound)
     }
   }
 }

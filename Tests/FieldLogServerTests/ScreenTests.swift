@@ -45,8 +45,9 @@ struct ScreenTests {
       let compare = try await client.get("/api/compare?a=Sanne%20de%20Vries&b=Ahmed%20Bakkali")
       #expect(compare.status == .ok, "\(compare)")
       #expect(!compare.text.contains("Moeder"), "\(compare)")
+      // A search reaches only what the page shows: a withheld body cannot be probed word by word.
       let list = try await client.get("/api/entries?q=wijkcoach")
-      #expect(try list.object().int("total") == 1)
+      #expect(try list.object().int("total") == 0, "\(list)")
       #expect(!list.text.contains("wijkcoach"), "\(list)")
 
       // Adopting it answers with the quote withheld too.
@@ -200,10 +201,9 @@ struct ScreenTests {
           #expect(
             !text.contains("Fatima") && !text.contains("Yılmaz"), "a real name leaked: \(text)")
         }
-        // The search still finds the entry, without a snippet.
+        // A search does not find it by its withheld words.
         let found = try await client.get("/api/entries?q=wachtlijst").object()
-        #expect(found.int("total") == 1)
-        #expect(found.objects("entries").first?["snippet"] == nil)
+        #expect(found.int("total") == 0)
         // Its segments cannot be coded here.
         try expectError(
           await client.post(

@@ -96,7 +96,8 @@ enum Codebook {
       let suggestions = (byName + Text.suggestions(for: typed, among: paths))
         .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
       throw FieldLogError.unknownName(
-        kind: "code", value: typed, suggestions: Array(suggestions.prefix(2)))
+        kind: "code", value: typed, suggestions: Array(suggestions.prefix(2)), known: paths.sorted()
+      )
     }
     throw FieldLogError.invalidInput(
       "the code '\(typed)' is ambiguous: "

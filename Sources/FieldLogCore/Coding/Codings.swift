@@ -505,3 +505,19 @@ extension Journal {
     try read { db in try Self.storedCoding(prefix, in: db).record }
   }
 }
+
+extension Journal {
+  /// Records another coder's coding as the journal author's own: the same code (by its id, so a
+  /// renamed or same-named code cannot be mistaken) on the same segment or the whole entry.
+  public func adoptCoding(_ prefix: String) throws -> CodingRecord {
+    let theirs = try coding(prefix)
+    guard !theirs.orphaned else {
+      throw FieldLogError.invalidInput(
+        "coding \(theirs.shortID) is orphaned: its text is no longer in entry "
+          + "\(theirs.entry.prefix(8)), so there is no segment to adopt")
+    }
+    let target: CodingTarget =
+      if let start = theirs.start, let end = theirs.end { .range(start, end) } else { .wholeEntry }
+    return try applyCode(theirs.codeID, to: theirs.entry, target: target)
+  }
+}

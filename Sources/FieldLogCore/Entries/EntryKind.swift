@@ -20,7 +20,8 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
     throw FieldLogError.unknownName(
       kind: "kind", value: text,
       suggestions: Text.suggestions(
-        for: text, among: EntryKind.allCases.map(\.rawValue) + ["proximate-knowledge"]))
+        for: text, among: EntryKind.allCases.map(\.rawValue) + ["proximate-knowledge"]),
+      known: EntryKind.allCases.map(\.rawValue))
   }
 
   /// The fields this kind has, in the order templates list them.

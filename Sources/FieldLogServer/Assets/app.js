@@ -49,6 +49,12 @@
       error.detail = detail;
       throw error;
     }
+    // The page's own change is not news from elsewhere: note the journal's new state, so the
+    // next poll does not redraw the view (and lose the caret) for it.
+    if (method !== 'GET') {
+      const now = await fetch('/api/changes', { headers: { Authorization: 'Bearer ' + state.token }, cache: 'no-store', credentials: 'omit' }).then((r) => r.json()).catch(() => null);
+      if (now && now.state) state.changes = now.state;
+    }
     return data;
   }
 
@@ -69,15 +75,18 @@
     return element;
   }
 
+  let sayTimer = null;
+  /** A message in the status line; news fades after ten seconds, errors stay until the next one. */
   function say(message, kind = 'info') {
     const status = $('#status');
     status.textContent = message;
     status.className = 'status ' + kind;
+    clearTimeout(sayTimer);
+    if (kind !== 'error') sayTimer = setTimeout(() => (status.textContent = ''), 10000);
   }
 
   function fail(error) {
     let message = error.message;
-    if (error.detail && error.detail.known) message += ' (known: ' + error.detail.known.join(', ') + ')';
     if (error.detail && error.detail.hint) message += ' — ' + error.detail.hint;
     say(message, 'error');
   }
@@ -183,6 +192,9 @@
     }
   }
 
+  /** A query string as the server reads it: a space is %20 (a '+' would stay a plus). */
+  const queryString = (query) => query.toString().replace(/\+/g, '%20');
+
   function filterQuery() {
     const form = $('#filters');
     const query = new URLSearchParams();
@@ -210,7 +222,7 @@
   async function loadEntries(keep) {
     const query = filterQuery();
     query.set('limit', '500');
-    const list = await api('GET', '/api/entries?' + query);
+    const list = await api('GET', '/api/entries?' + queryString(query));
     const shownID = state.view && state.view.entry.id;
     state.entries = list.entries;
     state.total = list.total;
@@ -585,6 +597,7 @@
     const memos = extra || (state.view ? state.view.memos : []);
     const about = extra ? 'this code' : state.view ? 'this entry and its codings' : null;
     panel.replaceChildren(
+      ...[
       h('h3', {}, 'Memos'),
       about ? h('p', { class: 'meta' }, 'On ' + about) : h('p', { class: 'empty' }, 'Choose an entry.'),
       h(
@@ -592,7 +605,8 @@
         { class: 'memo-list' },
         memos.map((m) => h('li', {}, h('p', { class: 'memo-text' }, m.text), h('p', { class: 'meta' }, m.author + ' · ' + m.time.slice(0, 16).replace('T', ' ') + ' · on ' + (m.about_kind === 'code' ? m.about_path : m.about_kind))))
       ),
-      state.view && !extra ? h('button', { type: 'button', onclick: () => memo(state.view.entry.id, 'this entry').catch(fail) }, 'Memo on this entry (m)') : null
+      state.view && !extra ? h('button', { type: 'button', onclick: () => memo(state.view.entry.id, 'this entry').catch(fail) }, 'Memo on this entry (m)') : null,
+      ].filter(Boolean)
     );
   }
 
@@ -662,12 +676,21 @@
             {},
             h('a', { href: '#/entries/' + s.entry }, s.title || s.entry.slice(0, 8)),
             h('span', { class: 'meta' }, ' ' + [s.kind, s.neighbourhood, s.coder].filter(Boolean).join(' · ')),
-            h('p', { class: 'context' }, s.context || s.quote || 'whole entry')
+            h('p', { class: 'context' }, marked(s.context, s.quote))
           )
         )
       )
     );
     renderMemos(memos.memos);
+  }
+
+  /** The context with the coded words marked (as text: nothing is parsed as markup). */
+  function marked(context, quote) {
+    if (!context) return quote || 'whole entry';
+    const flat = (quote || '').split(/\s+/).join(' ');
+    const at = flat ? context.indexOf(flat) : -1;
+    if (at < 0) return context;
+    return [context.slice(0, at), h('mark', {}, flat), context.slice(at + flat.length)];
   }
 
   async function renameCode(code) {
@@ -714,7 +737,8 @@
     else $('#compared').replaceChildren(h('p', { class: 'empty' }, 'Only one coder has coded so far.'));
   }
 
-  const stat = (s) => (s && s.value !== undefined && s.value !== null ? Number(s.value).toFixed(2) : '—');
+  /** A statistic as the API sends it: a number, or null when it is not defined for these units. */
+  const stat = (value) => (typeof value === 'number' ? value.toFixed(2) : '—');
 
   async function runCompare() {
     const form = $('.compare-form');
@@ -724,7 +748,7 @@
     query.set('b', form.elements.b.value);
     query.set('unit', form.elements.unit.value);
     if (form.elements.one && form.elements.one.checked && state.view) query.set('entry', state.view.entry.id);
-    const result = await api('GET', '/api/compare?' + query);
+    const result = await api('GET', '/api/compare?' + queryString(query));
     const [a, b] = result.coders;
     const agreement = result.agreement;
     const table = h(
@@ -757,7 +781,10 @@
                   chip(d.coding),
                   d.coding.quote ? h('q', {}, d.coding.quote) : ' whole entry',
                   ' ',
-                  h('button', { type: 'button', class: 'small', onclick: () => adopt(d.coding).catch(fail) }, 'adopt ' + (d.only === 'a' ? 'A' : 'B'))
+                  // Adopting records the coding as the journal's author: one's own needs no adopting.
+                  d.coding.coder === state.study.me
+                    ? null
+                    : h('button', { type: 'button', class: 'small', onclick: () => adopt(d.coding).catch(fail) }, 'adopt ' + (d.only === 'a' ? 'A' : 'B'))
                 )
               )
             )
@@ -785,9 +812,11 @@
         const code = new URLSearchParams(hash.split('?')[1] || '').get('code');
         await showCode(code);
       } else if (hash.startsWith('#/compare')) {
+        state.codeShown = null;
         layout('compare');
         await renderCompare();
       } else {
+        state.codeShown = null;
         if (state.route !== 'entries' || !$('#reader')) layout('entries');
         renderCodeTree();
         await loadEntries(true);
