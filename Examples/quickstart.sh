@@ -7,6 +7,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 echo "== building fieldlog (the first build fetches and compiles the dependencies)"
 swift build --package-path "$root" --product fieldlog >/dev/null
+swift build --package-path "$root" --product fieldlog-serve >/dev/null
 bin="$(swift build --package-path "$root" --show-bin-path)/fieldlog"
 fieldlog() { "$bin" "$@"; }
 
@@ -59,6 +60,29 @@ echo "== fieldlog export entries --excel -o entries.csv"
 fieldlog export entries --excel -o "$work/entries.csv"
 echo "== fieldlog verify"
 fieldlog verify
+echo "== fieldlog serve: the coding workspace in the browser (started, asked for the entries, stopped)"
+"$bin" serve >"$work/serve.out" 2>&1 &
+serve=$!
+for _ in $(seq 100); do grep -q token= "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+link=$(head -n 1 "$work/serve.out")
+echo "$link" | sed 's/token=.*/token=…/'
+python3 - "$link" <<'PY'
+import json, sys, urllib.request
+link = sys.argv[1]
+base, token = link.split("/#token=")
+request = urllib.request.Request(base + "/api/entries", headers={"Authorization": "Bearer " + token})
+entries = json.load(urllib.request.urlopen(request, timeout=10))["entries"]
+print(f"the workspace lists {len(entries)} entries; open the link in a browser to read and code them")
+PY
+kill -INT "$serve"   # Ctrl-C, as in a terminal
+for _ in $(seq 100); do kill -0 "$serve" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$serve" 2>/dev/null; then
+  kill -KILL "$serve"
+  echo "error: fieldlog serve did not stop on Ctrl-C" >&2
+  exit 1
+fi
+wait "$serve"
 echo
 echo "The journal is at $FIELDLOG_JOURNAL"
 echo "Try: FIELDLOG_JOURNAL=$FIELDLOG_JOURNAL $bin show <id>"
+echo "Code in the browser: FIELDLOG_JOURNAL=$FIELDLOG_JOURNAL $bin serve --open"
