@@ -93,6 +93,10 @@ struct API: Sendable {
     ChangesView(state: try journal.checkpoint(now: Date(timeIntervalSince1970: 0)).text)
   }
 
+  /// A search lists its best matches only: a word in every note would otherwise cost a snippet for
+  /// each of them.
+  static let searchLimit = 2000
+
   func entries(_ request: Request) throws -> EntryList {
     let query = request.uri.queryParameters
     let filter = try Self.filter(request)
@@ -102,7 +106,7 @@ struct API: Sendable {
     if let text = query.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
       // A search reaches only text the pages may show: a withheld body could otherwise be probed
       // word by word.
-      found = try journal.search(text, filter: filter).filter {
+      found = try journal.search(text, filter: filter, limit: Self.searchLimit).filter {
         try screen.entry($0, in: journal).withheld == nil
       }
     } else {

@@ -27,7 +27,8 @@ public struct PageScreen: Sendable {
     -> (title: String, body: String, withheld: String?)
   {
     if entry.redacted != nil { return (entry.title, entry.body, nil) }
-    if !includeWithheld,
+    // Consent is a participant's: an entry that names none has nothing to withhold for it.
+    if !includeWithheld, !entry.participants.isEmpty,
       let withheld = Placeholder.withheld(
         noQuotationConsentFor: try journal.missingQuotationConsent(entry))
     {

@@ -146,7 +146,8 @@ import Testing
     let bad = try sandbox.fieldlog(["serve", "--port", "70000"])
     #expect(bad.status == 64, "\(bad)")
     #expect(bad.stderr.contains("70000") && bad.stderr.contains("1-65535"), "\(bad.stderr)")
-    let missing = try sandbox.fieldlog(["serve", "--journal", sandbox.url("none.sqlite").path])
+    // (sandbox.fieldlog would add its own --journal after this one.)
+    let missing = try sandbox.cli.run(["serve", "--journal", sandbox.url("none.sqlite").path])
     #expect(missing.status == 66, "\(missing)")
     #expect(missing.stderr.contains("no journal at"), "\(missing.stderr)")
   }

@@ -97,7 +97,12 @@ import Testing
     try journal.describeCode("burenvertrouwen", description: "vertrouwen tussen buren")
     let moved = try #require(try journal.codes().first { $0.name == "burenvertrouwen" })
     #expect(moved.path == "burenvertrouwen" && moved.description == "vertrouwen tussen buren")
-    #expect(throws: FieldLogError.unknownName(kind: "code", value: "onbekend", suggestions: [])) {
+    // An unknown code is refused with every known path, so the message can list them.
+    let paths = try journal.codes().map(\.path).sorted()
+    #expect(
+      throws: FieldLogError.unknownName(
+        kind: "code", value: "onbekend", suggestions: [], known: paths)
+    ) {
       try journal.describeCode("onbekend", description: "x")
     }
   }

@@ -167,9 +167,9 @@ struct ReadRouteTests {
       // A code stands for the codes below it too.
       #expect(try await ids("code=informele%20steun") == [entries.koffie.id])
       #expect(try await ids("code=toegankelijkheid") == [entries.interview.id])
-      // Full-text search, in the matching form (case and diacritics).
-      #expect(
-        Set(try await ids("q=voedselbank")) == [entries.interview.id, entries.netwerk.id])
+      // Full-text search, in the matching form (case and diacritics); it reaches only what the
+      // page shows, so the withheld network conversation is not found by its words.
+      #expect(try await ids("q=voedselbank") == [entries.interview.id])
       #expect(try await ids("q=EENZAAMHEID") == [entries.imam.id])
       #expect(try await ids("q=cafe") == [entries.koffie.id])
       #expect(try await ids("q=voedselbank&kind=interview") == [entries.interview.id])
@@ -191,9 +191,7 @@ struct ReadRouteTests {
       let found = try await client.get("/api/entries?q=voedselbank").object().objects("entries")
       let interview = try #require(found.first { $0.string("id") == entries.interview.id })
       #expect(interview.string("snippet")?.contains("[voedselbank]") == true)
-      let netwerk = try #require(found.first { $0.string("id") == entries.netwerk.id })
-      #expect(netwerk["snippet"] == nil)
-      #expect(netwerk.string("withheld") != nil)
+      #expect(!found.contains { $0.string("id") == entries.netwerk.id })
     }
   }
 
