@@ -102,6 +102,10 @@ struct API: Sendable {
     let filter = try Self.filter(request)
     let limit = min(max(Int(query.get("limit") ?? "") ?? 100, 1), 1000)
     let offset = max(Int(query.get("offset") ?? "") ?? 0, 0)
+    let counts = try journal.codingCounts()
+    func summaries(_ page: some Sequence<EntryRecord>) throws -> [EntrySummary] {
+      try page.map { try screen.summary($0, codings: counts[$0.id] ?? 0, in: journal) }
+    }
     var found: [EntryRecord]
     if let text = query.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
       // A search reaches only text the pages may show: a withheld body could otherwise be probed
@@ -109,18 +113,20 @@ struct API: Sendable {
       found = try journal.search(text, filter: filter, limit: Self.searchLimit).filter {
         try screen.entry($0, in: journal).withheld == nil
       }
-    } else {
+    } else if let coder = query.get("coder"), !coder.isEmpty {
       found = try journal.entries(filter)
+    } else {
+      // The plain list reads one page, not every entry.
+      return EntryList(
+        entries: try summaries(try journal.entries(filter, limit: limit, offset: offset)),
+        total: try journal.countEntries(filter), offset: offset, limit: limit)
     }
     if let coder = query.get("coder"), !coder.isEmpty {
       let coded = try journal.entries(codedBy: coder)
       found = found.filter { coded.contains($0.id) }
     }
-    let counts = try journal.codingCounts()
     let page = found.dropFirst(offset).prefix(limit)
-    return EntryList(
-      entries: try page.map { try screen.summary($0, codings: counts[$0.id] ?? 0, in: journal) },
-      total: found.count, offset: offset, limit: limit)
+    return EntryList(entries: try summaries(page), total: found.count, offset: offset, limit: limit)
   }
 
   func entry(_ id: String) throws -> EntryView {

@@ -307,19 +307,28 @@ extension EntryQuery {
 }
 
 extension Journal {
-  /// Entries at their latest version, newest fieldwork first.
-  public func entries(_ filter: EntryFilter = EntryFilter(), limit: Int? = nil) throws
-    -> [EntryRecord]
+  /// Entries at their latest version, newest fieldwork first; `offset` skips that many (a page).
+  public func entries(_ filter: EntryFilter = EntryFilter(), limit: Int? = nil, offset: Int = 0)
+    throws -> [EntryRecord]
   {
     try read { db in
       let (clause, arguments) = try filter.sql(db)
       let sql = """
         SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
         WHERE \(clause) ORDER BY e.occurred_utc DESC, e.recorded_at DESC, e.id
-        \(limit.map { "LIMIT \($0)" } ?? "")
+        LIMIT \(limit ?? -1) OFFSET \(max(offset, 0))
         """
       return try Row.fetchCursor(db, sql: sql, arguments: arguments).map(EntryQuery.record).reduce(
         into: []) { $0.append($1) }
+    }
+  }
+
+  /// How many entries the filter chooses.
+  public func countEntries(_ filter: EntryFilter = EntryFilter()) throws -> Int {
+    try read { db in
+      let (clause, arguments) = try filter.sql(db)
+      return try Int.fetchOne(
+        db, sql: "SELECT count(*) FROM entry e WHERE \(clause)", arguments: arguments) ?? 0
     }
   }
 

@@ -230,6 +230,17 @@
     renderList();
   }
 
+  /** The next page of the list, appended. */
+  async function loadMore() {
+    const query = filterQuery();
+    query.set('limit', '500');
+    query.set('offset', String(state.entries.length));
+    const list = await api('GET', '/api/entries?' + queryString(query));
+    state.entries = state.entries.concat(list.entries);
+    state.total = list.total;
+    renderList();
+  }
+
   async function openEntry(id) {
     state.view = await api('GET', '/api/entries/' + encodeURIComponent(id));
     state.index = state.entries.findIndex((e) => e.id === state.view.entry.id);
@@ -315,8 +326,11 @@
       )
     );
     list.replaceChildren(
+      ...[
       h('p', { class: 'count' }, `${state.total} entr${state.total === 1 ? 'y' : 'ies'}` + (state.total > state.entries.length ? `, first ${state.entries.length} shown` : '')),
-      h('ol', { class: 'entries' }, items)
+      h('ol', { class: 'entries' }, items),
+      state.total > state.entries.length ? h('button', { type: 'button', class: 'more', onclick: () => loadMore().catch(fail) }, 'Show 500 more') : null,
+      ].filter(Boolean)
     );
     const current = list.querySelector('.current');
     if (current) current.scrollIntoView({ block: 'nearest' });
