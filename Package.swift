@@ -77,6 +77,7 @@ let package = Package(
       name: "fieldlog-serve",
       dependencies: [
         "FieldLogServer",
+        "FieldLogCLI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -3,17 +3,19 @@ import FieldLogCore
 import Foundation
 
 /// Where the key file is: --keys PATH, else fieldlog-keys.sqlite next to the journal.
-struct KeyFileOptions: ParsableArguments {
+public struct KeyFileOptions: ParsableArguments {
   @Option(help: "The key file with real names (default: fieldlog-keys.sqlite next to the journal).")
   var keys: String?
 
-  func path(journal: String) -> String {
+  public init() {}
+
+  public func path(journal: String) -> String {
     keys ?? KeyFile.defaultPath(nextTo: journal)
   }
 
   /// The key file to read, nil when there is none at the default place; a path given with --keys
   /// that holds no file is an error (66), never a silent "no key file".
-  func openForReading(journal: Journal) throws -> KeyFile? {
+  public func openForReading(journal: Journal) throws -> KeyFile? {
     let path = path(journal: journal.path)
     guard let keyFile = try KeyFile.openForReading(at: path) else {
       if keys != nil { throw FieldLogError.keyFileNotFound(path: path, usedBefore: false) }

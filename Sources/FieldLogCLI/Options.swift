@@ -2,8 +2,8 @@ import ArgumentParser
 import FieldLogCore
 import Foundation
 
-/// The journal every command works on.
-struct JournalOptions: ParsableArguments {
+/// The journal every command works on (and fieldlog-serve, which takes the same options).
+public struct JournalOptions: ParsableArguments {
   @Option(
     name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).",
     completion: .file())
@@ -16,11 +16,13 @@ struct JournalOptions: ParsableArguments {
     completion: .file())
   var signingKey: String?
 
-  var path: String {
+  public init() {}
+
+  public var path: String {
     Journal.resolvePath(journal, environment: ProcessInfo.processInfo.environment)
   }
 
-  var keys: SigningKeys { .standard(explicitPath: signingKey) }
+  public var keys: SigningKeys { .standard(explicitPath: signingKey) }
 }
 
 /// Output format for reading commands.

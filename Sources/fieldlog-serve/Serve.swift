@@ -1,4 +1,5 @@
 import ArgumentParser
+import FieldLogCLI
 import FieldLogCore
 import FieldLogServer
 import Foundation
@@ -17,20 +18,9 @@ struct Serve: AsyncParsableCommand {
       Every change is an ordinary journal event by the journal's author. Stop it with Ctrl-C.
       """)
 
-  @Option(
-    name: .long, help: "The journal file (default: $FIELDLOG_JOURNAL, else ./fieldlog.sqlite).",
-    completion: .file())
-  var journal: String?
+  @OptionGroup var journalOptions: JournalOptions
 
-  @Option(
-    name: .long,
-    help:
-      "The private key that signs this journal's events (default: ~/.config/fieldlog/keys/<feed>.key).",
-    completion: .file())
-  var signingKey: String?
-
-  @Option(help: "The key file with real names (default: fieldlog-keys.sqlite next to the journal).")
-  var keys: String?
+  @OptionGroup var keyFile: KeyFileOptions
 
   @Option(help: "The port to listen on (default: a free one, chosen at random).")
   var port: Int?
@@ -61,8 +51,7 @@ struct Serve: AsyncParsableCommand {
     sigaddset(&stopSignals, SIGTERM)
     pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     do {
-      let path = Journal.resolvePath(journal, environment: ProcessInfo.processInfo.environment)
-      let opened = try Journal.open(at: path, keys: .standard(explicitPath: signingKey))
+      let opened = try Journal.open(at: journalOptions.path, keys: journalOptions.keys)
       let screen = try PageScreen(
         includeWithheld: includeWithheld, guardian: guardian(opened))
       let workspace = Workspace(journal: opened, token: Workspace.newToken(), screen: screen)
@@ -88,14 +77,14 @@ struct Serve: AsyncParsableCommand {
   /// The real-name guard, as the exports have it: none without a key file, unless the journal was
   /// used with one before (then nothing starts without it).
   func guardian(_ journal: Journal) throws -> NameGuard? {
-    let path = keys ?? KeyFile.defaultPath(nextTo: journal.path)
-    guard let keyFile = try KeyFile.openForReading(at: path) else {
-      if try keys != nil || !journal.keyFileFingerprints().isEmpty {
-        throw FieldLogError.keyFileNotFound(path: path, usedBefore: keys == nil)
+    guard let keys = try keyFile.openForReading(journal: journal) else {
+      if try !journal.keyFileFingerprints().isEmpty {
+        throw FieldLogError.keyFileNotFound(
+          path: keyFile.path(journal: journal.path), usedBefore: true)
       }
       return nil
     }
-    return try journal.nameGuard(people: try keyFile.people(), allowWords: allowWord)
+    return try journal.nameGuard(people: try keys.people(), allowWords: allowWord)
   }
 
   static func openInBrowser(_ link: String) {
