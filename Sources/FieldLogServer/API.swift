@@ -135,9 +135,12 @@ struct API: Sendable {
     let codings = try journal.codings(ofEntry: entry.id).map {
       try screen.coding($0, in: journal)
     }
+    // The memo panel beside the text: memos on the entry, on its codings and on their codes.
+    let codes = Array(Set(codings.map(\.codePath))).sorted()
     let memos =
       try journal.memos(about: entry.id)
       + codings.flatMap { try journal.memos(about: $0.id) }
+      + codes.flatMap { try journal.memos(about: $0) }
     let bounds = codings.filter { !$0.orphaned }.flatMap { [$0.start, $0.end].compactMap { $0 } }
     return EntryView(
       entry: try screen.summary(

@@ -63,7 +63,12 @@ struct Serve: AsyncParsableCommand {
       }
     } catch let error as FieldLogError {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-      if let hint = error.hint { FileHandle.standardError.write(Data("hint: \(hint)\n".utf8)) }
+      // The workspace has no unguarded mode: the only way on is the key file itself.
+      let hint =
+        if case .keyFileNotFound = error { "name the key file with --keys PATH" } else {
+          error.hint
+        }
+      if let hint { FileHandle.standardError.write(Data("hint: \(hint)\n".utf8)) }
       throw ExitCode(error.exitCode)
     } catch let error as ExitCode {
       throw error

@@ -288,6 +288,7 @@ struct ReadRouteTests {
     _ = try journal.addMemo(about: koffie.id, text: "Over de koffie.")
     _ = try journal.addMemo(about: second.id, text: "Over de buurtmoeders.")
     _ = try journal.addMemo(about: "buurtmoeders", text: "Over de code, niet de entry.")
+    _ = try journal.addMemo(about: "schuring", text: "Over een code die hier niet staat.")
     try await harness.run { client in
       let view = try await client.get("/api/entries/\(koffie.id)").object()
       let runs = view.objects("runs")
@@ -321,9 +322,11 @@ struct ReadRouteTests {
       let wholeShown = try #require(codings.first { $0.string("id") == whole.id })
       #expect(wholeShown["start"] is NSNull && wholeShown["quote"] is NSNull)
 
-      // Memos about the entry and about its codings, not about codes.
+      // The memo panel: memos about the entry, its codings and the codes applied here; not about
+      // a code this entry does not hold.
       let memos = view.objects("memos").map { $0.string("text") ?? "" }
-      #expect(Set(memos) == ["Over de koffie.", "Over de buurtmoeders."])
+      #expect(
+        Set(memos) == ["Over de koffie.", "Over de buurtmoeders.", "Over de code, niet de entry."])
       let entry = try #require(view.object("entry"))
       #expect(entry.int("codings") == 4)
       // The list counts them too.

@@ -609,7 +609,7 @@
     const panel = $('#memos');
     if (!panel) return;
     const memos = extra || (state.view ? state.view.memos : []);
-    const about = extra ? 'this code' : state.view ? 'this entry and its codings' : null;
+    const about = extra ? 'this code' : state.view ? 'this entry, its codings and their codes' : null;
     panel.replaceChildren(
       ...[
       h('h3', {}, 'Memos'),
