@@ -106,6 +106,7 @@ struct API: Sendable {
     func summaries(_ page: some Sequence<EntryRecord>) throws -> [EntrySummary] {
       try page.map { try screen.summary($0, codings: counts[$0.id] ?? 0, in: journal) }
     }
+    let coder = query.get("coder").flatMap { $0.isEmpty ? nil : $0 }
     var found: [EntryRecord]
     if let text = query.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
       // A search reaches only text the pages may show: a withheld body could otherwise be probed
@@ -113,7 +114,7 @@ struct API: Sendable {
       found = try journal.search(text, filter: filter, limit: Self.searchLimit).filter {
         try screen.entry($0, in: journal).withheld == nil
       }
-    } else if let coder = query.get("coder"), !coder.isEmpty {
+    } else if coder != nil {
       found = try journal.entries(filter)
     } else {
       // The plain list reads one page, not every entry.
@@ -121,7 +122,7 @@ struct API: Sendable {
         entries: try summaries(try journal.entries(filter, limit: limit, offset: offset)),
         total: try journal.countEntries(filter), offset: offset, limit: limit)
     }
-    if let coder = query.get("coder"), !coder.isEmpty {
+    if let coder {
       let coded = try journal.entries(codedBy: coder)
       found = found.filter { coded.contains($0.id) }
     }
@@ -132,9 +133,7 @@ struct API: Sendable {
   func entry(_ id: String) throws -> EntryView {
     let entry = try journal.entry(id: try journal.resolveEntryID(id))
     let shown = try screen.entry(entry, in: journal)
-    let codings = try journal.codings(ofEntry: entry.id).map {
-      try screen.coding($0, in: journal)
-    }
+    let codings = try journal.codings(ofEntry: entry.id).map { screen.coding($0, shown: shown) }
     // The memo panel beside the text: memos on the entry, on its codings and on their codes.
     let codes = Array(Set(codings.map(\.codePath))).sorted()
     let memos =
@@ -143,8 +142,8 @@ struct API: Sendable {
       + codes.flatMap { try journal.memos(about: $0) }
     let bounds = codings.filter { !$0.orphaned }.flatMap { [$0.start, $0.end].compactMap { $0 } }
     return EntryView(
-      entry: try screen.summary(
-        entry, codings: codings.count { !$0.orphaned }, in: journal, detail: true),
+      entry: screen.summary(
+        entry, shown: shown, codings: codings.count { !$0.orphaned }, detail: true),
       runs: shown.withheld == nil
         ? Runs.split(entry.body, at: bounds) : [Run(o: 0, text: shown.body)],
       codable: shown.withheld == nil && entry.redacted == nil && entry.retracted == nil,
@@ -235,8 +234,9 @@ struct API: Sendable {
     var compared: [ComparedEntry] = []
     for id in ids {
       let entry = try journal.entry(id: id)
+      let shown = try screen.entry(entry, in: journal)
       let codings = try journal.codings(ofEntry: id).filter { !$0.orphaned }.map {
-        try screen.coding($0, in: journal)
+        screen.coding($0, shown: shown)
       }
       let mine = codings.filter { $0.coder == first }
       let theirs = codings.filter { $0.coder == second }
@@ -252,7 +252,7 @@ struct API: Sendable {
         }
       compared.append(
         ComparedEntry(
-          entry: try screen.summary(entry, codings: codings.count, in: journal),
+          entry: screen.summary(entry, shown: shown, codings: codings.count),
           a: mine, b: theirs,
           disagreements: disagreements.sorted {
             ($0.coding.start ?? -1, $0.coding.codePath) < (

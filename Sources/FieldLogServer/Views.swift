@@ -22,31 +22,44 @@ public struct PageScreen: Sendable {
     return !guardian.hits(in: text, place: "", field: "").isEmpty
   }
 
+  /// What a page may show of an entry: its title and body, and why they are withheld if they are.
+  struct Shown {
+    var title: String
+    var body: String
+    var withheld: String?
+  }
+
   /// The entry's title and body as a page may show them, and why they are withheld if they are.
-  func entry(_ entry: EntryRecord, in journal: Journal) throws
-    -> (title: String, body: String, withheld: String?)
-  {
-    if entry.redacted != nil { return (entry.title, entry.body, nil) }
+  func entry(_ entry: EntryRecord, in journal: Journal) throws -> Shown {
+    if entry.redacted != nil { return Shown(title: entry.title, body: entry.body) }
     // Consent is a participant's: an entry that names none has nothing to withhold for it.
     if !includeWithheld, !entry.participants.isEmpty,
       let withheld = Placeholder.withheld(
         noQuotationConsentFor: try journal.missingQuotationConsent(entry))
     {
-      return (entry.hasDerivedTitle ? Placeholder.withheld : entry.title, withheld, withheld)
+      return Shown(
+        title: entry.hasDerivedTitle ? Placeholder.withheld : entry.title, body: withheld,
+        withheld: withheld)
     }
-    if holdsName(entry.body) || holdsName(entry.title) {
-      return (
-        holdsName(entry.title) ? Placeholder.withheld : entry.title, Self.realName, Self.realName
-      )
+    let titleHoldsName = holdsName(entry.title)
+    if titleHoldsName || holdsName(entry.body) {
+      return Shown(
+        title: titleHoldsName ? Placeholder.withheld : entry.title, body: Self.realName,
+        withheld: Self.realName)
     }
-    return (entry.title, entry.body, nil)
+    return Shown(title: entry.title, body: entry.body)
   }
 
-  func summary(_ entry: EntryRecord, codings: Int, in journal: Journal, detail: Bool = false)
-    throws -> EntrySummary
+  func summary(_ entry: EntryRecord, codings: Int, in journal: Journal) throws -> EntrySummary {
+    summary(entry, shown: try self.entry(entry, in: journal), codings: codings)
+  }
+
+  /// The entry as a list or the reader shows it, once it is screened; `detail` adds its
+  /// questions, tags and participants.
+  func summary(_ entry: EntryRecord, shown: Shown, codings: Int, detail: Bool = false)
+    -> EntrySummary
   {
-    let shown = try self.entry(entry, in: journal)
-    return EntrySummary(
+    EntrySummary(
       id: entry.id, shortId: entry.shortID, title: shown.title, kind: entry.kind.rawValue,
       neighbourhood: entry.neighbourhood, initiative: entry.initiative,
       occurredAt: entry.occurredAt, author: entry.author, version: entry.version,
@@ -57,12 +70,21 @@ public struct PageScreen: Sendable {
       participants: detail ? entry.participants.map(\.typed) : nil)
   }
 
-  /// A coding with its quote (and context) withheld where its entry's text is.
+  /// A coding with its quote (and context) withheld where its entry's text is; the entry is read
+  /// and screened only when the coding carries text of it.
   func coding(_ coding: CodingRecord, in journal: Journal) throws -> CodingRecord {
+    guard coding.quote != nil || coding.context != nil || coding.title != nil else {
+      return self.coding(coding, shown: nil)
+    }
+    return self.coding(
+      coding, shown: try entry(try journal.entry(id: coding.entry), in: journal))
+  }
+
+  /// A coding of an entry already screened (`shown`).
+  func coding(_ coding: CodingRecord, shown: Shown?) -> CodingRecord {
     var coding = coding
     if holdsName(coding.memo) { coding.memo = Self.realName }
-    guard coding.quote != nil || coding.context != nil || coding.title != nil else { return coding }
-    let shown = try self.entry(try journal.entry(id: coding.entry), in: journal)
+    guard let shown else { return coding }
     if let withheld = shown.withheld {
       coding.quote = coding.quote.map { _ in withheld }
       coding.context = coding.context.map { _ in withheld }

@@ -52,8 +52,8 @@
     // The page's own change is not news from elsewhere: note the journal's new state, so the
     // next poll does not redraw the view (and lose the caret) for it.
     if (method !== 'GET') {
-      const now = await fetch('/api/changes', { headers: { Authorization: 'Bearer ' + state.token }, cache: 'no-store', credentials: 'omit' }).then((r) => r.json()).catch(() => null);
-      if (now && now.state) state.changes = now.state;
+      const now = await api('GET', '/api/changes').catch(() => null);
+      if (now) state.changes = now.state;
     }
     return data;
   }
