@@ -108,12 +108,8 @@ extension Journal {
       var next = try EntryRecorder.payload(for: draft, in: db, now: now)
       next.reason = reason
       next.version = current.version + 1
-      let target = try Data.fetchOne(
-        db, sql: "SELECT event_hash FROM entry WHERE id = ?", arguments: [id])
-      let concurrent = try Data.fetchAll(
-        db, sql: "SELECT event_hash FROM entry_conflict WHERE entry_id = ? ORDER BY event_hash",
-        arguments: [id]
-      ).filter { $0 != target }
+      let target = try EntryRow.eventHash(of: id, in: db)
+      let concurrent = try EntryRow.conflictHashes(of: id, in: db).filter { $0 != target }
       if !concurrent.isEmpty {
         guard resolving else {
           throw FieldLogError.invalidInput(
@@ -147,8 +143,7 @@ extension Journal {
       guard let subject = UUID(uuidString: id) else {
         throw FieldLogError.unknownID(kind: "entry", prefix: id)
       }
-      let target = try Data.fetchOne(
-        db, sql: "SELECT event_hash FROM entry WHERE id = ?", arguments: [id])
+      let target = try EntryRow.eventHash(of: id, in: db)
       try EventLog.append(
         .entryRetracted, subject: subject, target: target,
         payload: Payload.EntryRetracted(reason: reason, author: try EventLog.author(db)), in: db)
@@ -173,12 +168,7 @@ extension Journal {
       guard let subject = UUID(uuidString: id) else {
         throw FieldLogError.unknownID(kind: "entry", prefix: id)
       }
-      let target = try Data.fetchOne(
-        db,
-        sql: """
-          SELECT hash FROM event WHERE subject = ? AND type = 'entry.retracted'
-          ORDER BY position DESC LIMIT 1
-          """, arguments: [id])
+      let target = try EntryRow.lastRetractionHash(of: id, in: db)
       try EventLog.append(
         .entryUnretracted, subject: subject, target: target,
         payload: Payload.EntryRetracted(reason: reason, author: try EventLog.author(db)), in: db)
@@ -201,14 +191,7 @@ extension EntryRecorder {
 
   /// The content of the stored current version of an entry.
   static func storedContent(of entry: EntryRecord, in db: Database) throws -> Data? {
-    guard
-      let json = try String.fetchOne(
-        db,
-        sql: """
-          SELECT p.json FROM entry e JOIN event ev ON ev.hash = e.event_hash
-          JOIN payload p ON p.commitment = ev.commitment WHERE e.id = ?
-          """, arguments: [entry.id])
-    else { return nil }
+    guard let json = try EntryRow.currentPayloadJSON(of: entry.id, in: db) else { return nil }
     return try content(of: CanonicalJSON.decode(Payload.EntryVersion.self, from: Data(json.utf8)))
   }
 }

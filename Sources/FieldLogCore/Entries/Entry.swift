@@ -282,13 +282,8 @@ enum EntryRecorder {
   static func refuseDuplicate(of version: Payload.EntryVersion, in db: Database) throws {
     let utc = try FieldTime.parse(version.occurredAt, what: "time of the fieldwork").utc
     guard
-      let existing = try String.fetchOne(
-        try db.cachedStatement(
-          sql: """
-            SELECT id FROM entry WHERE occurred_utc = ? AND kind = ? AND body = ?
-              AND retracted_at IS NULL AND redaction_reason IS NULL
-            ORDER BY id LIMIT 1
-            """), arguments: [utc, version.kind, version.body])
+      let existing = try EntryRow.duplicate(
+        occurredUTC: utc, kind: version.kind, body: version.body, in: db)
     else { return }
     throw FieldLogError.invalidInput(
       "entry \(existing.prefix(8)) is the same \(version.kind), with the same time and text; "
@@ -323,7 +318,7 @@ enum EntryRecorder {
   }
 
   private static func soleNeighbourhood(_ db: Database) throws -> String? {
-    let names = try String.fetchAll(db, sql: "SELECT name FROM neighbourhood LIMIT 2")
+    let names = try NeighbourhoodRow.names(limit: 2, in: db)
     return names.count == 1 ? names[0] : nil
   }
 }

@@ -68,34 +68,20 @@ extension Journal {
   public func history(of id: String) throws -> [HistoryStep] {
     try read { db in
       let names = try Dictionary(
-        Row.fetchAll(
-          db,
-          sql: """
-            SELECT id, name FROM neighbourhood UNION ALL SELECT id, name FROM initiative
-            UNION ALL SELECT id, code FROM question
-            """
-        ).map { ($0["id"] as String, $0["name"] as String) },
+        Vocabulary.allNames(in: db).map { ($0.id, $0.name) },
         uniquingKeysWith: { first, _ in first })
       func name(_ id: String?) -> String? { id.map { names[$0] ?? $0 } }
 
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT e.type, e.recorded_at, e.hash, e.target, p.json FROM event e
-          LEFT JOIN payload p ON p.commitment = e.commitment
-          WHERE e.subject = ? AND e.type IN ('entry.recorded', 'entry.amended', 'entry.retracted',
-            'entry.unretracted', 'redaction')
-          ORDER BY e.position
-          """, arguments: [id])
+      let rows = try EntryRow.historyEvents(of: id, in: db)
       var steps: [HistoryStep] = []
       var previous: Payload.EntryVersion?
       var versions: [Data: Payload.EntryVersion] = [:]
       var erasedVersions = Set<Data>()
       var versionNumber = 0
       for row in rows {
-        let type: String = row["type"]
-        let at: String = row["recorded_at"]
-        let json = (row["json"] as String?).map { Data($0.utf8) }
+        let type = row.type
+        let at = row.recordedAt
+        let json = row.json.map { Data($0.utf8) }
         switch type {
         case EventType.entryRetracted.rawValue, EventType.entryUnretracted.rawValue:
           let payload = try json.map {
@@ -116,8 +102,8 @@ extension Journal {
         default:
           versionNumber += 1
           let event = type == EventType.entryRecorded.rawValue ? "recorded" : "amended"
-          let hash: Data = row["hash"]
-          let target: Data? = row["target"]
+          let hash = row.hash
+          let target = row.target
           guard let json else {
             erasedVersions.insert(hash)
             steps.append(

@@ -27,13 +27,10 @@ enum Coders {
     var seen: Set<String> = []
     var coders: [(name: String, source: String)] = []
     let sources = [
-      ("team", "SELECT name FROM coder ORDER BY rowid"),
-      ("author", "SELECT author FROM writer ORDER BY opened_at, feed"),
-      ("coded", "SELECT DISTINCT coder FROM coding ORDER BY coder"),
+      ("team", CoderRow.team), ("author", CoderRow.feedAuthors), ("coded", CoderRow.onCodings),
     ]
-    for (source, sql) in sources {
-      for name in try String.fetchAll(try db.cachedStatement(sql: sql))
-      where seen.insert(Text.matchFold(name)).inserted {
+    for (source, names) in sources {
+      for name in try names(db) where seen.insert(Text.matchFold(name)).inserted {
         coders.append((name, source))
       }
     }
@@ -43,7 +40,9 @@ enum Coders {
   /// The coder as the study spells them, or an error listing the known coders, closest first.
   static func known(_ typed: String, in db: Database) throws -> String {
     let known = try all(in: db).map(\.name)
-    if let match = known.first(where: { Text.matchFold($0) == Text.matchFold(typed) }) { return match }
+    if let match = known.first(where: { Text.matchFold($0) == Text.matchFold(typed) }) {
+      return match
+    }
     throw FieldLogError.invalidInput(
       FieldLogError.unknownName(
         kind: "coder", value: typed, suggestions: Text.suggestions(for: typed, among: known),
@@ -56,7 +55,9 @@ enum Coders {
   @discardableResult
   static func add(_ name: String, in db: Database, at date: Date) throws -> String {
     let name = try Text.line(name, what: "coder")
-    if let existing = try all(in: db).first(where: { Text.matchFold($0.name) == Text.matchFold(name) }) {
+    if let existing = try all(in: db).first(where: {
+      Text.matchFold($0.name) == Text.matchFold(name)
+    }) {
       let how = ["author": " (the author of a journal)", "coded": " (from earlier codings)"]
       throw FieldLogError.invalidInput(
         "the coder '\(existing.name)' is known already\(how[existing.source] ?? "")")
@@ -68,9 +69,7 @@ enum Coders {
   /// Records a coder of the team unless registered already (the study file's team at `init`, which
   /// may name the journal's author too).
   static func register(_ name: String, in db: Database, at date: Date) throws {
-    let registered = try Bool.fetchOne(
-      db, sql: "SELECT EXISTS (SELECT 1 FROM coder WHERE folded = ?)", arguments: [Text.identityFold(name)])
-    guard registered != true else { return }
+    guard try !CoderRow.exists(folded: Text.identityFold(name), in: db) else { return }
     try EventLog.append(
       .coderAdded, subject: id(name), payload: Payload.CoderAdded(name: name), in: db, at: date)
   }
@@ -87,9 +86,8 @@ extension Journal {
   public func coders() throws -> [CoderRecord] {
     try read { db in
       var counts: [String: Int] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT coder, count(*) AS n FROM coding GROUP BY coder")
-      {
-        counts[Text.matchFold(row["coder"]), default: 0] += row["n"] as Int
+      for (coder, codings) in try CoderRow.codingCounts(in: db) {
+        counts[Text.matchFold(coder), default: 0] += codings
       }
       return try Coders.all(in: db).map { coder in
         CoderRecord(

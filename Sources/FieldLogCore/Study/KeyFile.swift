@@ -58,28 +58,9 @@ public struct KeyFile: Sendable {
     do {
       var configuration = Configuration()
       // A corrected or removed name is overwritten on disk, not left in a free page.
-      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+      configuration.prepareDatabase { db in try KeyFileStore.overwriteDeletions(db) }
       let queue = try DatabaseQueue(path: path, configuration: configuration)
-      try queue.write { db in
-        try db.execute(
-          sql: """
-            CREATE TABLE IF NOT EXISTS person (
-              pseudonym TEXT PRIMARY KEY,
-              folded TEXT NOT NULL UNIQUE,
-              name TEXT NOT NULL CHECK (name <> ''),
-              contact TEXT,
-              added_at TEXT NOT NULL
-            ) STRICT;
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-            INSERT OR IGNORE INTO meta (key, value) VALUES ('id', lower(hex(randomblob(16))));
-            CREATE TABLE IF NOT EXISTS correction (
-              pseudonym TEXT NOT NULL,
-              change TEXT NOT NULL CHECK (change IN ('set', 'remove')),
-              reason TEXT NOT NULL CHECK (reason <> ''),
-              corrected_at TEXT NOT NULL
-            ) STRICT;
-            """)
-      }
+      try queue.write { db in try KeyFileStore.createTables(db) }
       return KeyFile(path: path, writer: queue)
     } catch let error as DatabaseError {
       throw Journal.map(error, path: path, what: "the key file")
@@ -93,18 +74,12 @@ public struct KeyFile: Sendable {
     let contact = try contact.map { try Text.line($0, what: "contact of \(registered)") }
     do {
       try writer.write { db in
-        if try Bool.fetchOne(
-          db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE folded = ?)",
-          arguments: [Text.identityFold(registered)]) == true
-        {
+        if try KeyFileStore.hasPerson(folded: Text.identityFold(registered), in: db) {
           throw FieldLogError.invalidInput("the key file holds a name for '\(registered)' already")
         }
-        try db.execute(
-          sql:
-            "INSERT INTO person (pseudonym, folded, name, contact, added_at) VALUES (?, ?, ?, ?, ?)",
-          arguments: [
-            registered, Text.identityFold(registered), name, contact, FieldTime.recordedAt(),
-          ])
+        try KeyFileStore.insertPerson(
+          pseudonym: registered, folded: Text.identityFold(registered), name: name,
+          contact: contact, addedAt: FieldTime.recordedAt(), in: db)
       }
     } catch let error as DatabaseError {
       throw Journal.map(error, path: path, what: "the key file")
@@ -117,9 +92,7 @@ public struct KeyFile: Sendable {
     let contact = try contact.map { try Text.line($0, what: "contact of \(pseudonym)") }
     let reason = try Text.line(reason, what: "reason")
     try correct(pseudonym, change: "set", reason: reason) { db, registered in
-      try db.execute(
-        sql: "UPDATE person SET name = ?, contact = ifnull(?, contact) WHERE pseudonym = ?",
-        arguments: [name, contact, registered])
+      try KeyFileStore.updatePerson(pseudonym: registered, name: name, contact: contact, in: db)
     }
   }
 
@@ -127,7 +100,7 @@ public struct KeyFile: Sendable {
   public func remove(_ pseudonym: String, reason: String) throws {
     let reason = try Text.line(reason, what: "reason")
     try correct(pseudonym, change: "remove", reason: reason) { db, registered in
-      try db.execute(sql: "DELETE FROM person WHERE pseudonym = ?", arguments: [registered])
+      try KeyFileStore.deletePerson(pseudonym: registered, in: db)
     }
   }
 
@@ -138,7 +111,7 @@ public struct KeyFile: Sendable {
   ) throws {
     do {
       try writer.write { db in
-        let known = try String.fetchAll(db, sql: "SELECT pseudonym FROM person ORDER BY folded")
+        let known = try KeyFileStore.pseudonyms(in: db)
         guard
           let registered = known.first(where: {
             Text.identityFold($0) == Text.identityFold(pseudonym)
@@ -149,10 +122,9 @@ public struct KeyFile: Sendable {
             suggestions: Text.suggestions(for: pseudonym, among: known))
         }
         try body(db, registered)
-        try db.execute(
-          sql: """
-            INSERT INTO correction (pseudonym, change, reason, corrected_at) VALUES (?, ?, ?, ?)
-            """, arguments: [registered, change, reason, FieldTime.recordedAt()])
+        try KeyFileStore.insertCorrection(
+          pseudonym: registered, change: change, reason: reason,
+          correctedAt: FieldTime.recordedAt(), in: db)
       }
     } catch let error as DatabaseError {
       throw Journal.map(error, path: path)
@@ -165,7 +137,7 @@ public struct KeyFile: Sendable {
     do {
       let id = try writer.read { db -> String in
         guard try db.tableExists("meta") else { return "" }
-        return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'id'") ?? ""
+        return try KeyFileStore.fileID(in: db) ?? ""
       }
       return NameGuardMemory.fingerprint(keyFileID: id)
     } catch let error as DatabaseError {
@@ -178,9 +150,7 @@ public struct KeyFile: Sendable {
     do {
       return try writer.read { db in
         guard try db.tableExists("person") else { return [] }
-        return try Row.fetchAll(
-          db, sql: "SELECT pseudonym, name, contact FROM person ORDER BY folded"
-        ).map { Person(pseudonym: $0["pseudonym"], name: $0["name"], contact: $0["contact"]) }
+        return try KeyFileStore.people(in: db)
       }
     } catch let error as DatabaseError {
       throw Journal.map(error, path: path, what: "the key file")

@@ -88,9 +88,8 @@ enum ParticipantRegister {
     _ pseudonym: String, role: String?, neighbourhood: String?, in db: Database, at date: Date
   ) throws -> String {
     let participant = try ParticipantRef.parse(pseudonym)
-    if let existing = try String.fetchOne(
-      try db.cachedStatement(sql: "SELECT pseudonym FROM participant WHERE folded = ?"),
-      arguments: [Text.identityFold(participant.pseudonym)])
+    if let existing = try ParticipantRow.pseudonym(
+      folded: Text.identityFold(participant.pseudonym), in: db)
     {
       throw FieldLogError.invalidInput(
         "the participant '\(existing)' is known already",
@@ -108,13 +107,10 @@ enum ParticipantRegister {
 
   /// The pseudonym as registered, or an error naming the closest known ones.
   static func known(_ pseudonym: String, in db: Database) throws -> String {
-    if let registered = try String.fetchOne(
-      try db.cachedStatement(sql: "SELECT pseudonym FROM participant WHERE folded = ?"),
-      arguments: [Text.identityFold(pseudonym)])
-    {
+    if let registered = try ParticipantRow.pseudonym(folded: Text.identityFold(pseudonym), in: db) {
       return registered
     }
-    let all = try String.fetchAll(try db.cachedStatement(sql: "SELECT pseudonym FROM participant"))
+    let all = try ParticipantRow.pseudonyms(in: db)
     let suggestions = Text.suggestions(for: pseudonym, among: all)
     throw FieldLogError.invalidInput(
       FieldLogError.unknownName(
@@ -170,18 +166,14 @@ enum ParticipantRegister {
       }
     }
     let scopes = interviewScopes.map(\.rawValue)
-    func given(_ pseudonym: String) throws -> [Row] {
-      try Row.fetchAll(
-        try db.cachedStatement(
-          sql: """
-            SELECT c.scope, c.form FROM consent c JOIN participant p ON p.id = c.participant_id
-            WHERE p.folded = ? AND c.state = 'given'
-            """), arguments: [Text.identityFold(pseudonym)]
-      ).filter { scopes.contains($0["scope"]) }
+    func given(_ pseudonym: String) throws -> [(scope: String, form: String?)] {
+      try ConsentRow.given(folded: Text.identityFold(pseudonym), in: db).filter {
+        scopes.contains($0.scope)
+      }
     }
     guard let form = ConsentForm(rawValue: value) else {
       for pseudonym in whose {
-        let named = try given(pseudonym).map { $0["scope"] as String }.sorted()
+        let named = try given(pseudonym).map(\.scope).sorted()
           .joined(separator: ",")
         guard named.isEmpty else {
           throw FieldLogError.invalidInput(
@@ -206,7 +198,7 @@ enum ParticipantRegister {
     let current = try given(pseudonym)
     guard
       current.count < scopes.count
-        || current.contains(where: { ($0["form"] as String?) != form.rawValue })
+        || current.contains(where: { $0.form != form.rawValue })
     else { return }
     try recordConsent(pseudonym, form: form, scopes: interviewScopes, day: day, in: db)
   }
@@ -216,12 +208,8 @@ enum ParticipantRegister {
     -> [String]
   {
     try pseudonyms.filter { pseudonym in
-      let state = try String.fetchOne(
-        try db.cachedStatement(
-          sql: """
-            SELECT c.state FROM consent c JOIN participant p ON p.id = c.participant_id
-            WHERE p.folded = ? AND c.scope = ?
-            """), arguments: [Text.identityFold(pseudonym), scope.rawValue])
+      let state = try ConsentRow.state(
+        folded: Text.identityFold(pseudonym), scope: scope.rawValue, in: db)
       return state != "given"
     }
   }
@@ -241,27 +229,18 @@ extension Journal {
   /// Every participant, with their consent per scope.
   public func participants() throws -> [ParticipantRecord] {
     try read { db in
-      let rows = try Row.fetchAll(
-        try db.cachedStatement(
-          sql: """
-            SELECT p.id, p.pseudonym, p.role, n.name AS neighbourhood FROM participant p
-            LEFT JOIN neighbourhood n ON n.id = p.neighbourhood_id ORDER BY p.folded
-            """))
-      return try rows.map { row in
-        let states = try Row.fetchAll(
-          try db.cachedStatement(
-            sql: "SELECT scope, state, form, date FROM consent WHERE participant_id = ?"),
-          arguments: [row["id"] as String])
+      return try ParticipantRow.all(in: db).map { participant in
+        let states = try ConsentRow.of(participantID: participant.id, in: db)
         let consent = ConsentScope.allCases.map { scope -> ParticipantRecord.ConsentState in
-          guard let found = states.first(where: { $0["scope"] == scope.rawValue }) else {
+          guard let found = states.first(where: { $0.scope == scope.rawValue }) else {
             return .init(scope: scope.rawValue, state: "none", form: nil, date: nil)
           }
           return .init(
-            scope: scope.rawValue, state: found["state"], form: found["form"], date: found["date"])
+            scope: scope.rawValue, state: found.state, form: found.form, date: found.date)
         }
         return ParticipantRecord(
-          pseudonym: row["pseudonym"], role: row["role"], neighbourhood: row["neighbourhood"],
-          consent: consent)
+          pseudonym: participant.pseudonym, role: participant.role,
+          neighbourhood: participant.neighbourhood, consent: consent)
       }
     }
   }

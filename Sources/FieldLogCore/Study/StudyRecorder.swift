@@ -37,11 +37,7 @@ enum StudyRecorder {
     throws -> String
   {
     let name = try Text.line(name, what: "neighbourhood name")
-    if let existing = try String.fetchOne(
-      db,
-      sql: "SELECT name FROM neighbourhood WHERE folded = ? AND \(Vocabulary.notRemoved)",
-      arguments: [Text.identityFold(name)])
-    {
+    if let existing = try NeighbourhoodRow.current(folded: Text.identityFold(name), in: db)?.name {
       throw FieldLogError.invalidInput("the neighbourhood '\(existing)' exists already")
     }
     let id = Vocabulary.neighbourhoodID(name)
@@ -57,13 +53,8 @@ enum StudyRecorder {
   ) throws -> String {
     let name = try Text.line(name, what: "initiative name")
     let place = try Vocabulary.neighbourhood(neighbourhood, in: db)
-    if let existing = try String.fetchOne(
-      db,
-      sql: """
-        SELECT name FROM initiative WHERE neighbourhood_id = ? AND folded = ?
-          AND \(Vocabulary.notRemoved)
-        """,
-      arguments: [place.id, Text.identityFold(name)])
+    if let existing = try InitiativeRow.current(
+      folded: Text.identityFold(name), neighbourhoodID: place.id, in: db)?.name
     {
       throw FieldLogError.invalidInput(
         "the initiative '\(existing)' exists already in '\(place.name)'")
@@ -88,10 +79,7 @@ enum StudyRecorder {
       )
     }
     let text = try Text.line(text, what: "text of question \(code)")
-    if let existing = try String.fetchOne(
-      db, sql: "SELECT code FROM question WHERE folded = ? AND \(Vocabulary.notRemoved)",
-      arguments: [Text.identityFold(code)])
-    {
+    if let existing = try QuestionRow.current(folded: Text.identityFold(code), in: db)?.name {
       throw FieldLogError.invalidInput("the research question '\(existing)' exists already")
     }
     let id = Vocabulary.questionID(code)
@@ -136,20 +124,14 @@ enum StudyRecorder {
 
   /// The study's name and description: as last edited, else as this journal's study file gave them.
   static func currentProfile(_ db: Database) throws -> (name: String, description: String?) {
-    let writer = try Row.fetchOne(
-      db,
-      sql: """
-        SELECT w.study, w.description FROM writer w
-        LEFT JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
-        ORDER BY l.value IS NULL, w.opened_at, w.feed LIMIT 1
-        """)
-    var name: String = writer?["study"] ?? ""
-    var description: String? = writer?["description"]
+    let writer = try StudyProfileRow.writerProfile(in: db)
+    var name = writer?.study ?? ""
+    var description = writer?.description
     // A journal opened read-only by an older fieldlog's colleague may lack the table.
     guard try db.tableExists("study_profile") else { return (name, description) }
-    for row in try Row.fetchAll(db, sql: "SELECT field, value FROM study_profile") {
-      if row["field"] == "name", let value = row["value"] as String? { name = value }
-      if row["field"] == "description" { description = row["value"] }
+    for (field, value) in try StudyProfileRow.fields(in: db) {
+      if field == "name", let value { name = value }
+      if field == "description" { description = value }
     }
     return (name, description)
   }
@@ -157,18 +139,13 @@ enum StudyRecorder {
   /// Removes a neighbourhood that nothing uses: no entry, initiative or participant.
   static func removeNeighbourhood(_ name: String, in db: Database) throws -> String {
     let place = try Vocabulary.neighbourhood(name, in: db)
-    var uses = try entriesUsing("SELECT id FROM entry WHERE neighbourhood_id = ?", place.id, db)
-    uses += try String.fetchAll(
-      db,
-      sql: """
-        SELECT name FROM initiative WHERE neighbourhood_id = ? AND \(Vocabulary.notRemoved)
-        ORDER BY name
-        """, arguments: [place.id]
-    ).map { "the initiative '\($0)'" }
-    uses += try String.fetchAll(
-      db, sql: "SELECT pseudonym FROM participant WHERE neighbourhood_id = ? ORDER BY folded",
-      arguments: [place.id]
-    ).map { "the participant \($0)" }
+    var uses = entriesUsing(try EntryRow.ids(inNeighbourhood: place.id, in: db))
+    uses += try InitiativeRow.current(neighbourhoodID: place.id, in: db).map {
+      "the initiative '\($0.name)'"
+    }
+    uses += try ParticipantRow.pseudonyms(neighbourhoodID: place.id, in: db).map {
+      "the participant \($0)"
+    }
     try refuseIfUsed("the neighbourhood '\(place.name)'", uses)
     try record(.neighbourhoodRemoved, place, db)
     return place.name
@@ -183,32 +160,25 @@ enum StudyRecorder {
     if let neighbourhood {
       place = try Vocabulary.neighbourhood(neighbourhood, in: db)
     } else {
-      let places = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT n.id, n.name FROM initiative i JOIN neighbourhood n ON n.id = i.neighbourhood_id
-          WHERE i.folded = ? AND i.id NOT IN (SELECT id FROM vocabulary_removed) ORDER BY n.name
-          """, arguments: [Text.identityFold(name)])
+      let places = try InitiativeRow.neighbourhoods(folded: Text.identityFold(name), in: db)
       guard places.count <= 1 else {
         throw FieldLogError.invalidInput(
           "the initiative '\(name)' exists in "
-            + places.map { "'\($0["name"] as String)'" }.joined(separator: " and "),
+            + places.map { "'\($0.name)'" }.joined(separator: " and "),
           hint: "name its neighbourhood with --neighbourhood")
       }
       guard let only = places.first else {
-        let names = try String.fetchAll(
-          db,
-          sql: "SELECT name FROM initiative WHERE \(Vocabulary.notRemoved) ORDER BY name")
+        let names = try InitiativeRow.currentNames(in: db)
         throw FieldLogError.unknownName(
           kind: "initiative", value: name, suggestions: Text.suggestions(for: name, among: names),
           known: names)
       }
-      place = Vocabulary.Item(id: only["id"], name: only["name"])
+      place = only
     }
     let initiative = try Vocabulary.initiative(name, in: place, db: db)
     try refuseIfUsed(
       "the initiative '\(initiative.name)'",
-      try entriesUsing("SELECT id FROM entry WHERE initiative_id = ?", initiative.id, db))
+      entriesUsing(try EntryRow.ids(withInitiative: initiative.id, in: db)))
     try record(.initiativeRemoved, initiative, db)
     return (initiative.name, place.name)
   }
@@ -218,15 +188,13 @@ enum StudyRecorder {
     let question = try Vocabulary.question(code, in: db)
     try refuseIfUsed(
       "the research question '\(question.name)'",
-      try entriesUsing(
-        "SELECT entry_id FROM entry_question WHERE question_id = ?", question.id, db))
+      entriesUsing(try EntryRow.ids(withQuestion: question.id, in: db)))
     try record(.questionRemoved, question, db)
     return question.name
   }
 
-  /// "3 entries (3fa8c2d1, …)": the entries a query finds, by short id, retracted ones included.
-  private static func entriesUsing(_ sql: String, _ id: String, _ db: Database) throws -> [String] {
-    let ids = try String.fetchAll(db, sql: sql + " ORDER BY 1", arguments: [id])
+  /// "3 entries (3fa8c2d1, …)": the entries that use an item, by short id.
+  private static func entriesUsing(_ ids: [String]) -> [String] {
     guard !ids.isEmpty else { return [] }
     let shown = ids.prefix(5).map { String($0.prefix(8)) }.joined(separator: ", ")
     let more = ids.count > 5 ? ", …" : ""
@@ -325,49 +293,27 @@ extension Journal {
       let profile = try StudyRecorder.currentProfile(db)
       // A journal of an older fieldlog, read without upgrading it, knows no removals or coders.
       let edits = try db.tableExists("vocabulary_removed")
-      func shown(_ table: String) -> String {
-        edits ? "\(table).id NOT IN (SELECT id FROM vocabulary_removed)" : "1"
-      }
       // Vocabularies are listed in the order they were added: the study file's order.
       var study = Study(name: profile.name, description: profile.description)
       study.timeZone = try StudyTimeZone.declared(in: db)
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT name, description FROM neighbourhood WHERE \(shown("neighbourhood"))
-          ORDER BY rowid
-          """)
-      {
-        study.neighbourhoods.append(.init(name: row["name"], description: row["description"]))
+      study.neighbourhoods = try NeighbourhoodRow.inStudyOrder(removals: edits, in: db).map {
+        .init(name: $0.name, description: $0.description)
       }
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT i.name, n.name AS neighbourhood, i.description FROM initiative i
-          JOIN neighbourhood n ON n.id = i.neighbourhood_id
-          WHERE \(shown("i")) AND \(shown("n")) ORDER BY n.rowid, i.rowid
-          """)
-      {
-        study.initiatives.append(
-          .init(
-            name: row["name"], neighbourhood: row["neighbourhood"], description: row["description"])
-        )
+      study.initiatives = try InitiativeRow.inStudyOrder(removals: edits, in: db).map {
+        .init(name: $0.name, neighbourhood: $0.neighbourhood, description: $0.description)
       }
-      for row in try Row.fetchAll(
-        db, sql: "SELECT code, text FROM question WHERE \(shown("question")) ORDER BY rowid")
-      {
-        study.questions.append(.init(id: row["code"], text: row["text"]))
+      study.questions = try QuestionRow.inStudyOrder(removals: edits, in: db).map {
+        .init(id: $0.code, text: $0.text)
       }
       if edits {
-        study.team = try String.fetchAll(db, sql: "SELECT name FROM coder ORDER BY rowid")
+        study.team = try CoderRow.team(in: db)
       }
-      let codes = try Row.fetchAll(
-        db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")
+      let codes = try StudyCodeRow.inStudyOrder(in: db)
       func children(of parent: String?) -> [Study.Code] {
-        codes.filter { ($0["parent_id"] as String?) == parent }.map { row in
-          let nested = children(of: row["id"])
+        codes.filter { $0.parentID == parent }.map { code in
+          let nested = children(of: code.id)
           return Study.Code(
-            name: row["name"], description: row["description"], color: row["color"],
+            name: code.name, description: code.description, color: code.color,
             children: nested.isEmpty ? nil : nested)
         }
       }

@@ -16,22 +16,11 @@ enum Vocabulary {
     return found.count == 1 ? found[0] : nil
   }
 
-  /// The SQL condition that leaves out removed items (`study remove-...`): they take no new use.
-  static let notRemoved = "id NOT IN (SELECT id FROM vocabulary_removed)"
-
   static func neighbourhood(_ name: String, in db: Database) throws -> Item {
-    let folded = Text.identityFold(name)
-    if let row = try Row.fetchOne(
-      try db.cachedStatement(
-        sql: "SELECT id, name FROM neighbourhood WHERE folded = ? AND \(notRemoved)"),
-      arguments: [folded])
-    {
-      return Item(id: row["id"], name: row["name"])
+    if let item = try NeighbourhoodRow.current(folded: Text.identityFold(name), in: db) {
+      return item
     }
-    let items = try Row.fetchAll(
-      try db.cachedStatement(
-        sql: "SELECT id, name FROM neighbourhood WHERE \(notRemoved) ORDER BY name")
-    ).map { Item(id: $0["id"], name: $0["name"]) }
+    let items = try NeighbourhoodRow.current(in: db)
     if let item = matching(name, among: items) { return item }
     let names = items.map(\.name)
     throw FieldLogError.unknownName(
@@ -41,34 +30,16 @@ enum Vocabulary {
 
   static func initiative(_ name: String, in neighbourhood: Item, db: Database) throws -> Item {
     let folded = Text.identityFold(name)
-    if let row = try Row.fetchOne(
-      try db.cachedStatement(
-        sql: """
-          SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND folded = ?
-            AND \(notRemoved)
-          """),
-      arguments: [neighbourhood.id, folded])
+    if let item = try InitiativeRow.current(
+      folded: folded, neighbourhoodID: neighbourhood.id, in: db)
     {
-      return Item(id: row["id"], name: row["name"])
+      return item
     }
-    if let elsewhere = try String.fetchOne(
-      try db.cachedStatement(
-        sql: """
-          SELECT n.name FROM initiative i JOIN neighbourhood n ON n.id = i.neighbourhood_id
-          WHERE i.folded = ? AND i.\(notRemoved) ORDER BY n.name LIMIT 1
-          """), arguments: [folded])
-    {
+    if let elsewhere = try InitiativeRow.firstNeighbourhoodName(folded: folded, in: db) {
       throw FieldLogError.invalidInput(
         "the initiative '\(name)' belongs to '\(elsewhere)', not to '\(neighbourhood.name)'")
     }
-    let items = try Row.fetchAll(
-      try db.cachedStatement(
-        sql: """
-          SELECT id, name FROM initiative WHERE neighbourhood_id = ? AND \(notRemoved)
-          ORDER BY name
-          """),
-      arguments: [neighbourhood.id]
-    ).map { Item(id: $0["id"], name: $0["name"]) }
+    let items = try InitiativeRow.current(neighbourhoodID: neighbourhood.id, in: db)
     if let item = matching(name, among: items) { return item }
     let names = items.map(\.name)
     throw FieldLogError.unknownName(
@@ -77,15 +48,8 @@ enum Vocabulary {
   }
 
   static func question(_ code: String, in db: Database) throws -> Item {
-    if let row = try Row.fetchOne(
-      try db.cachedStatement(
-        sql: "SELECT id, code FROM question WHERE folded = ? AND \(notRemoved)"),
-      arguments: [Text.identityFold(code)])
-    {
-      return Item(id: row["id"], name: row["code"])
-    }
-    let codes = try String.fetchAll(
-      try db.cachedStatement(sql: "SELECT code FROM question WHERE \(notRemoved) ORDER BY code"))
+    if let item = try QuestionRow.current(folded: Text.identityFold(code), in: db) { return item }
+    let codes = try QuestionRow.currentCodes(in: db)
     throw FieldLogError.unknownName(
       kind: "research question", value: code,
       suggestions: Text.suggestions(for: code, among: codes),
