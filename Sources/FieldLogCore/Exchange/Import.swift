@@ -172,10 +172,7 @@ enum Importer {
       }
       // Events name subjects in lower case; an id typed in upper case is the same entry.
       if let id = record.id.map({ UUID(uuidString: $0)?.lowercased ?? $0 }),
-        try Bool.fetchOne(
-          try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)"),
-          arguments: [id])
-          == true
+        try ExchangeQueries.isSubject(id, in: db)
       {
         summary.skipped += 1
         continue
