@@ -86,25 +86,18 @@ extension Journal {
           "the coders '\(coders.joined(separator: ","))' name the same coder twice; name different coders"
         )
       }
-      let marks = coders.map { _ in "?" }.joined(separator: ",")
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT c.entry_id, c.code_id, c.coder, c.start_offset, c.end_offset, e.body
-          FROM coding c JOIN entry e ON e.id = c.entry_id
-          WHERE c.coder IN (\(marks)) AND c.orphaned = 0
-            AND e.retracted_at IS NULL AND e.redaction_reason IS NULL
-          """, arguments: StatementArguments(coders)
-      ).filter { row in only.map { $0.contains(row["entry_id"] as String) } ?? true }
+      let rows = try AgreementCodingRow.codings(by: coders, in: db).filter { row in
+        only.map { $0.contains(row.entryID) } ?? true
+      }
       let nodes = try Codebook.nodes(db)
       let wanted = try code.map { try Codebook.resolve($0, in: db) }
-      let codes = Set(rows.map { $0["code_id"] as String }).union(wanted.map { [$0] } ?? [])
+      let codes = Set(rows.map(\.codeID)).union(wanted.map { [$0] } ?? [])
         .filter { wanted == nil || $0 == wanted }
         .sorted { Codebook.path($0, in: nodes) < Codebook.path($1, in: nodes) }
       // The units are the entries any of the coders coded; a code a coder did not apply there is
       // absent (0), as in QualCoder and NVivo. Coders are meant to code the same entries.
       var bodies: [String: Int] = [:]
-      for row in rows { bodies[row["entry_id"]] = (row["body"] as String).unicodeScalars.count }
+      for row in rows { bodies[row.entryID] = row.body.unicodeScalars.count }
       let entries = bodies.keys.sorted()
 
       var overall: [[Int?]: Int] = [:]
@@ -112,20 +105,20 @@ extension Journal {
       for code in codes {
         var patterns: [[Int?]: Int] = [:]
         for entry in entries {
-          let mine = rows.filter { $0["entry_id"] == entry && $0["code_id"] == code }
+          let mine = rows.filter { $0.entryID == entry && $0.codeID == code }
           switch unit {
           case .entry:
             let values: [Int?] = coders.map { coder in
-              mine.contains { $0["coder"] == coder } ? 1 : 0
+              mine.contains { $0.coder == coder } ? 1 : 0
             }
             patterns[values, default: 0] += 1
           case .character:
             let length = bodies[entry] ?? 0
             let covered = coders.map { coder -> [Bool] in
               var marks = [Bool](repeating: false, count: length)
-              for row in mine where row["coder"] == coder {
-                let start: Int = row["start_offset"] ?? 0
-                let end: Int = min(row["end_offset"] ?? length, length)
+              for row in mine where row.coder == coder {
+                let start = row.start ?? 0
+                let end = min(row.end ?? length, length)
                 if start < end { for index in start..<end { marks[index] = true } }
               }
               return marks

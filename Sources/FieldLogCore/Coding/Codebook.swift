@@ -34,6 +34,20 @@ public struct CodeRecord: Encodable, Equatable, Sendable {
   }
 }
 
+extension CodeRecord {
+  /// A code as `code list` and `export codebook` show it: by its path, with its usage.
+  init(
+    _ row: CodeRow, depth: Int, usage: [String: (codings: Int, entries: Int)],
+    nodes: [String: Codebook.Node]
+  ) {
+    self.init(
+      id: row.id, name: row.name, path: Codebook.path(row.id, in: nodes),
+      parent: row.parentID.map { Codebook.path($0, in: nodes) }, description: row.description,
+      color: row.color, depth: depth, codings: usage[row.id]?.codings ?? 0,
+      entries: usage[row.id]?.entries ?? 0)
+  }
+}
+
 /// The codebook: a tree of codes, changed only by events.
 enum Codebook {
   struct Node {
@@ -44,8 +58,8 @@ enum Codebook {
 
   static func nodes(_ db: Database) throws -> [String: Node] {
     var nodes: [String: Node] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT id, name, parent_id FROM code") {
-      nodes[row["id"]] = Node(id: row["id"], name: row["name"], parent: row["parent_id"])
+    for code in try CodeRow.all(db) {
+      nodes[code.id] = Node(id: code.id, name: code.name, parent: code.parentID)
     }
     return nodes
   }
@@ -108,13 +122,7 @@ enum Codebook {
 
   /// The code and all codes below it.
   static func descendants(of id: String, in db: Database) throws -> [String] {
-    try String.fetchAll(
-      db,
-      sql: """
-        WITH RECURSIVE below(id) AS (
-          SELECT ? UNION ALL SELECT c.id FROM code c JOIN below b ON c.parent_id = b.id)
-        SELECT id FROM below
-        """, arguments: [id])
+    try CodeRow.descendants(of: id, in: db)
   }
 
   /// A code name as typed: one line, and no `>`, which separates the names in a path.
@@ -130,10 +138,8 @@ enum Codebook {
   static func refuseSibling(_ name: String, parent: String?, except: String? = nil, in db: Database)
     throws
   {
-    if let existing = try String.fetchOne(
-      db,
-      sql: "SELECT id FROM code WHERE ifnull(parent_id, '') = ? AND folded = ? AND id IS NOT ?",
-      arguments: [parent ?? "", Text.identityFold(name), except])
+    if let existing = try CodeRow.sibling(
+      folded: Text.identityFold(name), parent: parent, except: except, in: db)
     {
       let all = try nodes(db)
       let place = parent.map { "under '\(path($0, in: all))'" } ?? "at the top"
@@ -161,13 +167,7 @@ extension Journal {
       try Codebook.refuseSibling(name, parent: parentID, in: db)
       var id = Vocabulary.codeID(name, parentID: parentID)
       // A renamed code keeps its id: a new code with its old name needs another.
-      if try Bool.fetchOne(
-        db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)", arguments: [id.lowercased]
-      )
-        == true
-      {
-        id = UUID()
-      }
+      if try ExchangeQueries.isSubject(id.lowercased, in: db) { id = UUID() }
       try EventLog.append(
         .codeDefined, subject: id,
         payload: Payload.CodeDefined(
@@ -181,8 +181,7 @@ extension Journal {
     let name = try Codebook.name(name)
     try write { db in
       let id = try Codebook.resolve(code, in: db)
-      let parent = try String.fetchOne(
-        db, sql: "SELECT parent_id FROM code WHERE id = ?", arguments: [id])
+      let parent = try CodeRow.find(id, in: db)?.parentID
       try Codebook.refuseSibling(name, parent: parent, except: id, in: db)
       try EventLog.append(
         .codeRenamed, subject: try codeUUID(id), payload: Payload.CodeRenamed(name: name), in: db)
@@ -200,8 +199,7 @@ extension Journal {
           "'\(Codebook.path(parentID, in: nodes))' is '\(Codebook.path(id, in: nodes))' or lies "
             + "below it: moving there would make a cycle")
       }
-      let name =
-        try String.fetchOne(db, sql: "SELECT name FROM code WHERE id = ?", arguments: [id]) ?? ""
+      let name = try CodeRow.find(id, in: db)?.name ?? ""
       try Codebook.refuseSibling(name, parent: parentID, except: id, in: db)
       try EventLog.append(
         .codeMoved, subject: try codeUUID(id), payload: Payload.CodeMoved(parent: parentID), in: db)
@@ -246,30 +244,13 @@ extension Journal {
   public func codes() throws -> [CodeRecord] {
     try read { db in
       let nodes = try Codebook.nodes(db)
-      var counts: [String: (Int, Int)] = [:]
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT c.code_id, count(*) AS codings, count(DISTINCT c.entry_id) AS entries
-          FROM coding c JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL
-          GROUP BY c.code_id
-          """)
-      {
-        counts[row["code_id"]] = (row["codings"], row["entries"])
-      }
-      let rows = try Row.fetchAll(
-        db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")
+      let usage = try CodeRow.usage(db)
+      let rows = try CodeRow.inDefinitionOrder(db)
       var records: [CodeRecord] = []
       func add(parent: String?, depth: Int) {
-        for row in rows where (row["parent_id"] as String?) == parent {
-          let id: String = row["id"]
-          records.append(
-            CodeRecord(
-              id: id, name: row["name"], path: Codebook.path(id, in: nodes),
-              parent: parent.map { Codebook.path($0, in: nodes) }, description: row["description"],
-              color: row["color"], depth: depth, codings: counts[id]?.0 ?? 0,
-              entries: counts[id]?.1 ?? 0))
-          add(parent: id, depth: depth + 1)
+        for row in rows where row.parentID == parent {
+          records.append(CodeRecord(row, depth: depth, usage: usage, nodes: nodes))
+          add(parent: row.id, depth: depth + 1)
         }
       }
       add(parent: nil, depth: 0)

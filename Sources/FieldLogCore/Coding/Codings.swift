@@ -79,8 +79,7 @@ enum Codings {
     var orphaned = false
     // A range that ends before it starts is no range (a forged payload): the table's CHECK refuses it.
     if let from = start, let to = end, from <= to, let quote = coding.quote,
-      let body = try String.fetchOne(
-        db, sql: "SELECT body FROM entry WHERE id = ?", arguments: [coding.entry])
+      let body = try CodingRow.body(ofEntry: coding.entry, in: db)
     {
       if let anchored = Anchor.reanchor(quote: quote, previous: from..<to, in: body) {
         start = anchored.lowerBound
@@ -89,37 +88,24 @@ enum Codings {
         orphaned = true
       }
     }
-    try db.execute(
-      sql: """
-        INSERT INTO coding (id, entry_id, code_id, start_offset, end_offset, quote, memo, coder,
-          coded_at, orphaned)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        id, coding.entry, coding.code, start, end, coding.quote, coding.memo, coding.coder, time,
-        orphaned,
-      ])
+    try CodingRow(
+      id: id, entryID: coding.entry, codeID: coding.code, start: start, end: end,
+      quote: coding.quote, memo: coding.memo, coder: coding.coder, codedAt: time,
+      orphaned: orphaned
+    ).insert(db)
   }
 
   /// After an amendment, moves each segment to where its text now stands, or marks it orphaned.
   static func reanchor(entry: String, body: String, in db: Database) throws {
-    let rows = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT id, start_offset, end_offset, quote FROM coding
-        WHERE entry_id = ? AND start_offset IS NOT NULL
-        """, arguments: [entry])
-    for row in rows {
-      let start: Int = row["start_offset"]
-      let end: Int = row["end_offset"]
-      let quote: String = row["quote"] ?? ""
-      if let anchored = Anchor.reanchor(quote: quote, previous: start..<end, in: body) {
-        try db.execute(
-          sql: "UPDATE coding SET start_offset = ?, end_offset = ?, orphaned = 0 WHERE id = ?",
-          arguments: [anchored.lowerBound, anchored.upperBound, row["id"] as String])
+    for segment in try CodingRow.segments(ofEntry: entry, in: db) {
+      // The table's CHECK gives a segment both offsets.
+      guard let start = segment.start, let end = segment.end else { continue }
+      if let anchored = Anchor.reanchor(
+        quote: segment.quote ?? "", previous: start..<end, in: body)
+      {
+        try CodingRow.move(segment.id, to: anchored, in: db)
       } else {
-        try db.execute(
-          sql: "UPDATE coding SET orphaned = 1 WHERE id = ?", arguments: [row["id"] as String])
+        try CodingRow.markOrphaned(segment.id, in: db)
       }
     }
   }
@@ -133,33 +119,20 @@ enum Codings {
   /// same judgement recorded twice would count twice.
   static func existing(
     entry: String, code: String, range: Range<Int>?, coder: String, in db: Database
-  ) throws -> Row? {
-    try Row.fetchAll(
-      db,
-      sql: """
-        SELECT \(columns) FROM coding c
-        WHERE c.entry_id = ? AND c.code_id = ? AND c.orphaned = 0
-          AND c.start_offset IS ? AND c.end_offset IS ?
-        ORDER BY c.coded_at, c.id
-        """,
-      arguments: [entry, code, range?.lowerBound, range?.upperBound]
-    ).first { Text.matchFold($0["coder"]) == Text.matchFold(coder) }
+  ) throws -> CodingRow? {
+    try CodingRow.onSegment(entry: entry, code: code, range: range, in: db).first {
+      Text.matchFold($0.coder) == Text.matchFold(coder)
+    }
   }
 
-  static let columns = """
-    c.id, c.entry_id, c.code_id, c.start_offset, c.end_offset, c.quote, c.memo, c.coder,
-    c.coded_at, c.orphaned
-    """
-
-  static func record(_ row: Row, nodes: [String: Codebook.Node]) -> CodingRecord {
-    let code: String = row["code_id"]
-    let orphaned: Bool = row["orphaned"]
+  static func record(_ row: CodingRow, nodes: [String: Codebook.Node]) -> CodingRecord {
+    let code = row.codeID
     // An orphaned segment's old offsets point at other text in the new body: none are shown.
     return CodingRecord(
-      id: row["id"], entry: row["entry_id"], code: nodes[code]?.name ?? code,
-      codePath: Codebook.path(code, in: nodes), coder: row["coder"],
-      start: orphaned ? nil : row["start_offset"], end: orphaned ? nil : row["end_offset"],
-      quote: row["quote"], memo: row["memo"], codedAt: row["coded_at"], orphaned: orphaned,
+      id: row.id, entry: row.entryID, code: nodes[code]?.name ?? code,
+      codePath: Codebook.path(code, in: nodes), coder: row.coder,
+      start: row.orphaned ? nil : row.start, end: row.orphaned ? nil : row.end,
+      quote: row.quote, memo: row.memo, codedAt: row.codedAt, orphaned: row.orphaned,
       codeID: code)
   }
 
@@ -297,10 +270,9 @@ extension Journal {
           quote: range.flatMap { Anchor.text(in: entry.body, at: $0) }, memo: memo, coder: coder,
           version: entry.version),
         in: db)
-      let row = try Row.fetchOne(
-        db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?",
-        arguments: [id.lowercased])
-      guard let row else { throw FieldLogError.damaged("the coding was not stored") }
+      guard let row = try CodingRow.find(id.lowercased, in: db) else {
+        throw FieldLogError.damaged("the coding was not stored")
+      }
       return Codings.record(row, nodes: try Codebook.nodes(db))
     }
   }
@@ -310,10 +282,7 @@ extension Journal {
     -> (id: String, subject: UUID, record: CodingRecord)
   {
     let id = try resolveCodingID(prefix, in: db)
-    guard
-      let row = try Row.fetchOne(
-        db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?", arguments: [id]),
-      let subject = UUID(uuidString: id)
+    guard let row = try CodingRow.find(id, in: db), let subject = UUID(uuidString: id)
     else { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
     return (id, subject, Codings.record(row, nodes: try Codebook.nodes(db)))
   }
@@ -334,9 +303,7 @@ extension Journal {
     guard wanted.filter(\.isHexDigit).count >= 4 else {
       throw FieldLogError.invalidInput("'\(prefix)' is not a coding id: give at least 4 hex digits")
     }
-    let ids = try String.fetchAll(
-      db, sql: "SELECT id FROM coding WHERE id >= ? AND id < ? LIMIT 10",
-      arguments: [wanted, wanted + "~"])
+    let ids = try CodingRow.ids(withPrefix: wanted, in: db)
     guard ids.count == 1 else {
       if ids.isEmpty { throw FieldLogError.unknownID(kind: "coding", prefix: prefix) }
       throw FieldLogError.ambiguousID(
@@ -351,34 +318,18 @@ extension Journal {
   {
     try read { db in
       let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
-      var (clause, arguments) = try filter.entries.sql(db)
-      clause += " AND c.code_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
-      _ = arguments.append(contentsOf: StatementArguments(ids))
-      if let coder = filter.coder {
-        clause += " AND c.coder = ?"
-        _ = arguments.append(contentsOf: [try Codings.coder(coder, in: db)])
-      }
+      let entries = try filter.entries.sql(db)
+      let coder = try filter.coder.map { try Codings.coder($0, in: db) }
       let nodes = try Codebook.nodes(db)
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT \(Codings.columns), e.title, e.kind, e.body, n.name AS neighbourhood,
-            (SELECT group_concat(tag, char(31)) FROM (
-              SELECT tag FROM entry_tag WHERE entry_id = e.id ORDER BY position)) AS tags
-          FROM coding c JOIN entry e ON e.id = c.entry_id
-          JOIN neighbourhood n ON n.id = e.neighbourhood_id
-          WHERE \(clause) ORDER BY e.occurred_utc, c.start_offset, c.id
-          """, arguments: arguments)
+      let rows = try CodedSegmentRow.segments(coded: ids, by: coder, entries: entries, in: db)
       return rows.map { row in
-        var record = Codings.record(row, nodes: nodes)
-        record.title = row["title"]
-        record.kind = row["kind"]
-        record.neighbourhood = row["neighbourhood"]
-        record.tags =
-          (row["tags"] as String?).map { $0.split(separator: "\u{1F}").map(String.init) } ?? []
-        let body: String = row["body"]
+        var record = Codings.record(row.coding, nodes: nodes)
+        record.title = row.title
+        record.kind = row.kind
+        record.neighbourhood = row.neighbourhood
+        record.tags = row.tags
         if let start = record.start, let end = record.end, !record.orphaned {
-          record.context = Codings.context(body, start..<end)
+          record.context = Codings.context(row.body, start..<end)
         }
         return record
       }
@@ -392,16 +343,9 @@ extension Journal {
   public func orphanedCodings(entry: String? = nil) throws -> [CodingRecord] {
     try read { db in
       let nodes = try Codebook.nodes(db)
-      return try Row.fetchAll(
-        db,
-        sql: """
-          SELECT \(Codings.columns), e.title FROM coding c JOIN entry e ON e.id = c.entry_id
-          WHERE c.orphaned = 1 AND (?1 IS NULL OR c.entry_id = ?1)
-          ORDER BY c.coded_at, c.id
-          """, arguments: [entry]
-      ).map { row in
-        var record = Codings.record(row, nodes: nodes)
-        record.title = row["title"]
+      return try OrphanedCodingRow.orphans(ofEntry: entry, in: db).map { row in
+        var record = Codings.record(row.coding, nodes: nodes)
+        record.title = row.title
         return record
       }
     }
@@ -411,22 +355,14 @@ extension Journal {
   public func codings(ofEntry entry: String) throws -> [CodingRecord] {
     try read { db in
       let nodes = try Codebook.nodes(db)
-      return try Row.fetchAll(
-        db,
-        sql: """
-          SELECT \(Codings.columns) FROM coding c WHERE c.entry_id = ?
-          ORDER BY c.start_offset IS NOT NULL, c.orphaned, c.start_offset, c.coded_at, c.id
-          """, arguments: [entry]
-      ).map { Codings.record($0, nodes: nodes) }
+      return try CodingRow.ofEntry(entry, in: db).map { Codings.record($0, nodes: nodes) }
     }
   }
 
   /// The memos about an entry and about its codings, oldest first.
   public func memos(ofEntry entry: String) throws -> [MemoRecord] {
     try read { db in
-      try Self.memos(
-        where: "about_id = ?1 OR about_id IN (SELECT id FROM coding WHERE entry_id = ?1)",
-        [entry], in: db)
+      try Self.memos(try MemoRow.about(entryAndItsCodings: entry, in: db), in: db)
     }
   }
 
@@ -447,7 +383,7 @@ extension Journal {
       }
       let entry = try EntryQuery.entry(id: old.entry, in: db)
       let range = try Codings.locate(target, in: entry.body, entry: entry.id)
-      let memos = try Self.memos(where: "about_id = ?", [oldID], in: db)
+      let memos = try MemoRow.about(oldID, in: db)
       let id = UUID()
       try EventLog.append(
         .codingApplied, subject: id,
@@ -460,17 +396,16 @@ extension Journal {
         try EventLog.append(
           .memoAdded, subject: UUID(),
           payload: Payload.MemoAdded(
-            about: id.lowercased, aboutKind: "coding", text: memo.text, author: memo.author),
+            about: id.lowercased, aboutKind: MemoSubject.coding.rawValue, text: memo.text,
+            author: memo.author),
           in: db)
       }
       try EventLog.append(
         .codingRemoved, subject: oldSubject,
         payload: Payload.CodingRemoved(coder: try EventLog.author(db)), in: db)
-      guard
-        let stored = try Row.fetchOne(
-          db, sql: "SELECT \(Codings.columns) FROM coding c WHERE c.id = ?",
-          arguments: [id.lowercased])
-      else { throw FieldLogError.damaged("the coding was not stored") }
+      guard let stored = try CodingRow.find(id.lowercased, in: db) else {
+        throw FieldLogError.damaged("the coding was not stored")
+      }
       return Codings.record(stored, nodes: try Codebook.nodes(db))
     }
   }
@@ -479,24 +414,14 @@ extension Journal {
 extension Journal {
   /// How many codings each entry holds (orphaned ones aside), by entry id.
   public func codingCounts() throws -> [String: Int] {
-    try read { db in
-      var counts: [String: Int] = [:]
-      for row in try Row.fetchAll(
-        db, sql: "SELECT entry_id, count(*) AS n FROM coding WHERE orphaned = 0 GROUP BY entry_id")
-      {
-        counts[row["entry_id"]] = row["n"]
-      }
-      return counts
-    }
+    try read { db in try CodingRow.countsByEntry(db) }
   }
 
   /// The ids of the entries a coder coded (an unknown coder is an error that lists the known ones).
   public func entries(codedBy coder: String) throws -> Set<String> {
     try read { db in
       let coder = try Codings.coder(try Text.line(coder, what: "coder"), in: db)
-      return Set(
-        try String.fetchAll(
-          db, sql: "SELECT DISTINCT entry_id FROM coding WHERE coder = ?", arguments: [coder]))
+      return Set(try CodingRow.entries(codedBy: coder, in: db))
     }
   }
 

@@ -24,14 +24,14 @@ public struct MemoRecord: Encodable, Equatable, Sendable {
 
 extension Journal {
   /// What a memo's `--about` names: an entry or coding id (prefix), or a code by name or path.
-  func resolveAbout(_ typed: String, in db: Database) throws -> (id: String, kind: String) {
+  func resolveAbout(_ typed: String, in db: Database) throws -> (id: String, kind: MemoSubject) {
     let hex = typed.filter(\.isHexDigit)
     if hex.count >= 4, hex.count == typed.filter({ $0 != "-" }).count {
-      if let entry = try? EntryQuery.resolveID(typed, in: db) { return (entry, "entry") }
-      if let coding = try? Self.resolveCodingID(typed, in: db) { return (coding, "coding") }
+      if let entry = try? EntryQuery.resolveID(typed, in: db) { return (entry, .entry) }
+      if let coding = try? Self.resolveCodingID(typed, in: db) { return (coding, .coding) }
     }
     do {
-      return (try Codebook.resolve(typed, in: db), "code")
+      return (try Codebook.resolve(typed, in: db), .code)
     } catch {
       throw FieldLogError.invalidInput(
         "'\(typed)' names no entry, coding or code",
@@ -45,9 +45,9 @@ extension Journal {
     guard !Text.isBlank(text) else {
       throw FieldLogError.invalidInput("the memo is empty")
     }
-    let about = try read { db -> (id: String, kind: String) in
+    let about = try read { db -> (id: String, kind: MemoSubject) in
       let about = try resolveAbout(typed, in: db)
-      if about.kind == "entry", try EntryQuery.entry(id: about.id, in: db).redacted != nil {
+      if about.kind == .entry, try EntryQuery.entry(id: about.id, in: db).redacted != nil {
         throw FieldLogError.invalidInput(
           "entry \(about.id.prefix(8)) was redacted; it takes no memos")
       }
@@ -58,38 +58,33 @@ extension Journal {
       try EventLog.append(
         .memoAdded, subject: id,
         payload: Payload.MemoAdded(
-          about: about.id, aboutKind: about.kind, text: text, author: try EventLog.author(db)),
+          about: about.id, aboutKind: about.kind.rawValue, text: text,
+          author: try EventLog.author(db)),
         in: db)
-      return try Self.memos(where: "id = ?", [id.lowercased], in: db)[0]
+      guard let memo = try MemoRow.find(id.lowercased, in: db) else {
+        throw FieldLogError.damaged("the memo was not stored")
+      }
+      return try Self.memos([memo], in: db)[0]
     }
   }
 
   /// Memos, oldest first, optionally only those about one thing.
   public func memos(about typed: String? = nil) throws -> [MemoRecord] {
     try read { db in
-      guard let typed else { return try Self.memos(where: "1", [], in: db) }
+      guard let typed else { return try Self.memos(try MemoRow.all(db), in: db) }
       let about = try resolveAbout(typed, in: db)
-      return try Self.memos(where: "about_id = ?", [about.id], in: db)
+      return try Self.memos(try MemoRow.about(about.id, in: db), in: db)
     }
   }
 
-  static func memos(where clause: String, _ arguments: StatementArguments, in db: Database) throws
-    -> [MemoRecord]
-  {
+  /// Memos as they are shown: a code by its path.
+  static func memos(_ rows: [MemoRow], in db: Database) throws -> [MemoRecord] {
     let nodes = try Codebook.nodes(db)
-    return try Row.fetchAll(
-      db,
-      sql: """
-        SELECT id, about_id, about_kind, author, written_at, text FROM memo
-        WHERE \(clause) ORDER BY written_at, id
-        """, arguments: arguments
-    ).map {
-      let about: String = $0["about_id"]
-      let kind: String = $0["about_kind"]
-      return MemoRecord(
-        id: $0["id"], about: about,
-        aboutPath: kind == "code" ? Codebook.path(about, in: nodes) : nil, aboutKind: kind,
-        author: $0["author"], time: $0["written_at"], text: $0["text"])
+    return rows.map { row in
+      MemoRecord(
+        id: row.id, about: row.aboutID,
+        aboutPath: row.subject == .code ? Codebook.path(row.aboutID, in: nodes) : nil,
+        aboutKind: row.subject.rawValue, author: row.author, time: row.writtenAt, text: row.text)
     }
   }
 }

@@ -102,21 +102,6 @@ extension Journal {
   ) throws -> ReportTable {
     try read { db in
       let scope = try ReportScope(filter, in: db)
-      let (join, group): (String, String) =
-        switch grouping {
-        case nil: ("", "''")
-        case .neighbourhood: ("JOIN neighbourhood g ON g.id = e.neighbourhood_id", "g.name")
-        case .initiative:
-          ("LEFT JOIN initiative g ON g.id = e.initiative_id", "ifnull(g.name, '(none)')")
-        case .question:
-          (
-            "JOIN entry_question eq ON eq.entry_id = e.id JOIN question g ON g.id = eq.question_id",
-            "g.code"
-          )
-        case .kind: ("", "e.kind")
-        case .author: ("", "e.author")
-        case .coder: ("", "c.coder")
-        }
       var only: String?
       if case .coder(let typed) = counting { only = try Codings.coder(typed, in: db) }
       // Coders spelt as the study knows them: older codings may differ in case or accents.
@@ -130,23 +115,15 @@ extension Journal {
       var tallies: [[String]: Tally] = [:]
       var coders: Set<String> = []
       let nodes = try Codebook.nodes(db)
-      let rows = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT c.code_id, \(group) AS grp, c.coder, c.entry_id,
-            CASE WHEN c.orphaned THEN 'orphaned ' || c.id
-              ELSE ifnull(c.start_offset, '') || ':' || ifnull(c.end_offset, '') END AS segment
-          FROM coding c
-          JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL\(scope.clause) \(join)
-          """, arguments: scope.arguments)
+      let rows = try ReportRows.codeTallies(by: grouping, scope: scope, in: db)
       while let row = try rows.next() {
-        let folded = Text.matchFold(row["coder"])
-        let coder = spelling[folded] ?? row["coder"]
+        let folded = Text.matchFold(row.coder)
+        let coder = spelling[folded] ?? row.coder
         if let only, Text.matchFold(only) != folded { continue }
-        let entry: String = row["entry_id"]
-        let key = [Codebook.path(row["code_id"], in: nodes), row["grp"] as String]
+        let entry = row.entryID
+        let key = [Codebook.path(row.codeID, in: nodes), row.group]
         tallies[key, default: Tally()].entries.insert(entry)
-        tallies[key, default: Tally()].segments.insert(entry + " " + (row["segment"] as String))
+        tallies[key, default: Tally()].segments.insert(entry + " " + row.segment)
         tallies[key, default: Tally()].entriesByCoder[coder, default: []].insert(entry)
         coders.insert(coder)
       }
@@ -200,33 +177,10 @@ extension Journal {
     try read { db in
       let scope = try ReportScope(filter, in: db)
       let nodes = try Codebook.nodes(db)
-      let sql =
-        switch unit {
-        case .entry:
-          """
-          SELECT a.code_id AS x, b.code_id AS y, count(DISTINCT a.entry_id) AS n
-          FROM coding a JOIN coding b ON b.entry_id = a.entry_id AND a.code_id < b.code_id
-          JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL\(scope.clause)
-          GROUP BY x, y
-          """
-        case .segment:
-          """
-          SELECT a.code_id AS x, b.code_id AS y,
-            count(DISTINCT a.entry_id || ' ' || ifnull(a.start_offset, '') || ':'
-              || ifnull(a.end_offset, '') || ' ' || ifnull(b.start_offset, '') || ':'
-              || ifnull(b.end_offset, '')) AS n
-          FROM coding a JOIN coding b ON b.entry_id = a.entry_id AND a.code_id < b.code_id
-          JOIN entry e ON e.id = a.entry_id AND e.retracted_at IS NULL\(scope.clause)
-          WHERE a.orphaned = 0 AND b.orphaned = 0
-            AND (a.start_offset IS NULL OR b.start_offset IS NULL
-              OR (a.start_offset < b.end_offset AND b.start_offset < a.end_offset))
-          GROUP BY x, y
-          """
-        }
-      let rows = try Row.fetchAll(db, sql: sql, arguments: scope.arguments).map {
+      let rows = try ReportRows.cooccurrences(unit: unit, scope: scope, in: db).map {
         row -> [ReportTable.Value] in
-        let pair = [Codebook.path(row["x"], in: nodes), Codebook.path(row["y"], in: nodes)].sorted()
-        return [.text(pair[0]), .text(pair[1]), .count(row["n"])]
+        let pair = [Codebook.path(row.x, in: nodes), Codebook.path(row.y, in: nodes)].sorted()
+        return [.text(pair[0]), .text(pair[1]), .count(row.count)]
       }.sorted { ($0[0].text, $0[1].text) < ($1[0].text, $1[1].text) }
       return ReportTable(
         columns: ["code_a", "code_b", unit == .entry ? "entries" : "segments"], rows: rows)
@@ -240,24 +194,17 @@ extension Journal {
   {
     try read { db in
       let scope = try ReportScope(filter, in: db)
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT substr(e.occurred_at, 1, 7) AS month, \(byNeighbourhood ? "n.name" : "''") AS place,
-            \(byKind ? "e.kind" : "''") AS kind, count(*) AS entries
-          FROM entry e JOIN neighbourhood n ON n.id = e.neighbourhood_id
-          WHERE e.retracted_at IS NULL\(scope.clause)
-          GROUP BY month, place, kind ORDER BY month, place, kind
-          """, arguments: scope.arguments)
+      let rows = try ReportRows.timeline(
+        byNeighbourhood: byNeighbourhood, byKind: byKind, scope: scope, in: db)
       let columns =
         ["month"] + (byNeighbourhood ? ["neighbourhood"] : []) + (byKind ? ["kind"] : [])
       return ReportTable(
         columns: columns + ["entries"],
         rows: rows.map { row -> [ReportTable.Value] in
-          var cells: [ReportTable.Value] = [.text(row["month"])]
-          if byNeighbourhood { cells.append(.text(row["place"])) }
-          if byKind { cells.append(.text(row["kind"])) }
-          cells.append(.count(row["entries"]))
+          var cells: [ReportTable.Value] = [.text(row.month)]
+          if byNeighbourhood { cells.append(.text(row.neighbourhood)) }
+          if byKind { cells.append(.text(row.kind)) }
+          cells.append(.count(row.entries))
           return cells
         })
     }

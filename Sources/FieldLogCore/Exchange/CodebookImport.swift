@@ -99,8 +99,8 @@ extension Journal {
       var summary = ImportSummary(imported: 0, skipped: 0, added: [])
       // Children by parent id ("" for the top), each by folded name.
       var children: [String: [String: String]] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT id, parent_id, folded FROM code") {
-        children[row["parent_id"] ?? "", default: [:]][row["folded"]] = row["id"]
+      for code in try CodeRow.all(db) {
+        children[code.parentID ?? "", default: [:]][code.folded] = code.id
       }
       for code in codes {
         let names = try code.path.map { try Codebook.name($0) }
@@ -127,13 +127,7 @@ extension Journal {
           return normalized
         }
         var id = Vocabulary.codeID(last, parentID: parent)
-        if try Bool.fetchOne(
-          db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)",
-          arguments: [id.lowercased])
-          == true
-        {
-          id = UUID()
-        }
+        if try ExchangeQueries.isSubject(id.lowercased, in: db) { id = UUID() }
         try EventLog.append(
           .codeDefined, subject: id,
           payload: Payload.CodeDefined(

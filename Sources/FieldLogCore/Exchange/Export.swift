@@ -327,23 +327,9 @@ struct Exporter {
   }
 
   private func entryRows(_ db: Database, _ each: (Row) throws -> Void) throws {
-    let (clause, arguments) = try request.filter.sql(db)
-    let cursor = try GRDB.Row.fetchCursor(
-      db,
-      sql: """
-        SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
-        WHERE \(clause) ORDER BY e.occurred_utc, e.recorded_at, e.id
-        """, arguments: arguments)
-    var counts: [String: [String: Int]] = [:]
-    if request.table == .matrix {
-      for row in try GRDB.Row.fetchAll(
-        db, sql: "SELECT entry_id, code_id, count(*) AS n FROM coding GROUP BY entry_id, code_id")
-      {
-        counts[row["entry_id"], default: [:]][row["code_id"]] = row["n"]
-      }
-    }
-    while let row = try cursor.next() {
-      let entry = try EntryQuery.record(row)
+    let cursor = try ExchangeQueries.entries(matching: try request.filter.sql(db), in: db)
+    let counts = try request.table == .matrix ? CodingRow.countsByEntryAndCode(db) : [:]
+    while let entry = try cursor.next() {
       let questions = entry.questions.joined(separator: "|")
       let tags = entry.tags.joined(separator: "|")
       if request.table == .matrix {
@@ -386,21 +372,12 @@ struct Exporter {
   }
 
   private func codingRows(_ db: Database, _ each: (Row) throws -> Void) throws {
-    let (clause, arguments) = try request.filter.sql(db)
+    let filter = try request.filter.sql(db)
     // --code chooses the codings themselves here, not only the entries that hold them.
-    var codeClause = "1"
-    var codeArguments = StatementArguments()
-    if let code = request.filter.code {
-      let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
-      codeClause = "c.code_id IN (" + ids.map { _ in "?" }.joined(separator: ",") + ")"
-      codeArguments = StatementArguments(ids)
+    let codes = try request.filter.code.map {
+      try Codebook.descendants(of: try Codebook.resolve($0, in: db), in: db)
     }
-    let cursor = try GRDB.Row.fetchCursor(
-      db,
-      sql: """
-        SELECT \(Codings.columns) FROM coding c JOIN entry e ON e.id = c.entry_id
-        WHERE \(clause) AND \(codeClause) ORDER BY e.occurred_utc, e.id, c.start_offset, c.id
-        """, arguments: arguments + codeArguments)
+    let cursor = try ExchangeQueries.codings(matching: filter, codes: codes, in: db)
     var entries: [String: (EntryRecord, withheld: Bool)] = [:]
     while let row = try cursor.next() {
       var coding = Codings.record(row, nodes: nodes)
@@ -438,27 +415,9 @@ struct Exporter {
   }
 
   private func codebookRows(_ db: Database, _ each: (Row) throws -> Void) throws {
-    var codes: [CodeRecord] = []
-    var counts: [String: (Int, Int)] = [:]
-    for row in try GRDB.Row.fetchAll(
-      db,
-      sql: """
-        SELECT c.code_id, count(*) AS codings, count(DISTINCT c.entry_id) AS entries
-        FROM coding c JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL GROUP BY c.code_id
-        """)
-    {
-      counts[row["code_id"]] = (row["codings"], row["entries"])
-    }
-    for row in try GRDB.Row.fetchAll(
-      db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")
-    {
-      let id: String = row["id"]
-      codes.append(
-        CodeRecord(
-          id: id, name: row["name"], path: Codebook.path(id, in: nodes),
-          parent: (row["parent_id"] as String?).map { Codebook.path($0, in: nodes) },
-          description: row["description"], color: row["color"], depth: 0,
-          codings: counts[id]?.0 ?? 0, entries: counts[id]?.1 ?? 0))
+    let usage = try CodeRow.usage(db)
+    let codes = try CodeRow.inDefinitionOrder(db).map {
+      CodeRecord($0, depth: 0, usage: usage, nodes: nodes)
     }
     for code in codes.sorted(by: { $0.path < $1.path }) {
       try each(
@@ -472,15 +431,9 @@ struct Exporter {
   }
 
   private func memoRows(_ db: Database, _ each: (Row) throws -> Void) throws {
-    let hidden =
-      request.filter.includeRetracted
-      ? "1"
-      : """
-      about_id NOT IN (SELECT id FROM entry WHERE retracted_at IS NOT NULL)
-      AND about_id NOT IN (SELECT c.id FROM coding c JOIN entry e ON e.id = c.entry_id
-        WHERE e.retracted_at IS NOT NULL)
-      """
-    for memo in try Journal.memos(where: hidden, [], in: db) {
+    let rows =
+      try request.filter.includeRetracted ? MemoRow.all(db) : MemoRow.notAboutRetracted(db)
+    for memo in try Journal.memos(rows, in: db) {
       try each(
         Row(
           entry: memo.aboutKind == "entry" ? memo.about : nil,

@@ -73,16 +73,19 @@ extension Journal {
     // Records are read as they are recorded, in the one transaction, so a large file is never held
     // whole: one bad record still rolls everything back.
     return try write { db in
-      var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+      var recorder = ImportRecorder(addMissing: addMissing, progress: progress)
       for path in paths {
-        try Importer.eachRecord(path, format: format) { record in
-          try Importer.importRecords(
-            [record], addMissing: addMissing, progress: progress, into: &summary, in: db)
-        }
+        try Importer.eachRecord(path, format: format) { try recorder.record($0, in: db) }
       }
-      return summary
+      return recorder.summary
     }
   }
+}
+
+/// Reads the entries of one file format and hands them over one by one, in the file's order;
+/// nothing is written.
+protocol EntryFileReader {
+  static func read(_ path: String, _ each: (ImportRecord) throws -> Void) throws
 }
 
 enum Importer {
@@ -141,64 +144,29 @@ enum Importer {
     return format
   }
 
-  /// Hands over the records of one file one by one; JSON Lines are read as they go.
+  /// Hands over the records of one file one by one, read by the reader of its format.
   static func eachRecord(
     _ path: String, format: ImportFormat?, _ body: (ImportRecord) throws -> Void
   ) throws {
-    switch try Self.format(of: path, given: format) {
-    case .jsonl: try jsonl(path, body)
-    case .csv: for record in try csv(path) { try body(record) }
-    case .markdown, .qdc: for record in try markdown(path) { try body(record) }
-    }
+    let reader: any EntryFileReader.Type =
+      switch try Self.format(of: path, given: format) {
+      case .jsonl: JSONLinesReader.self
+      case .csv: CSVEntryReader.self
+      case .markdown, .qdc: MarkdownReader.self
+      }
+    try reader.read(path, body)
   }
 
   /// Records what `records` read, in the caller's transaction: one bad record throws.
   static func importRecords(
     _ records: [ImportRecord], addMissing: Bool, progress: ((Int) -> Void)?, in db: Database
   ) throws -> ImportSummary {
-    var summary = ImportSummary(imported: 0, skipped: 0, added: [])
-    try importRecords(records, addMissing: addMissing, progress: progress, into: &summary, in: db)
-    return summary
+    var recorder = ImportRecorder(addMissing: addMissing, progress: progress)
+    for record in records { try recorder.record(record, in: db) }
+    return recorder.summary
   }
 
-  static func importRecords(
-    _ records: [ImportRecord], addMissing: Bool, progress: ((Int) -> Void)?,
-    into summary: inout ImportSummary, in db: Database
-  ) throws {
-    for record in records {
-      if record.redacted {
-        summary.redacted += 1
-        continue
-      }
-      // Events name subjects in lower case; an id typed in upper case is the same entry.
-      if let id = record.id.map({ UUID(uuidString: $0)?.lowercased ?? $0 }),
-        try Bool.fetchOne(
-          try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event WHERE subject = ?)"),
-          arguments: [id])
-          == true
-      {
-        summary.skipped += 1
-        continue
-      }
-      do {
-        if addMissing { summary.added += try Importer.addMissing(record, in: db) }
-        try Importer.record(record, in: db)
-      } catch let error as FieldLogError {
-        // The recorder's hints speak of 'add' options; for an import, one hint helps.
-        let missingName =
-          error.message.hasPrefix("unknown neighbourhood")
-          || error.message.hasPrefix("unknown initiative")
-          || error.message.hasPrefix("unknown research question")
-          || error.message.hasPrefix("unknown participant")
-        throw FieldLogError.invalidInput(
-          "\(record.place): \(error.message); nothing was imported",
-          hint: missingName && !addMissing ? "--add-missing adds names the study lacks" : nil)
-      }
-      summary.imported += 1
-      if summary.imported % 64 == 0 { progress?(summary.imported) }
-    }
-  }
-
+  /// A whole file as text, without its byte order mark.
   static func text(_ path: String) throws -> String {
     let data = try InputFile.read(path, what: "import file", limit: limit)
     guard let text = String(validating: data, as: UTF8.self) else {
@@ -206,9 +174,61 @@ enum Importer {
     }
     return Text.droppingByteOrderMark(text)
   }
+}
+
+/// Records the entries the readers hand over, in the caller's transaction, and counts them: one
+/// bad record throws, and the transaction then records none.
+struct ImportRecorder {
+  let addMissing: Bool
+  let progress: ((Int) -> Void)?
+  private(set) var summary = ImportSummary(imported: 0, skipped: 0, added: [])
+
+  init(addMissing: Bool, progress: ((Int) -> Void)?) {
+    self.addMissing = addMissing
+    self.progress = progress
+  }
+
+  /// Records one entry, or counts it as skipped (known already) or redacted.
+  mutating func record(_ record: ImportRecord, in db: Database) throws {
+    if record.redacted {
+      summary.redacted += 1
+      return
+    }
+    // Events name subjects in lower case; an id typed in upper case is the same entry.
+    if let id = record.id.map({ UUID(uuidString: $0)?.lowercased ?? $0 }),
+      try ExchangeQueries.isSubject(id, in: db)
+    {
+      summary.skipped += 1
+      return
+    }
+    do {
+      if addMissing { summary.added += try Self.addMissing(record, in: db) }
+      try Self.recordEntry(record, in: db)
+    } catch let error as FieldLogError {
+      let message = "\(record.place): \(error.message); nothing was imported"
+      switch error {
+      // A file or the journal that cannot be read or written is no fault of the record's: such
+      // an error keeps its exit code (74, 1), not that of bad input (65).
+      case .io: throw FieldLogError.io(message)
+      case .damaged: throw FieldLogError.damaged(message)
+      default:
+        // The recorder's hints speak of 'add' options; for an import, one hint helps.
+        let missingName =
+          error.message.hasPrefix("unknown neighbourhood")
+          || error.message.hasPrefix("unknown initiative")
+          || error.message.hasPrefix("unknown research question")
+          || error.message.hasPrefix("unknown participant")
+        throw FieldLogError.invalidInput(
+          message,
+          hint: missingName && !addMissing ? "--add-missing adds names the study lacks" : nil)
+      }
+    }
+    summary.imported += 1
+    if summary.imported % 64 == 0 { progress?(summary.imported) }
+  }
 
   /// Records an entry exactly as the record says: its id, author, times and version are kept.
-  static func record(_ record: ImportRecord, in db: Database) throws {
+  static func recordEntry(_ record: ImportRecord, in db: Database) throws {
     if Placeholder.isPlaceholder(body: record.body) {
       throw FieldLogError.invalidInput(
         "the body is a placeholder ('\(record.body.prefix(30))…'), not the text; export with "
@@ -269,25 +289,28 @@ enum Importer {
   /// Adds the names a record uses that the study lacks; returns what was added.
   static func addMissing(_ record: ImportRecord, in db: Database) throws -> [String] {
     var added: [String] = []
-    if let name = record.neighbourhood, (try? Vocabulary.neighbourhood(name, in: db)) == nil {
+    if let name = record.neighbourhood,
+      try known({ try Vocabulary.neighbourhood(name, in: db) }) == nil
+    {
       try StudyRecorder.addNeighbourhood(name, description: nil, in: db, at: Date())
       added.append("neighbourhood '\(name)'")
     }
     if let name = record.initiative, let place = record.neighbourhood,
-      let neighbourhood = try? Vocabulary.neighbourhood(place, in: db),
-      (try? Vocabulary.initiative(name, in: neighbourhood, db: db)) == nil
+      let neighbourhood = try known({ try Vocabulary.neighbourhood(place, in: db) }),
+      try known({ try Vocabulary.initiative(name, in: neighbourhood, db: db) }) == nil
     {
       try StudyRecorder.addInitiative(
         name, neighbourhood: place, description: nil, in: db, at: Date())
       added.append("initiative '\(name)' in '\(neighbourhood.name)'")
     }
-    for code in record.questions where (try? Vocabulary.question(code, in: db)) == nil {
+    for code in record.questions {
+      guard try known({ try Vocabulary.question(code, in: db) }) == nil else { continue }
       try StudyRecorder.addQuestion(code, text: "(added by import)", in: db, at: Date())
       added.append("research question '\(code)'")
     }
     for raw in record.participants {
       let participant = try ParticipantRef.parse(raw)
-      if (try? ParticipantRegister.known(participant.pseudonym, in: db)) == nil {
+      if try known({ try ParticipantRegister.known(participant.pseudonym, in: db) }) == nil {
         try ParticipantRegister.add(
           participant.pseudonym, role: nil, neighbourhood: nil, in: db, at: Date())
         added.append("participant '\(participant.pseudonym)'")
@@ -296,18 +319,29 @@ enum Importer {
     return added
   }
 
-  // MARK: JSON Lines
-
-  static func jsonl(_ path: String) throws -> [ImportRecord] {
-    var records: [ImportRecord] = []
-    try jsonl(path) { records.append($0) }
-    return records
+  /// What `look` finds, or nil when it refuses the name (unknown, or not where it is looked
+  /// for); any other error, as the database's, is thrown.
+  private static func known<Found>(_ look: () throws -> Found) throws -> Found? {
+    do {
+      return try look()
+    } catch let error as FieldLogError {
+      switch error {
+      case .unknownName, .invalidInput: return nil
+      default: throw error
+      }
+    }
   }
+}
+
+/// JSON Lines, one entry object a line, as `export entries --format jsonl` writes them: read as
+/// they go, so a large file is never held whole.
+enum JSONLinesReader: EntryFileReader {
 
   /// The lines of a file, read a chunk at a time: each as text without its line end (LF or CRLF),
   /// with its number; the byte order mark is dropped.
   static func lines(_ path: String, _ body: (String, Int) throws -> Void) throws {
     try InputFile.check(path, what: "import file")
+    let limit = Importer.limit
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     guard size <= limit else {
       throw FieldLogError.invalidInput(
@@ -351,7 +385,7 @@ enum Importer {
   }
 
   /// Hands over the records of a JSON Lines file as it reads them.
-  static func jsonl(_ path: String, _ body: (ImportRecord) throws -> Void) throws {
+  static func read(_ path: String, _ body: (ImportRecord) throws -> Void) throws {
     let name = URL(fileURLWithPath: path).lastPathComponent
     try lines(path) { line, number in
       guard !Text.isBlank(line) else { return }
@@ -434,12 +468,19 @@ enum Importer {
     }
   }
 
-  // MARK: CSV
+}
+
+/// CSV in the layout `export entries` writes; `,`, `;` or a tab is taken from the header line.
+enum CSVEntryReader: EntryFileReader {
+  /// Every line is read and checked before the first record is handed over.
+  static func read(_ path: String, _ each: (ImportRecord) throws -> Void) throws {
+    for record in try records(path) { try each(record) }
+  }
 
   /// Reads the `entries` layout; `,` or `;` is taken from the header line.
-  static func csv(_ path: String) throws -> [ImportRecord] {
+  static func records(_ path: String) throws -> [ImportRecord] {
     let name = URL(fileURLWithPath: path).lastPathComponent
-    let content = try text(path)
+    let content = try Importer.text(path)
     let headerLine = content.prefix { $0 != "\n" && $0 != "\r\n" }
     // The delimiter the header line uses most: ',' (RFC 4180), ';' (Dutch Excel) or a tab.
     let delimiter: Character =
@@ -510,10 +551,17 @@ enum Importer {
     }
   }
 
-  // MARK: Markdown
+}
 
-  /// A folder of notes (or one note) with YAML front matter, as Obsidian and Zettlr keep them.
-  static func markdown(_ path: String) throws -> [ImportRecord] {
+/// A folder of notes (or one note) with YAML front matter, as Obsidian and Zettlr keep them.
+enum MarkdownReader: EntryFileReader {
+  /// Every note is read and checked before the first record is handed over.
+  static func read(_ path: String, _ each: (ImportRecord) throws -> Void) throws {
+    for record in try records(path) { try each(record) }
+  }
+
+  /// The notes of a folder (or one note), by path.
+  static func records(_ path: String) throws -> [ImportRecord] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw FieldLogError.fileNotFound(path: path)
@@ -532,7 +580,7 @@ enum Importer {
         isDirectory.boolValue
         ? String(file.path.dropFirst(root.path.count + 1)) : file.lastPathComponent
       let place = relative
-      let content = Text.normalize(try text(file.path))
+      let content = Text.normalize(try Importer.text(file.path))
       var header: [String: Any] = [:]
       var body = content
       if content.hasPrefix("---\n"), let end = content.dropFirst(4).range(of: "\n---") {

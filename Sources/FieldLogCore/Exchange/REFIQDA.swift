@@ -63,9 +63,7 @@ enum REFIQDA {
   static func codes(_ db: Database) throws -> [(
     id: String, name: String, parent: String?, description: String?, color: String?
   )] {
-    try Row.fetchAll(
-      db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY folded, id"
-    ).map { ($0["id"], $0["name"], $0["parent_id"], $0["description"], $0["color"]) }
+    try CodeRow.inNameOrder(db).map { ($0.id, $0.name, $0.parentID, $0.description, $0.color) }
   }
 }
 
@@ -203,19 +201,12 @@ extension Journal {
     -> (Data, [(String, Data)], ExportSummary)
   {
     let exporter = try Exporter(request: request, db: db)
-    let (clause, arguments) = try request.filter.sql(db)
-    let entries = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
-        WHERE \(clause) ORDER BY e.occurred_utc, e.recorded_at, e.id
-        """, arguments: arguments
-    ).map(EntryQuery.record)
+    let entries = try Array(ExchangeQueries.entries(matching: try request.filter.sql(db), in: db))
     // One screen for the whole project: nothing is written until it has read every text.
     let screen = try NameScreen(request, db: db)
     let nodes = try Codebook.nodes(db)
-    let questions = try Row.fetchAll(db, sql: "SELECT code, text FROM question ORDER BY folded")
-    let memos = try Journal.memos(where: "1", [], in: db)
+    let questions = try ExchangeQueries.questions(db)
+    let memos = try Journal.memos(try MemoRow.all(db), in: db)
     var memosAbout: [String: [MemoRecord]] = [:]
     for memo in memos { memosAbout[memo.about, default: []].append(memo) }
     var users: [String: String] = [:]
@@ -258,14 +249,11 @@ extension Journal {
           text: about.map { "\($0.text)\n(\($0.author), \($0.time))" }.joined(separator: "\n\n"))
       }
       let length = body.unicodeScalars.count
-      let codings = try Row.fetchAll(
-        db,
-        sql:
-          "SELECT \(Codings.columns) FROM coding c WHERE c.entry_id = ? ORDER BY c.start_offset, c.id",
-        arguments: [entry.id]
-      ).map { Codings.record($0, nodes: nodes) }
-        // A segment of a withheld body, or one whose text is gone, has nothing to point at.
-        .filter { !$0.orphaned && !(withheld && $0.start != nil) }
+      let codings = try CodingRow.ofEntryByOffset(entry.id, in: db).map {
+        Codings.record($0, nodes: nodes)
+      }
+      // A segment of a withheld body, or one whose text is gone, has nothing to point at.
+      .filter { !$0.orphaned && !(withheld && $0.start != nil) }
       if !codings.isEmpty && REFIQDA.hasAstral(body) { summary.astralSources += 1 }
       for coding in codings {
         exportedMemoTargets.insert(coding.id)
@@ -311,7 +299,7 @@ extension Journal {
       value(
         "participants", "TextValue", entry.participants.map(\.pseudonym).joined(separator: ", "))
       for question in questions {
-        let code: String = question["code"]
+        let code = question.code
         value("question " + code, "BooleanValue", entry.questions.contains(code) ? "true" : "false")
       }
       sourcesXML.close("TextSource")
@@ -324,12 +312,7 @@ extension Journal {
     var xml = XMLWriter()
     xml.screen = sourcesXML.screen
     xml.screen?.place = "the project"
-    let study = try Row.fetchOne(
-      db,
-      sql: """
-        SELECT w.study, w.description FROM writer w
-        JOIN local l ON l.key = 'writer_feed' AND l.value = w.feed
-        """)
+    let study = try ExchangeQueries.study(db)
     let codes = try REFIQDA.codes(db)
     for memo in memos where memo.aboutKind == "code" { exportedMemoTargets.insert(memo.about) }
     let notes = memos.filter { exportedMemoTargets.contains($0.about) }
@@ -337,7 +320,7 @@ extension Journal {
     xml.open(
       "Project",
       [
-        ("xmlns", REFIQDA.projectNamespace), ("name", study?["study"] ?? "fieldlog"),
+        ("xmlns", REFIQDA.projectNamespace), ("name", study?.name ?? "fieldlog"),
         ("origin", "fieldlog"),
       ])
     if !users.isEmpty {
@@ -369,14 +352,14 @@ extension Journal {
         [("guid", REFIQDA.guid("variable", name)), ("name", name), ("typeOfVariable", type)])
     }
     for question in questions {
-      let code: String = question["code"]
+      let code = question.code
       xml.open(
         "Variable",
         [
           ("guid", REFIQDA.guid("variable", "question " + code)), ("name", code),
           ("typeOfVariable", "Boolean"),
         ])
-      xml.element("Description", text: question["text"])
+      xml.element("Description", text: question.text)
       xml.close("Variable")
     }
     xml.close("Variables")
@@ -420,7 +403,7 @@ extension Journal {
       }
       xml.close("Notes")
     }
-    if let description = study?["description"] as String?, !description.isEmpty {
+    if let description = study?.description, !description.isEmpty {
       xml.element("Description", text: description)
     }
     xml.close("Project")
