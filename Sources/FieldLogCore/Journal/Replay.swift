@@ -86,7 +86,7 @@ enum Replay {
   /// from its rows, so a damaged index (not just changed rows) is put right too.
   @discardableResult
   static func rebuildProjections(_ db: Database, progress: ProgressReport? = nil) throws -> Int {
-    for table in Schema.projectionTables {
+    for table in SchemaExpectations.projectionTables {
       try db.execute(sql: "DELETE FROM \(table)")
     }
     let count = try apply(db, progress: progress)
@@ -100,35 +100,32 @@ enum Replay {
   /// Temporary tables shadow the journal's own for unqualified names, so the one Projector writes the
   /// copies; nothing is written to the journal.
   static func differingProjections(_ db: Database) throws -> [(table: String, rows: Int)] {
-    let schema = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT type, name, tbl_name, sql FROM main.sqlite_master
-        WHERE sql IS NOT NULL AND type IN ('table', 'index')
-        ORDER BY type = 'index', name
-        """)
-    let tables = Set(Schema.projectionTables)
+    /// The tables and indexes of a database, tables first: the order to create them in.
+    func definitions(_ db: Database) throws -> [Row] {
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT type, name, tbl_name, sql FROM main.sqlite_master
+          WHERE sql IS NOT NULL AND type IN ('table', 'index')
+          ORDER BY type = 'index', name
+          """)
+    }
+    let schema = try definitions(db)
+    let tables = Set(SchemaExpectations.projectionTables)
     // A journal of an earlier fieldlog, read without upgrading it, lacks the projection tables of
     // later schema steps: the replay gets empty copies of today's (their events are new too, so
     // the journal holds none), and they are not compared.
     let present = Set(schema.map { $0["tbl_name"] as String })
     let missing = tables.subtracting(present)
-    var definitions = schema.filter { tables.contains($0["tbl_name"] as String) }
+    var toCopy = schema.filter { tables.contains($0["tbl_name"] as String) }
     if !missing.isEmpty {
       let current = try DatabaseQueue()
       try Schema.migrator.migrate(current)
-      definitions += try current.read { fresh in
-        try Row.fetchAll(
-          fresh,
-          sql: """
-            SELECT type, name, tbl_name, sql FROM sqlite_master
-            WHERE sql IS NOT NULL AND type IN ('table', 'index')
-            ORDER BY type = 'index', name
-            """
-        ).filter { missing.contains($0["tbl_name"] as String) }
+      toCopy += try current.read { fresh in
+        try definitions(fresh).filter { missing.contains($0["tbl_name"] as String) }
       }
     }
-    for row in definitions {
+    for row in toCopy {
       let name: String = row["name"]
       let sql: String = row["sql"]
       let temporary: String
@@ -145,7 +142,7 @@ enum Replay {
     }
     try apply(db)
     var differing: [(String, Int)] = []
-    for table in Schema.projectionTables where !missing.contains(table) {
+    for table in SchemaExpectations.projectionTables where !missing.contains(table) {
       let columns = table == "entry_fts" ? "rowid, title, body" : "*"
       let count =
         try Int.fetchOne(
@@ -206,6 +203,27 @@ enum Replay {
       let right = try rebuilt.next()
       guard let left, let right else { return (left == nil) != (right == nil) }
       if left != right { return true }
+    }
+  }
+}
+
+extension Journal {
+  /// Recreates every projection from the events alone, in one transaction.
+  ///
+  /// Events are applied in replay order (see `Replay`), which for events written here is the order
+  /// they were applied when written.
+  ///
+  /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
+  @discardableResult
+  public func rebuild(progress: ProgressReport? = nil) throws -> Int {
+    try write { db in
+      let report = try Verifier.run(db, projections: false, progress: nil)
+      guard report.ok else {
+        throw FieldLogError.damaged(
+          "the journal's events are damaged (\(Counted.phrase(report.problems.count, "problem"))); "
+            + "rebuilding from them would hide that, so nothing was changed")
+      }
+      return try Replay.rebuildProjections(db, progress: progress)
     }
   }
 }

@@ -2,141 +2,42 @@ import GRDB
 
 /// The journal's schema, as named GRDB migrations that are never edited once released.
 ///
+/// Each migration is the literal SQL it ran when it was released and reads no shared constant, so
+/// that a journal made today takes the very steps an old one took. What today's code expects of
+/// the schema (the guards `verify` insists on, the projection tables) is `SchemaExpectations`.
+///
 /// `Schemas/journal.sql` mirrors the schema a new journal gets; `SchemaTests` fails when they drift.
 enum Schema {
-  /// `PRAGMA application_id` of every journal: the ASCII bytes "FLOG".
-  static let applicationID: Int32 = 0x464C_4F47
-
-  /// The guard triggers `verify` insists on, by name, with their exact SQL.
-  static let guardTriggers: [String: String] = [
-    "event_no_update": """
-    CREATE TRIGGER event_no_update BEFORE UPDATE ON event
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be updated'); END
-    """,
-    "event_no_delete": """
-    CREATE TRIGGER event_no_delete BEFORE DELETE ON event
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END
-    """,
-    "event_no_replace": """
-    CREATE TRIGGER event_no_replace BEFORE INSERT ON event
-    WHEN EXISTS (SELECT 1 FROM event WHERE (feed = NEW.feed AND seq = NEW.seq) OR hash = NEW.hash)
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exists and cannot be replaced'); END
-    """,
-    "signature_no_update": """
-    CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be updated'); END
-    """,
-    "signature_no_delete": """
-    CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be deleted'); END
-    """,
-    "signature_no_replace": """
-    CREATE TRIGGER signature_no_replace BEFORE INSERT ON signature
-    WHEN EXISTS (SELECT 1 FROM signature WHERE hash = NEW.hash)
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: a signature for this event exists and cannot be replaced'); END
-    """,
-    "feed_key_no_update": """
-    CREATE TRIGGER feed_key_no_update BEFORE UPDATE ON feed_key
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be changed'); END
-    """,
-    "feed_key_no_delete": """
-    CREATE TRIGGER feed_key_no_delete BEFORE DELETE ON feed_key
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be deleted'); END
-    """,
-    "feed_key_no_replace": """
-    CREATE TRIGGER feed_key_no_replace BEFORE INSERT ON feed_key
-    WHEN EXISTS (SELECT 1 FROM feed_key WHERE feed = NEW.feed)
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of this feed exists and cannot be replaced'); END
-    """,
-    "payload_no_update": """
-    CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END
-    """,
-    "payload_no_replace": """
-    CREATE TRIGGER payload_no_replace BEFORE INSERT ON payload
-    WHEN EXISTS (SELECT 1 FROM payload WHERE commitment = NEW.commitment)
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload with this commitment exists and cannot be replaced'); END
-    """,
-    "payload_delete_only_redacted": """
-    CREATE TRIGGER payload_delete_only_redacted BEFORE DELETE ON payload
-    WHEN NOT EXISTS (
-      SELECT 1 FROM event AS corrected JOIN event AS redaction ON redaction.target = corrected.hash
-      WHERE corrected.commitment = OLD.commitment AND redaction.type = 'redaction')
-    BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload can only be deleted by a redaction event'); END
-    """,
-  ]
-
-  /// Projection tables, children before parents: the order in which `rebuild` empties them.
-  static let projectionTables = [
-    "entry_conflict", "memo", "coding", "entry_fts", "entry_participant", "entry_tag",
-    "entry_question", "entry",
-    "consent",
-    "participant", "code", "initiative", "question", "neighbourhood", "writer",
-    "coder", "study_profile", "vocabulary_removed",
-  ]
-
-  /// The tables that carry the truth, with their exact SQL: `verify` insists on these too, so a
-  /// table recreated without its checks is reported.
-  static let truthTables: [String: String] = [
-    "feed_key": """
-    CREATE TABLE feed_key (
-      feed TEXT PRIMARY KEY CHECK (length(feed) = 36 AND feed = lower(feed)),
-      public_key BLOB NOT NULL CHECK (length(public_key) = 32)
-    ) STRICT
-    """,
-    "signature": """
-    CREATE TABLE signature (
-      hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
-      signature BLOB NOT NULL CHECK (length(signature) = 64)
-    ) STRICT
-    """,
-    "event": """
-    CREATE TABLE event (
-      position INTEGER PRIMARY KEY,
-      feed TEXT NOT NULL CHECK (length(feed) = 36 AND feed = lower(feed)),
-      seq INTEGER NOT NULL CHECK (seq >= 1),
-      prev BLOB NOT NULL CHECK (length(prev) = 32),
-      recorded_at TEXT NOT NULL,
-      type TEXT NOT NULL,
-      subject TEXT NOT NULL CHECK (length(subject) = 36 AND subject = lower(subject)),
-      target BLOB CHECK (target IS NULL OR length(target) = 32),
-      commitment BLOB NOT NULL CHECK (length(commitment) = 32),
-      hash BLOB NOT NULL CHECK (length(hash) = 32),
-      UNIQUE (feed, seq)
-    ) STRICT
-    """,
-    "payload": """
-    CREATE TABLE payload (
-      commitment BLOB PRIMARY KEY CHECK (length(commitment) = 32),
-      salt BLOB NOT NULL CHECK (length(salt) = 32),
-      json TEXT NOT NULL CHECK (json_valid(json))
-    ) STRICT
-    """,
-    "feed": """
-    CREATE TABLE feed (
-      id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
-      head_seq INTEGER NOT NULL CHECK (head_seq >= 1),
-      head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
-    ) STRICT
-    """,
-  ]
-
-  /// The guards the first schema step made; the second makes the rest.
-  static let v1Guards = [
-    "event_no_delete", "event_no_replace", "event_no_update", "payload_delete_only_redacted",
-    "payload_no_replace", "payload_no_update",
-  ]
-
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-journal") { db in
-      for name in ["event", "feed", "payload"] {
-        try db.execute(sql: truthTables[name] ?? "")
-      }
       // `position` is the order this file received its events: rebuild replays in it. Every table
       // is STRICT, so a value of the wrong type cannot be stored to trip a reader later.
       try db.execute(
         sql: """
+          CREATE TABLE event (
+            position INTEGER PRIMARY KEY,
+            feed TEXT NOT NULL CHECK (length(feed) = 36 AND feed = lower(feed)),
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            prev BLOB NOT NULL CHECK (length(prev) = 32),
+            recorded_at TEXT NOT NULL,
+            type TEXT NOT NULL,
+            subject TEXT NOT NULL CHECK (length(subject) = 36 AND subject = lower(subject)),
+            target BLOB CHECK (target IS NULL OR length(target) = 32),
+            commitment BLOB NOT NULL CHECK (length(commitment) = 32),
+            hash BLOB NOT NULL CHECK (length(hash) = 32),
+            UNIQUE (feed, seq)
+          ) STRICT;
+          CREATE TABLE feed (
+            id TEXT PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
+            head_seq INTEGER NOT NULL CHECK (head_seq >= 1),
+            head_hash BLOB NOT NULL CHECK (length(head_hash) = 32)
+          ) STRICT;
+          CREATE TABLE payload (
+            commitment BLOB PRIMARY KEY CHECK (length(commitment) = 32),
+            salt BLOB NOT NULL CHECK (length(salt) = 32),
+            json TEXT NOT NULL CHECK (json_valid(json))
+          ) STRICT;
           CREATE UNIQUE INDEX event_by_hash ON event(hash);
           CREATE INDEX event_by_subject ON event(subject);
           CREATE INDEX event_by_commitment ON event(commitment);
@@ -270,22 +171,52 @@ enum Schema {
           CREATE VIRTUAL TABLE entry_fts USING fts5(
             title, body, tokenize = 'unicode61 remove_diacritics 2'
           );
+          CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END;
+          CREATE TRIGGER event_no_replace BEFORE INSERT ON event
+          WHEN EXISTS (SELECT 1 FROM event WHERE (feed = NEW.feed AND seq = NEW.seq) OR hash = NEW.hash)
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: an event with this feed and seq or hash exists and cannot be replaced'); END;
+          CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be updated'); END;
+          CREATE TRIGGER payload_delete_only_redacted BEFORE DELETE ON payload
+          WHEN NOT EXISTS (
+            SELECT 1 FROM event AS corrected JOIN event AS redaction ON redaction.target = corrected.hash
+            WHERE corrected.commitment = OLD.commitment AND redaction.type = 'redaction')
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload can only be deleted by a redaction event'); END;
+          CREATE TRIGGER payload_no_replace BEFORE INSERT ON payload
+          WHEN EXISTS (SELECT 1 FROM payload WHERE commitment = NEW.commitment)
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: a payload with this commitment exists and cannot be replaced'); END;
+          CREATE TRIGGER payload_no_update BEFORE UPDATE ON payload
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: payloads cannot be updated'); END;
           """)
-      for name in v1Guards {
-        try db.execute(sql: guardTriggers[name] ?? "")
-      }
     }
     // Signed feeds and merging. A code's name may now meet another code's of a different id (two
     // journals merged); `conflicts` lists such pairs, so the projection must be able to hold them.
     migrator.registerMigration("v2-signed-feeds") { db in
-      for name in ["feed_key", "signature"] {
-        try db.execute(sql: truthTables[name] ?? "")
-      }
-      for name in guardTriggers.keys.sorted() where !v1Guards.contains(name) {
-        try db.execute(sql: guardTriggers[name] ?? "")
-      }
       try db.execute(
         sql: """
+          CREATE TABLE feed_key (
+            feed TEXT PRIMARY KEY CHECK (length(feed) = 36 AND feed = lower(feed)),
+            public_key BLOB NOT NULL CHECK (length(public_key) = 32)
+          ) STRICT;
+          CREATE TABLE signature (
+            hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
+            signature BLOB NOT NULL CHECK (length(signature) = 64)
+          ) STRICT;
+          CREATE TRIGGER feed_key_no_delete BEFORE DELETE ON feed_key
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be deleted'); END;
+          CREATE TRIGGER feed_key_no_replace BEFORE INSERT ON feed_key
+          WHEN EXISTS (SELECT 1 FROM feed_key WHERE feed = NEW.feed)
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of this feed exists and cannot be replaced'); END;
+          CREATE TRIGGER feed_key_no_update BEFORE UPDATE ON feed_key
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: the public key of a feed cannot be changed'); END;
+          CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be deleted'); END;
+          CREATE TRIGGER signature_no_replace BEFORE INSERT ON signature
+          WHEN EXISTS (SELECT 1 FROM signature WHERE hash = NEW.hash)
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: a signature for this event exists and cannot be replaced'); END;
+          CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature
+          BEGIN SELECT RAISE(ABORT, 'fieldlog: signatures cannot be updated'); END;
           DROP INDEX code_sibling_name;
           CREATE INDEX code_by_sibling_name ON code(ifnull(parent_id, ''), folded);
           CREATE TABLE entry_conflict (

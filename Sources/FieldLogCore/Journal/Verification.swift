@@ -30,12 +30,13 @@ public struct VerificationReport: Encodable, Equatable, Sendable {
     case ok, feeds, events, payloads, redacted, problems
   }
 
+  /// `ok` is derived from the problems, so it is written out by hand beside the stored properties.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(ok, forKey: .ok)
-    try container.encode(feeds, forKey: .feeds)
-    try container.encode(events, forKey: .events)
-    try container.encode(payloads, forKey: .payloads)
+    for (key, count) in [(CodingKeys.feeds, feeds), (.events, events), (.payloads, payloads)] {
+      try container.encode(count, forKey: key)
+    }
     try container.encode(redacted, forKey: .redacted)
     try container.encode(problems, forKey: .problems)
   }
@@ -118,7 +119,11 @@ enum SignatureBatch {
   }
 }
 
-enum Verifier {
+/// The checks of `verify`, one method each, over one snapshot of a journal.
+///
+/// Each check adds what it finds to the report; `run` calls them in the order in which problems are
+/// reported.
+struct Verifier {
   /// Refuses a journal that `verify` would refuse: the source of a merge or of `init --from` is
   /// checked whole (events, signatures, guards and projections) before anything is made of it.
   /// `outcome` ends the message ("nothing was merged").
@@ -144,105 +149,99 @@ enum Verifier {
   static let unkeyedFeed =
     "the feed has no public key: its events cannot be checked as its writer's"
 
+  /// Runs every check; the projections are replayed only when asked and nothing else is wrong.
   static func run(_ db: Database, projections: Bool, progress: ProgressReport?) throws
     -> VerificationReport
   {
-    var report = VerificationReport(feeds: 0, events: 0, payloads: 0, redacted: [], problems: [])
-    func problem(_ text: String, _ event: StoredEvent? = nil, feed: String? = nil) {
-      report.problems.append(
-        .init(
-          feed: event?.feed ?? feed, seq: event?.seq, type: event?.type, subject: event?.subject,
-          problem: text))
-    }
+    var verifier = Verifier(db: db, progress: progress)
+    try verifier.checkFile()
+    try verifier.checkGuardsAndTruthTables()
+    try verifier.checkEvents()
+    try verifier.checkCorrectionTargets()
+    try verifier.checkBelongToEvents(table: "payload", matching: "commitment")
+    try verifier.checkBelongToEvents(table: "signature", matching: "hash")
+    try verifier.checkVanishedEvents()
+    if projections && verifier.report.ok { try verifier.checkProjections() }
+    return verifier.report
+  }
 
+  private let db: Database
+  private let progress: ProgressReport?
+  private var report = VerificationReport(
+    feeds: 0, events: 0, payloads: 0, redacted: [], problems: [])
+  /// Each feed's public key, as the journal holds it.
+  private var publicKeys: [String: Data] = [:]
+  /// The recorded head of each feed whose events have not been read yet.
+  private var heads: [String: (seq: Int64, hash: Data)] = [:]
+  /// The feeds already reported as having no public key.
+  private var unkeyed: Set<String> = []
+  /// Checking a signature is the costliest step: they are checked in batches, on every core.
+  private var pendingSignatures: [(StoredEvent, Data, Data)] = []
+  /// The last event read of the feed being read, and whether it has a signature.
+  private var tail: (event: StoredEvent, signed: Bool)?
+
+  private init(db: Database, progress: ProgressReport?) {
+    self.db = db
+    self.progress = progress
+  }
+
+  private mutating func problem(_ text: String, _ event: StoredEvent? = nil, feed: String? = nil) {
+    report.problems.append(
+      .init(
+        feed: event?.feed ?? feed, seq: event?.seq, type: event?.type, subject: event?.subject,
+        problem: text))
+  }
+
+  /// SQLite's own check of the file.
+  private mutating func checkFile() throws {
     let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
     if integrity != ["ok"] {
       for line in integrity.prefix(20) { problem("SQLite integrity check: \(line)") }
     }
+  }
 
-    // The guards and the truth tables must be exactly fieldlog's; any other trigger on them could
-    // silently drop or rewrite what fieldlog writes.
+  /// The guards and the truth tables must be exactly fieldlog's (`SchemaExpectations`); any other
+  /// trigger on them could silently drop or rewrite what fieldlog writes.
+  private mutating func checkGuardsAndTruthTables() throws {
+    let tables = SchemaExpectations.truthTables.keys.sorted()
     let schema = try Row.fetchAll(
       db,
       sql: """
         SELECT type, name, tbl_name, ifnull(sql, '') AS sql FROM sqlite_master
-        WHERE type IN ('trigger', 'table') AND tbl_name IN ('event', 'payload', 'feed', 'feed_key', 'signature')
-        """)
+        WHERE type IN ('trigger', 'table') AND tbl_name IN (\(databaseQuestionMarks(count: tables.count)))
+        """, arguments: StatementArguments(tables))
     let present = Dictionary(
       schema.map { (($0["type"] as String) + " " + ($0["name"] as String), $0["sql"] as String) },
       uniquingKeysWith: { first, _ in first })
-    for (name, sql) in Schema.guardTriggers.sorted(by: { $0.key < $1.key }) {
+    for (name, sql) in SchemaExpectations.guardTriggers.sorted(by: { $0.key < $1.key }) {
       if let found = present["trigger " + name] {
         if found != sql { problem("the guard trigger \(name) was altered") }
       } else {
         problem("the guard trigger \(name) is missing: events or payloads could be edited")
       }
     }
-    for (name, sql) in Schema.truthTables.sorted(by: { $0.key < $1.key }) {
+    for (name, sql) in SchemaExpectations.truthTables.sorted(by: { $0.key < $1.key }) {
       if present["table " + name] != sql { problem("the table \(name) was recreated or altered") }
     }
     for row in schema where row["type"] as String == "trigger" {
       let name: String = row["name"]
-      if Schema.guardTriggers[name] == nil {
+      if SchemaExpectations.guardTriggers[name] == nil {
         problem(
           "a trigger \(name) that fieldlog did not make acts on the table \(row["tbl_name"] as String)"
         )
       }
     }
+  }
 
-    // Checking a signature is the costliest step: they are checked in batches, on every core.
-    var pendingSignatures: [(StoredEvent, Data, Data)] = []
-    func checkPendingSignatures() {
-      for event in SignatureBatch.invalid(pendingSignatures) {
-        problem("its signature does not verify with its feed's public key", event)
-      }
-      pendingSignatures.removeAll(keepingCapacity: true)
-    }
-    var publicKeys: [String: Data] = [:]
+  /// Reads every event, feed by feed in seq order, and checks each one; a feed's end is checked
+  /// when its last event has been read.
+  private mutating func checkEvents() throws {
     for row in try Row.fetchAll(db, sql: "SELECT feed, public_key FROM feed_key") {
       publicKeys[row["feed"]] = row["public_key"]
     }
-    var unkeyed: Set<String> = []
-
-    var heads: [String: (Int64, Data)] = [:]
     for row in try Row.fetchAll(db, sql: "SELECT id, head_seq, head_hash FROM feed") {
       heads[row["id"]] = (row["head_seq"], row["head_hash"])
     }
-
-    var currentFeed: String?
-    var expectedSeq: Int64 = 1
-    var previousHash = EventLog.zeroHash
-    var last: StoredEvent?
-    var lastSigned = false
-    func finishFeed() {
-      guard let feed = currentFeed, let last else { return }
-      report.feeds += 1
-      // Each transaction's last event is signed, and the feed's last event ends a transaction: its
-      // signature covers, through the chain, every event before it. An event put at the end without
-      // the key has none.
-      if publicKeys[feed] != nil && !lastSigned {
-        problem(
-          "it is not signed, though it is the last event of its feed: it was added outside fieldlog",
-          last)
-      }
-      guard let head = heads.removeValue(forKey: feed) else {
-        problem("feed \(feed.prefix(8)) is not one this journal wrote or received", feed: feed)
-        return
-      }
-      if head.0 > last.seq {
-        problem(
-          "the feed ends at seq \(last.seq) but its recorded head is seq \(head.0): "
-            + "\(Counted.phrase(Int(head.0 - last.seq), "event")) at the end "
-            + (head.0 - last.seq == 1 ? "was" : "were") + " removed", feed: feed)
-      } else if head.0 < last.seq {
-        problem(
-          "the feed goes on past its recorded head seq \(head.0) to seq \(last.seq): "
-            + "events were added outside fieldlog", feed: feed)
-      } else if head.1 != last.hash {
-        problem("the last event is not the one the journal recorded as the feed's head", last)
-      }
-    }
-
     let total = progress == nil ? nil : try Int.fetchOne(db, sql: "SELECT count(*) FROM event")
     let events = try Row.fetchCursor(
       db,
@@ -257,71 +256,131 @@ enum Verifier {
         """)
     while let row = try events.next() {
       let event = StoredEvent(row: row)
-      if event.feed != currentFeed {
-        finishFeed()
-        currentFeed = event.feed
-        expectedSeq = 1
-        previousHash = EventLog.zeroHash
-      }
+      if event.feed != tail?.event.feed { checkFeedEnd() }
       report.events += 1
       if report.events % 256 == 0 {
         progress?(WorkProgress(step: "verifying events", done: report.events, total: total))
       }
-      if event.seq > expectedSeq {
-        problem(
-          expectedSeq == event.seq - 1
-            ? "event seq \(expectedSeq) before it is missing"
-            : "events seq \(expectedSeq) to \(event.seq - 1) before it are missing", event)
-      }
-      if event.prev != previousHash {
-        problem(
-          event.seq == 1
-            ? "it is the first of its feed but does not start the chain"
-            : "its link (prev) does not match the hash of the event before it", event)
-      }
-      if EventType(rawValue: event.type) == nil {
-        problem("its type '\(event.type)' is not one fieldlog writes", event)
-      } else if (event.seq == 1) != (event.type == EventType.feedOpened.rawValue) {
-        problem(
-          event.seq == 1
-            ? "a feed must begin with feed.opened" : "feed.opened may only begin a feed", event)
-      }
-      if event.recomputedHash != event.hash {
-        problem(
-          "its hash does not match its contents: its feed, seq, time, type, subject, target or "
-            + "commitment was changed", event)
-      }
-      // Every signature there is must verify; which events must have one is checked per feed
-      // (finishFeed).
-      lastSigned = row["signature"] as Data? != nil
-      if let key = publicKeys[event.feed] {
-        if let signature = row["signature"] as Data? {
-          pendingSignatures.append((event, signature, key))
-          if pendingSignatures.count == SignatureBatch.size { checkPendingSignatures() }
-        }
-      } else if unkeyed.insert(event.feed).inserted {
-        problem(unkeyedFeed, event)
-      }
-      if let salt = row["salt"] as Data?, let json = row["json"] as String? {
-        report.payloads += 1
-        if Hashing.commitment(salt: salt, json: Data(json.utf8)) != event.commitment {
-          problem("its payload does not match its commitment: the content was changed", event)
-        }
-      } else if row["redacted"] as Bool? == true {
-        report.redacted.append(.init(feed: event.feed, seq: event.seq, type: event.type))
-      } else {
-        problem("its payload is missing and no redaction names it", event)
-      }
-      expectedSeq = event.seq + 1
-      previousHash = event.hash
-      last = event
+      checkChain(event)
+      checkType(event)
+      checkHash(event)
+      let signature = row["signature"] as Data?
+      checkSignature(event, signature)
+      checkPayload(event, row)
+      tail = (event, signature != nil)
     }
-    finishFeed()
+    checkFeedEnd()
     checkPendingSignatures()
     for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
-      problem("the feed has a recorded head seq \(head.0) but no events", feed: feed)
+      problem("the feed has a recorded head seq \(head.seq) but no events", feed: feed)
     }
+  }
 
+  /// The event follows the one before it in its feed: no seq is skipped, and it links to that
+  /// event's hash (the first of a feed to the zero hash).
+  private mutating func checkChain(_ event: StoredEvent) {
+    let expectedSeq = tail.map { $0.event.seq + 1 } ?? 1
+    if event.seq > expectedSeq {
+      problem(
+        expectedSeq == event.seq - 1
+          ? "event seq \(expectedSeq) before it is missing"
+          : "events seq \(expectedSeq) to \(event.seq - 1) before it are missing", event)
+    }
+    if event.prev != (tail?.event.hash ?? EventLog.zeroHash) {
+      problem(
+        event.seq == 1
+          ? "it is the first of its feed but does not start the chain"
+          : "its link (prev) does not match the hash of the event before it", event)
+    }
+  }
+
+  /// The event is of a type fieldlog writes, and feed.opened begins a feed and only that.
+  private mutating func checkType(_ event: StoredEvent) {
+    if EventType(rawValue: event.type) == nil {
+      problem("its type '\(event.type)' is not one fieldlog writes", event)
+    } else if (event.seq == 1) != (event.type == EventType.feedOpened.rawValue) {
+      problem(
+        event.seq == 1
+          ? "a feed must begin with feed.opened" : "feed.opened may only begin a feed", event)
+    }
+  }
+
+  private mutating func checkHash(_ event: StoredEvent) {
+    if event.recomputedHash != event.hash {
+      problem(
+        "its hash does not match its contents: its feed, seq, time, type, subject, target or "
+          + "commitment was changed", event)
+    }
+  }
+
+  /// Every signature there is must verify; which events must have one is checked per feed
+  /// (`checkFeedEnd`).
+  private mutating func checkSignature(_ event: StoredEvent, _ signature: Data?) {
+    if let key = publicKeys[event.feed] {
+      if let signature {
+        pendingSignatures.append((event, signature, key))
+        if pendingSignatures.count == SignatureBatch.size { checkPendingSignatures() }
+      }
+    } else if unkeyed.insert(event.feed).inserted {
+      problem(Self.unkeyedFeed, event)
+    }
+  }
+
+  private mutating func checkPendingSignatures() {
+    for event in SignatureBatch.invalid(pendingSignatures) {
+      problem("its signature does not verify with its feed's public key", event)
+    }
+    pendingSignatures.removeAll(keepingCapacity: true)
+  }
+
+  /// The payload matches the event's commitment, or a redaction erased it.
+  private mutating func checkPayload(_ event: StoredEvent, _ row: Row) {
+    if let salt = row["salt"] as Data?, let json = row["json"] as String? {
+      report.payloads += 1
+      if Hashing.commitment(salt: salt, json: Data(json.utf8)) != event.commitment {
+        problem("its payload does not match its commitment: the content was changed", event)
+      }
+    } else if row["redacted"] as Bool? == true {
+      report.redacted.append(.init(feed: event.feed, seq: event.seq, type: event.type))
+    } else {
+      problem("its payload is missing and no redaction names it", event)
+    }
+  }
+
+  /// The feed just read ends where the journal recorded its head, with a signed event.
+  private mutating func checkFeedEnd() {
+    guard let (last, lastSigned) = tail else { return }
+    tail = nil
+    let feed = last.feed
+    report.feeds += 1
+    // Each transaction's last event is signed, and the feed's last event ends a transaction: its
+    // signature covers, through the chain, every event before it. An event put at the end without
+    // the key has none.
+    if publicKeys[feed] != nil && !lastSigned {
+      problem(
+        "it is not signed, though it is the last event of its feed: it was added outside fieldlog",
+        last)
+    }
+    guard let head = heads.removeValue(forKey: feed) else {
+      problem("feed \(feed.prefix(8)) is not one this journal wrote or received", feed: feed)
+      return
+    }
+    if head.seq > last.seq {
+      problem(
+        "the feed ends at seq \(last.seq) but its recorded head is seq \(head.seq): "
+          + "\(Counted.phrase(Int(head.seq - last.seq), "event")) at the end "
+          + (head.seq - last.seq == 1 ? "was" : "were") + " removed", feed: feed)
+    } else if head.seq < last.seq {
+      problem(
+        "the feed goes on past its recorded head seq \(head.seq) to seq \(last.seq): "
+          + "events were added outside fieldlog", feed: feed)
+    } else if head.hash != last.hash {
+      problem("the last event is not the one the journal recorded as the feed's head", last)
+    }
+  }
+
+  /// Every correction names an event the journal holds.
+  private mutating func checkCorrectionTargets() throws {
     for row in try Row.fetchAll(
       db,
       sql: """
@@ -334,31 +393,27 @@ enum Verifier {
           feed: row["feed"], seq: row["seq"], type: row["type"], subject: row["subject"],
           problem: "it corrects an event that is not in the journal"))
     }
-    let orphans =
-      try Int.fetchOne(
-        db,
-        sql: """
-          SELECT count(*) FROM payload p
-          WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.commitment = p.commitment)
-          """) ?? 0
-    if orphans > 0 {
-      problem(
-        "\(Counted.phrase(orphans, "payload")) \(orphans == 1 ? "belongs" : "belong") to no event: "
-          + (orphans == 1 ? "it was" : "they were") + " added outside fieldlog")
-    }
+  }
+
+  /// Every row of `table` belongs to an event: the event's `column` equals the row's.
+  private mutating func checkBelongToEvents(table: String, matching column: String) throws {
     let strays =
       try Int.fetchOne(
         db,
         sql: """
-          SELECT count(*) FROM signature s WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.hash = s.hash)
+          SELECT count(*) FROM \(table) x
+          WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.\(column) = x.\(column))
           """) ?? 0
     if strays > 0 {
       problem(
-        "\(Counted.phrase(strays, "signature")) \(strays == 1 ? "belongs" : "belong") to no event: "
+        "\(Counted.phrase(strays, table)) \(strays == 1 ? "belongs" : "belong") to no event: "
           + (strays == 1 ? "it was" : "they were") + " added outside fieldlog")
     }
-    // A projection that shows an event the journal no longer has is evidence that events were
-    // removed (and the feed's head moved back): rebuilding would erase that evidence.
+  }
+
+  /// A projection that shows an event the journal no longer has is evidence that events were
+  /// removed (and the feed's head moved back): rebuilding would erase that evidence.
+  private mutating func checkVanishedEvents() throws {
     let vanished =
       try Int.fetchOne(
         db,
@@ -374,56 +429,36 @@ enum Verifier {
           + "events were removed; compare with a checkpoint ('verify --checkpoint') before any "
           + "rebuild")
     }
-    // Projections are derived: when the events are whole, a projection that differs from their
-    // replay was changed by hand (or by a bug); `rebuild` puts it right.
-    // Nothing here needs the write lock, so another fieldlog may write meanwhile; an error that
-    // says the journal is busy is passed on as such, never reported as damage.
-    if projections && report.ok {
-      do {
-        let skipped = try Schema.projectionsDerivedDifferently(db)
-        let differing = try Replay.differingProjections(db).filter { !skipped.contains($0.table) }
-        for (table, rows) in differing {
-          problem(
-            "the projection table \(table) differs from a replay of the events in \(Counted.phrase(rows, "row")); "
-              + "run 'fieldlog rebuild'")
-        }
-        if !skipped.contains("entry_fts"),
-          try Replay.searchIndexDiffers(
-            db, rowsDiffer: differing.contains { $0.table == "entry_fts" })
-        {
-          problem("the search index does not match its rows; run 'fieldlog rebuild'")
-        }
-      } catch let error as DatabaseError
-        where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
-      {
-        throw error
-      } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
-        problem("the search index or a projection is corrupt: \(error.message ?? "")")
-      } catch {
-        problem("the events cannot be replayed: \(error.localizedDescription)")
-      }
-    }
-    return report
   }
-}
 
-extension Journal {
-  /// Recreates every projection from the events alone, in one transaction.
+  /// Projections are derived: when the events are whole, a projection that differs from their
+  /// replay was changed by hand (or by a bug); `rebuild` puts it right.
   ///
-  /// Events are applied in replay order (see `Replay`), which for events written here is the order
-  /// they were applied when written.
-  ///
-  /// Refuses a journal whose events are damaged: rebuilding from them would hide the damage.
-  @discardableResult
-  public func rebuild(progress: ProgressReport? = nil) throws -> Int {
-    try write { db in
-      let report = try Verifier.run(db, projections: false, progress: nil)
-      guard report.ok else {
-        throw FieldLogError.damaged(
-          "the journal's events are damaged (\(Counted.phrase(report.problems.count, "problem"))); "
-            + "rebuilding from them would hide that, so nothing was changed")
+  /// Nothing here needs the write lock, so another fieldlog may write meanwhile; an error that
+  /// says the journal is busy is passed on as such, never reported as damage.
+  private mutating func checkProjections() throws {
+    do {
+      let skipped = try Schema.projectionsDerivedDifferently(db)
+      let differing = try Replay.differingProjections(db).filter { !skipped.contains($0.table) }
+      for (table, rows) in differing {
+        problem(
+          "the projection table \(table) differs from a replay of the events in \(Counted.phrase(rows, "row")); "
+            + "run 'fieldlog rebuild'")
       }
-      return try Replay.rebuildProjections(db, progress: progress)
+      if !skipped.contains("entry_fts"),
+        try Replay.searchIndexDiffers(
+          db, rowsDiffer: differing.contains { $0.table == "entry_fts" })
+      {
+        problem("the search index does not match its rows; run 'fieldlog rebuild'")
+      }
+    } catch let error as DatabaseError
+      where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+    {
+      throw error
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+      problem("the search index or a projection is corrupt: \(error.message ?? "")")
+    } catch {
+      problem("the events cannot be replayed: \(error.localizedDescription)")
     }
   }
 }
