@@ -54,9 +54,26 @@ public enum CanonicalJSON {
 
   /// Encodes a JSON value canonically.
   public static func encode(_ value: JSONValue) -> Data {
+    var unchanged = true
+    return encode(value, unchanged: &unchanged)
+  }
+
+  /// Encodes a value canonically, and says whether every string in it was NFC already (no byte
+  /// from 0xCC up), so that what the JSON reads back as is the value itself.
+  static func encode<T: Encodable>(_ value: T, unchanged: inout Bool) throws -> Data {
+    encode(try TreeEncoder.tree(value), unchanged: &unchanged)
+  }
+
+  private static func encode(_ value: JSONValue, unchanged: inout Bool) -> Data {
     var bytes: [UInt8] = []
-    write(value, into: &bytes)
+    write(value, into: &bytes, unchanged: &unchanged)
     return Data(bytes)
+  }
+
+  /// The string in NFC; `unchanged` becomes false when it may not have been (`Text.nfc`).
+  private static func nfc(_ string: String, unchanged: inout Bool) -> [UInt8] {
+    if unchanged, string.utf8.contains(where: { $0 >= 0xCC }) { unchanged = false }
+    return Array(Text.nfc(string).utf8)
   }
 
   /// Decodes a payload into its Swift type.
@@ -64,30 +81,30 @@ public enum CanonicalJSON {
     try JSONDecoder().decode(type, from: data)
   }
 
-  private static func write(_ value: JSONValue, into bytes: inout [UInt8]) {
+  private static func write(_ value: JSONValue, into bytes: inout [UInt8], unchanged: inout Bool) {
     switch value {
     case .null: bytes += Array("null".utf8)
     case .bool(let flag): bytes += Array((flag ? "true" : "false").utf8)
     case .integer(let number): bytes += Array(String(number).utf8)
-    case .string(let string): writeEscaped(Array(Text.nfc(string).utf8), into: &bytes)
+    case .string(let string): writeEscaped(nfc(string, unchanged: &unchanged), into: &bytes)
     case .array(let items):
       bytes.append(UInt8(ascii: "["))
       for (index, item) in items.enumerated() {
         if index > 0 { bytes.append(UInt8(ascii: ",")) }
-        write(item, into: &bytes)
+        write(item, into: &bytes, unchanged: &unchanged)
       }
       bytes.append(UInt8(ascii: "]"))
     case .object(let members):
       bytes.append(UInt8(ascii: "{"))
       let sorted = members.map {
-        (Array(Text.nfc($0.key).utf8), $0.value)
+        (nfc($0.key, unchanged: &unchanged), $0.value)
       }
       .sorted { $0.0.lexicographicallyPrecedes($1.0) }
       for (index, member) in sorted.enumerated() {
         if index > 0 { bytes.append(UInt8(ascii: ",")) }
         writeEscaped(member.0, into: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        write(member.1, into: &bytes)
+        write(member.1, into: &bytes, unchanged: &unchanged)
       }
       bytes.append(UInt8(ascii: "}"))
     }

@@ -1,88 +1,6 @@
 import Foundation
 import GRDB
 
-/// What kind of change an event records. The raw values are part of the journal format.
-public enum EventType: String, Sendable, CaseIterable {
-  case feedOpened = "feed.opened"
-  case neighbourhoodAdded = "neighbourhood.added"
-  case initiativeAdded = "initiative.added"
-  case questionAdded = "question.added"
-  case codeDefined = "code.defined"
-  case codeRenamed = "code.renamed"
-  case codeMoved = "code.moved"
-  case codeDescribed = "code.described"
-  case codeMerged = "code.merged"
-  case codingApplied = "coding.applied"
-  case codingRemoved = "coding.removed"
-  case memoAdded = "memo.added"
-  case entryRecorded = "entry.recorded"
-  case entryAmended = "entry.amended"
-  case entryRetracted = "entry.retracted"
-  /// Brings a retracted entry back; its `target` is the retraction it undoes.
-  case entryUnretracted = "entry.unretracted"
-  case participantAdded = "participant.added"
-  case consentGiven = "consent.given"
-  case consentWithdrawn = "consent.withdrawn"
-  case coderAdded = "coder.added"
-  case studyRenamed = "study.renamed"
-  case studyDescribed = "study.described"
-  case neighbourhoodRemoved = "neighbourhood.removed"
-  case initiativeRemoved = "initiative.removed"
-  case questionRemoved = "question.removed"
-  /// Erases the payload of the event it targets; carries only what identifies nobody.
-  case redaction
-}
-
-/// One row of `event`, as stored.
-struct StoredEvent: Sendable {
-  var feed: String
-  var seq: Int64
-  var prev: Data
-  var recordedAt: String
-  var type: String
-  var subject: String
-  var target: Data?
-  var commitment: Data
-  var hash: Data
-
-  init(row: Row) {
-    feed = row["feed"]
-    seq = row["seq"]
-    prev = row["prev"]
-    recordedAt = row["recorded_at"]
-    type = row["type"]
-    subject = row["subject"]
-    target = row["target"]
-    commitment = row["commitment"]
-    hash = row["hash"]
-  }
-
-  init(
-    feed: String, seq: Int64, prev: Data, recordedAt: String, type: String, subject: String,
-    target: Data?, commitment: Data, hash: Data
-  ) {
-    self.feed = feed
-    self.seq = seq
-    self.prev = prev
-    self.recordedAt = recordedAt
-    self.type = type
-    self.subject = subject
-    self.target = target
-    self.commitment = commitment
-    self.hash = hash
-  }
-
-  /// The hash recomputed from the other columns; nil when an id is not a UUID.
-  var recomputedHash: Data? {
-    guard let feedID = UUID(uuidString: feed), let subjectID = UUID(uuidString: subject) else {
-      return nil
-    }
-    return Hashing.eventHash(
-      feed: feedID, seq: seq, prev: prev, recordedAt: recordedAt, type: type, subject: subjectID,
-      target: target, commitment: commitment)
-  }
-}
-
 /// Appends events to this journal's own feed and keeps the projections in step.
 enum EventLog {
   static let zeroHash = Data(count: 32)
@@ -110,7 +28,7 @@ enum EventLog {
   /// Appends one event with its payload, applies it to the projections, and returns it. Within
   /// `FeedWriter.during` (every `Journal.write`) the writer's state is read once per transaction.
   @discardableResult
-  static func append<Payload: Encodable>(
+  static func append<Payload: EventPayload>(
     _ type: EventType, subject: UUID, target: Data? = nil, payload: Payload, in db: Database,
     at date: Date = Date()
   ) throws -> StoredEvent {
@@ -181,10 +99,13 @@ final class FeedWriter: @unchecked Sendable {
   }
 
   /// Appends one event with its payload after the current head and applies it to the projections.
-  func append<Payload: Encodable>(
+  func append<Payload: EventPayload>(
     _ type: EventType, subject: UUID, target: Data?, payload: Payload, at date: Date
   ) throws -> StoredEvent {
-    let json = try CanonicalJSON.encode(payload)
+    precondition(
+      type.payloadType == Payload.self, "\(type.rawValue) does not carry \(Payload.self)")
+    var unchanged = true
+    let json = try CanonicalJSON.encode(payload, unchanged: &unchanged)
     let salt = Hashing.randomBytes(32)
     let commitment = Hashing.commitment(salt: salt, json: json)
     // Never earlier than anything this journal holds: so every event sorts after all it could have
@@ -215,7 +136,12 @@ final class FeedWriter: @unchecked Sendable {
     head = hash
     lastRecordedAt = recordedAt
     appended = true
-    try Projector.apply(event, json: json, in: db)
+    // A payload whose strings were NFC already reads back as itself: project it as it is.
+    if unchanged {
+      try payload.project(event, as: type, in: db)
+    } else {
+      try Projector.apply(event, json: json, in: db)
+    }
     return event
   }
 

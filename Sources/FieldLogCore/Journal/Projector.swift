@@ -2,206 +2,43 @@ import Foundation
 import GRDB
 
 /// Applies events to the projection tables. Live writes and `rebuild` both go through `apply`, which is
-/// why a rebuild reproduces the projections exactly.
+/// why a rebuild reproduces the projections exactly. What each event type does is its payload's
+/// `project` (below); this enum holds what several of them share.
 enum Projector {
-  /// Applies one event; `json` is nil when a redaction has erased its payload.
+  /// Applies one stored event; `json` is nil when a redaction has erased its payload.
   static func apply(_ event: StoredEvent, json: Data?, in db: Database) throws {
-    guard let type = EventType(rawValue: event.type) else {
-      throw FieldLogError.damaged(
-        "event \(event.seq) of feed \(event.feed.prefix(8)) has an unknown type '\(event.type)'")
-    }
+    let type = try eventType(event)
     guard let json else {
       try applyErased(event, type: type, in: db)
       return
     }
-    switch type {
-    case .feedOpened:
-      let payload = try decode(Payload.FeedOpened.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO writer (feed, author, study, description, opened_at) VALUES (?, ?, ?, ?, ?)
-          """
-      ).execute(arguments: [
-        event.feed, payload.author, payload.study, payload.description, event.recordedAt,
-      ])
-    case .neighbourhoodAdded:
-      let payload = try decode(Payload.NeighbourhoodAdded.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO neighbourhood (id, name, folded, description) VALUES (?, ?, ?, ?)
-          ON CONFLICT (id) DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, payload.name, Text.identityFold(payload.name), payload.description,
-      ])
-      try restore(event.subject, in: db)
-    case .initiativeAdded:
-      let payload = try decode(Payload.InitiativeAdded.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO initiative (id, name, folded, neighbourhood_id, description)
-          VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, payload.name, Text.identityFold(payload.name), payload.neighbourhood,
-        payload.description,
-      ])
-      try restore(event.subject, in: db)
-    case .questionAdded:
-      let payload = try decode(Payload.QuestionAdded.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO question (id, code, folded, text) VALUES (?, ?, ?, ?)
-          ON CONFLICT (id) DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, payload.code, Text.identityFold(payload.code), payload.text,
-      ])
-      try restore(event.subject, in: db)
-    case .codeDefined:
-      let payload = try decode(Payload.CodeDefined.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO code (id, name, folded, parent_id, description, color)
-          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, payload.name, Text.identityFold(payload.name), payload.parent,
-        payload.description,
-        payload.color,
-      ])
-    case .codeRenamed:
-      let payload = try decode(Payload.CodeRenamed.self, json, event)
-      try db.cachedStatement(sql: "UPDATE code SET name = ?, folded = ? WHERE id = ?").execute(
-        arguments: [payload.name, Text.identityFold(payload.name), event.subject])
-    case .codeMoved:
-      let payload = try decode(Payload.CodeMoved.self, json, event)
-      try db.cachedStatement(sql: "UPDATE code SET parent_id = ? WHERE id = ?").execute(arguments: [
-        payload.parent, event.subject,
-      ])
-    case .codeDescribed:
-      let payload = try decode(Payload.CodeDescribed.self, json, event)
-      try db.cachedStatement(sql: "UPDATE code SET description = ? WHERE id = ?").execute(
-        arguments: [payload.description, event.subject])
-    case .codeMerged:
-      let payload = try decode(Payload.CodeMerged.self, json, event)
-      for sql in [
-        "UPDATE coding SET code_id = ? WHERE code_id = ?",
-        "UPDATE code SET parent_id = ? WHERE parent_id = ?",
-        "UPDATE memo SET about_id = ? WHERE about_id = ? AND about_kind = 'code'",
-      ] {
-        try db.cachedStatement(sql: sql).execute(arguments: [payload.into, event.subject])
-      }
-      try db.cachedStatement(sql: "DELETE FROM code WHERE id = ?").execute(arguments: [
-        event.subject
-      ])
-    case .codingApplied:
-      let payload = try decode(Payload.CodingApplied.self, json, event)
-      // A coding merged in from a journal that did not know the entry was redacted quotes text
-      // that is gone: it is not shown.
-      guard try !isRedacted(entry: payload.entry, in: db) else { return }
-      try Codings.project(payload, id: event.subject, at: event.recordedAt, in: db)
-    case .codingRemoved:
-      try db.cachedStatement(sql: "DELETE FROM memo WHERE about_id = ?").execute(arguments: [
-        event.subject
-      ])
-      try db.cachedStatement(sql: "DELETE FROM coding WHERE id = ?").execute(arguments: [
-        event.subject
-      ])
-    case .memoAdded:
-      let payload = try decode(Payload.MemoAdded.self, json, event)
-      guard try !isRedacted(entry: payload.about, in: db) else { return }
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO memo (id, about_id, about_kind, text, author, written_at)
-          VALUES (?, ?, ?, ?, ?, ?)
-          """
-      ).execute(arguments: [
-        event.subject, payload.about, payload.aboutKind, payload.text, payload.author,
-        event.recordedAt,
-      ])
-    case .entryRecorded, .entryAmended:
-      let payload = try decode(Payload.EntryVersion.self, json, event)
-      try writeEntry(payload, id: event.subject, event: event, in: db)
-    case .entryRetracted:
-      let payload = try decode(Payload.EntryRetracted.self, json, event)
-      try db.cachedStatement(
-        sql: "UPDATE entry SET retracted_at = ?, retraction_reason = ? WHERE id = ?"
-      ).execute(arguments: [event.recordedAt, payload.reason, event.subject])
-    case .entryUnretracted:
-      _ = try decode(Payload.EntryRetracted.self, json, event)
-      try db.cachedStatement(
-        sql: "UPDATE entry SET retracted_at = NULL, retraction_reason = NULL WHERE id = ?"
-      ).execute(arguments: [event.subject])
-    case .participantAdded:
-      let payload = try decode(Payload.ParticipantAdded.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO participant (id, pseudonym, folded, role, neighbourhood_id, added_at)
-          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, payload.pseudonym, Text.identityFold(payload.pseudonym), payload.role,
-        payload.neighbourhood, event.recordedAt,
-      ])
-    case .consentGiven, .consentWithdrawn:
-      let payload = try decode(Payload.ConsentChanged.self, json, event)
-      // The consent in force is the one dated last, and on one day a withdrawal wins: so a paper
-      // form recorded late, or merged in later, never undoes a withdrawal dated after it, in
-      // whatever order journals are merged (schema step v3-consent-by-date replays this rule).
-      for scope in payload.scopes {
-        try db.cachedStatement(
-          sql: """
-            INSERT INTO consent (participant_id, scope, state, form, date) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (participant_id, scope)
-            DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date
-            WHERE excluded.date > consent.date OR (excluded.date = consent.date
-              AND (excluded.state = 'withdrawn' OR consent.state = 'given'))
-            """
-        ).execute(arguments: [
-          event.subject, scope, type == .consentGiven ? "given" : "withdrawn", payload.form,
-          payload.date,
-        ])
-      }
-    case .redaction:
-      let payload = try decode(Payload.Redaction.self, json, event)
-      try redact(entry: payload.entry, reason: payload.reason, in: db)
-    case .coderAdded:
-      let payload = try decode(Payload.CoderAdded.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO coder (id, name, folded, added_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, payload.name, Text.identityFold(payload.name), event.recordedAt,
-      ])
-    case .studyRenamed, .studyDescribed:
-      let value =
-        type == .studyRenamed
-        ? try decode(Payload.StudyRenamed.self, json, event).name
-        : try decode(Payload.StudyDescribed.self, json, event).description
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO study_profile (field, value) VALUES (?, ?)
-          ON CONFLICT (field) DO UPDATE SET value = excluded.value
-          """
-      ).execute(arguments: [type == .studyRenamed ? "name" : "description", value])
-    case .neighbourhoodRemoved, .initiativeRemoved, .questionRemoved:
-      _ = try decode(Payload.VocabularyRemoved.self, json, event)
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO vocabulary_removed (id, kind, removed_at) VALUES (?, ?, ?)
-          ON CONFLICT (id) DO NOTHING
-          """
-      ).execute(arguments: [
-        event.subject, String(event.type.prefix { $0 != "." }), event.recordedAt,
-      ])
-    }
+    try decode(type.payloadType, json, event).project(event, as: type, in: db)
   }
 
-  /// A vocabulary item added again after it was removed is in use again.
-  private static func restore(_ id: String, in db: Database) throws {
+  private static func eventType(_ event: StoredEvent) throws -> EventType {
+    guard let type = EventType(rawValue: event.type) else {
+      throw FieldLogError.damaged(
+        "event \(event.seq) of feed \(event.feed.prefix(8)) has an unknown type '\(event.type)'")
+    }
+    return type
+  }
+
+  /// Inserts a vocabulary item (neighbourhood, initiative, question) once, with its folded name
+  /// for look-ups; one added again after it was removed is in use again.
+  static func addVocabulary(
+    _ table: String, id: String, name: (column: String, value: String),
+    _ others: KeyValuePairs<String, (any DatabaseValueConvertible)?>, in db: Database
+  ) throws {
+    let columns = ["id", name.column, "folded"] + others.map(\.key)
+    let values: [(any DatabaseValueConvertible)?] =
+      [id, name.value, Text.identityFold(name.value)] + others.map(\.value)
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO \(table) (\(columns.joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+        ON CONFLICT (id) DO NOTHING
+        """
+    ).execute(arguments: StatementArguments(values))
     try db.cachedStatement(sql: "DELETE FROM vocabulary_removed WHERE id = ?").execute(arguments: [
       id
     ])
@@ -238,7 +75,7 @@ enum Projector {
     try redact(entry: event.subject, reason: kept.reason, in: db)
   }
 
-  private static func isRedacted(entry id: String, in db: Database) throws -> Bool {
+  static func isRedacted(entry id: String, in db: Database) throws -> Bool {
     try Bool.fetchOne(
       db.cachedStatement(
         sql: """
@@ -278,7 +115,7 @@ enum Projector {
   }
 
   /// Replaces an entry's content by the redaction notice and removes it from the search index.
-  private static func redact(entry id: String, reason: String, in db: Database) throws {
+  static func redact(entry id: String, reason: String, in db: Database) throws {
     guard
       let key = try Int64.fetchOne(db, sql: "SELECT key FROM entry WHERE id = ?", arguments: [id])
     else { return }
@@ -302,7 +139,7 @@ enum Projector {
   }
 
   /// Inserts the first version of an entry, or replaces its content with a later one.
-  private static func writeEntry(
+  static func writeEntry(
     _ entry: Payload.EntryVersion, id: String, event: StoredEvent, in db: Database
   ) throws {
     let occurred = try FieldTime.parse(entry.occurredAt, what: "recorded time of the fieldwork")
@@ -379,5 +216,228 @@ enum Projector {
         "the payload of event \(event.seq) of feed \(event.feed.prefix(8)) (\(event.type)) "
           + "cannot be read")
     }
+  }
+}
+
+// MARK: What each event type does to the projections
+
+extension Payload.FeedOpened: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO writer (feed, author, study, description, opened_at) VALUES (?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [event.feed, author, study, description, event.recordedAt])
+  }
+}
+
+extension Payload.NeighbourhoodAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.addVocabulary(
+      "neighbourhood", id: event.subject, name: ("name", name), ["description": description],
+      in: db)
+  }
+}
+
+extension Payload.InitiativeAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.addVocabulary(
+      "initiative", id: event.subject, name: ("name", name),
+      ["neighbourhood_id": neighbourhood, "description": description], in: db)
+  }
+}
+
+extension Payload.QuestionAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.addVocabulary(
+      "question", id: event.subject, name: ("code", code), ["text": text], in: db)
+  }
+}
+
+extension Payload.CodeDefined: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO code (id, name, folded, parent_id, description, color)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+        """
+    ).execute(arguments: [
+      event.subject, name, Text.identityFold(name), parent, description, color,
+    ])
+  }
+}
+
+extension Payload.CodeRenamed: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(sql: "UPDATE code SET name = ?, folded = ? WHERE id = ?").execute(
+      arguments: [name, Text.identityFold(name), event.subject])
+  }
+}
+
+extension Payload.CodeMoved: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(sql: "UPDATE code SET parent_id = ? WHERE id = ?").execute(arguments: [
+      parent, event.subject,
+    ])
+  }
+}
+
+extension Payload.CodeDescribed: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(sql: "UPDATE code SET description = ? WHERE id = ?").execute(
+      arguments: [description, event.subject])
+  }
+}
+
+extension Payload.CodeMerged: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    for sql in [
+      "UPDATE coding SET code_id = ? WHERE code_id = ?",
+      "UPDATE code SET parent_id = ? WHERE parent_id = ?",
+      "UPDATE memo SET about_id = ? WHERE about_id = ? AND about_kind = 'code'",
+    ] {
+      try db.cachedStatement(sql: sql).execute(arguments: [into, event.subject])
+    }
+    try db.cachedStatement(sql: "DELETE FROM code WHERE id = ?").execute(arguments: [
+      event.subject
+    ])
+  }
+}
+
+extension Payload.CodingApplied: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    // A coding merged in from a journal that did not know the entry was redacted quotes text
+    // that is gone: it is not shown.
+    guard try !Projector.isRedacted(entry: entry, in: db) else { return }
+    try Codings.project(self, id: event.subject, at: event.recordedAt, in: db)
+  }
+}
+
+extension Payload.CodingRemoved: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(sql: "DELETE FROM memo WHERE about_id = ?").execute(arguments: [
+      event.subject
+    ])
+    try db.cachedStatement(sql: "DELETE FROM coding WHERE id = ?").execute(arguments: [
+      event.subject
+    ])
+  }
+}
+
+extension Payload.MemoAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    guard try !Projector.isRedacted(entry: about, in: db) else { return }
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO memo (id, about_id, about_kind, text, author, written_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [event.subject, about, aboutKind, text, author, event.recordedAt])
+  }
+}
+
+extension Payload.EntryVersion: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.writeEntry(self, id: event.subject, event: event, in: db)
+  }
+}
+
+extension Payload.EntryRetracted: EventPayload {
+  /// `entry.retracted` sets the retraction; `entry.unretracted` clears it.
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    let retracted = type == .entryRetracted
+    try db.cachedStatement(
+      sql: "UPDATE entry SET retracted_at = ?, retraction_reason = ? WHERE id = ?"
+    ).execute(arguments: [
+      retracted ? event.recordedAt : nil, retracted ? reason : nil, event.subject,
+    ])
+  }
+}
+
+extension Payload.ParticipantAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO participant (id, pseudonym, folded, role, neighbourhood_id, added_at)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+        """
+    ).execute(arguments: [
+      event.subject, pseudonym, Text.identityFold(pseudonym), role, neighbourhood,
+      event.recordedAt,
+    ])
+  }
+}
+
+extension Payload.ConsentChanged: EventPayload {
+  /// The consent in force is the one dated last, and on one day a withdrawal wins: so a paper form
+  /// recorded late, or merged in later, never undoes a withdrawal dated after it, in whatever
+  /// order journals are merged (schema step v3-consent-by-date replays this rule).
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    for scope in scopes {
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO consent (participant_id, scope, state, form, date) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (participant_id, scope)
+          DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date
+          WHERE excluded.date > consent.date OR (excluded.date = consent.date
+            AND (excluded.state = 'withdrawn' OR consent.state = 'given'))
+          """
+      ).execute(arguments: [
+        event.subject, scope, type == .consentGiven ? "given" : "withdrawn", form, date,
+      ])
+    }
+  }
+}
+
+extension Payload.Redaction: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.redact(entry: entry, reason: reason, in: db)
+  }
+}
+
+extension Payload.CoderAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO coder (id, name, folded, added_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT DO NOTHING
+        """
+    ).execute(arguments: [event.subject, name, Text.identityFold(name), event.recordedAt])
+  }
+}
+
+extension Payload.StudyRenamed: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.setStudyProfile("name", to: name, in: db)
+  }
+}
+
+extension Payload.StudyDescribed: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.setStudyProfile("description", to: description, in: db)
+  }
+}
+
+extension Payload.VocabularyRemoved: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO vocabulary_removed (id, kind, removed_at) VALUES (?, ?, ?)
+        ON CONFLICT (id) DO NOTHING
+        """
+    ).execute(arguments: [
+      event.subject, String(event.type.prefix { $0 != "." }), event.recordedAt,
+    ])
+  }
+}
+
+extension Projector {
+  static func setStudyProfile(_ field: String, to value: String?, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO study_profile (field, value) VALUES (?, ?)
+        ON CONFLICT (field) DO UPDATE SET value = excluded.value
+        """
+    ).execute(arguments: [field, value])
   }
 }

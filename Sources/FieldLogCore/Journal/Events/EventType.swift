@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// What kind of change an event records. The raw values are part of the journal format.
+public enum EventType: String, Sendable, CaseIterable {
+  case feedOpened = "feed.opened"
+  case neighbourhoodAdded = "neighbourhood.added"
+  case initiativeAdded = "initiative.added"
+  case questionAdded = "question.added"
+  case codeDefined = "code.defined"
+  case codeRenamed = "code.renamed"
+  case codeMoved = "code.moved"
+  case codeDescribed = "code.described"
+  case codeMerged = "code.merged"
+  case codingApplied = "coding.applied"
+  case codingRemoved = "coding.removed"
+  case memoAdded = "memo.added"
+  case entryRecorded = "entry.recorded"
+  case entryAmended = "entry.amended"
+  case entryRetracted = "entry.retracted"
+  /// Brings a retracted entry back; its `target` is the retraction it undoes.
+  case entryUnretracted = "entry.unretracted"
+  case participantAdded = "participant.added"
+  case consentGiven = "consent.given"
+  case consentWithdrawn = "consent.withdrawn"
+  case coderAdded = "coder.added"
+  case studyRenamed = "study.renamed"
+  case studyDescribed = "study.described"
+  case neighbourhoodRemoved = "neighbourhood.removed"
+  case initiativeRemoved = "initiative.removed"
+  case questionRemoved = "question.removed"
+  /// Erases the payload of the event it targets; carries only what identifies nobody.
+  case redaction
+}
+
+/// What an event of one type carries: the members of its canonical JSON (docs/journal-format.md),
+/// and what applying it does to the projections (`project`, in Projector.swift).
+///
+/// `EventType.payloadType` ties each event type to exactly one payload type; a payload type serves
+/// several event types only where their members are the same (`entry.recorded` and
+/// `entry.amended`, say).
+protocol EventPayload: Codable {
+  /// Applies an event of `type` carrying this payload to the projection tables.
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws
+}
+
+extension EventPayload {
+  /// The event types that carry this payload.
+  static var eventTypes: [EventType] { EventType.allCases.filter { $0.payloadType == Self.self } }
+}
+
+extension EventType {
+  /// The one payload type of this event type.
+  var payloadType: any EventPayload.Type {
+    switch self {
+    case .feedOpened: Payload.FeedOpened.self
+    case .neighbourhoodAdded: Payload.NeighbourhoodAdded.self
+    case .initiativeAdded: Payload.InitiativeAdded.self
+    case .questionAdded: Payload.QuestionAdded.self
+    case .codeDefined: Payload.CodeDefined.self
+    case .codeRenamed: Payload.CodeRenamed.self
+    case .codeMoved: Payload.CodeMoved.self
+    case .codeDescribed: Payload.CodeDescribed.self
+    case .codeMerged: Payload.CodeMerged.self
+    case .codingApplied: Payload.CodingApplied.self
+    case .codingRemoved: Payload.CodingRemoved.self
+    case .memoAdded: Payload.MemoAdded.self
+    case .entryRecorded, .entryAmended: Payload.EntryVersion.self
+    case .entryRetracted, .entryUnretracted: Payload.EntryRetracted.self
+    case .participantAdded: Payload.ParticipantAdded.self
+    case .consentGiven, .consentWithdrawn: Payload.ConsentChanged.self
+    case .coderAdded: Payload.CoderAdded.self
+    case .studyRenamed: Payload.StudyRenamed.self
+    case .studyDescribed: Payload.StudyDescribed.self
+    case .neighbourhoodRemoved, .initiativeRemoved, .questionRemoved: Payload.VocabularyRemoved.self
+    case .redaction: Payload.Redaction.self
+    }
+  }
+}
