@@ -19,15 +19,11 @@ extension FieldLog {
     var coders: String
     @Option(help: "Only this code.")
     var code: String?
-    @Option(help: "entry or character.")
+    @Option(help: "entry or character.", completion: AgreementUnit.completion)
     var unit: String = "entry"
 
     func run(_ journal: Journal) throws {
-      guard let unit = AgreementUnit(rawValue: unit.lowercased()) else {
-        throw FieldLogError.unknownName(
-          kind: "unit", value: unit,
-          suggestions: Text.suggestions(for: unit, among: AgreementUnit.allCases.map(\.rawValue)))
-      }
+      let unit = try AgreementUnit.parse(unit)
       let names = coders.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       let report = try journal.agreement(coders: names, code: code, unit: unit)
       if output.json {

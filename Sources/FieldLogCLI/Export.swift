@@ -20,9 +20,12 @@ extension FieldLog {
     @OptionGroup var keyFile: KeyFileOptions
 
     @Argument(
-      help: "entries, codings, matrix, codebook, memos; qdpx (REFI-QDA project) or qdc (codebook).")
+      help: "entries, codings, matrix, codebook, memos; qdpx (REFI-QDA project) or qdc (codebook).",
+      completion: .list(ExportTable.allCases.map(\.rawValue) + ["qdpx", "qdc"]))
     var table: String
-    @Option(help: "csv or jsonl (default: from the -o file's extension, else csv).")
+    @Option(
+      help: "csv or jsonl (default: from the -o file's extension, else csv).",
+      completion: ExportFormat.completion)
     var format: String?
     @OptionGroup var outputFile: OutputFileOptions
     @Flag(help: "The profile for Dutch Excel: ';', a UTF-8 BOM, and the formula guard.")
@@ -49,7 +52,7 @@ extension FieldLog {
       help: """
         qdpx: how selections count positions, codepoints (default, the REFI-QDA standard) or utf16 \
         (for tools that count UTF-16 units, such as QualCoder).
-        """)
+        """, completion: TextOffsets.completion)
     var offsets: String?
 
     func validate() throws {
@@ -58,8 +61,8 @@ extension FieldLog {
         guard table.lowercased() == "qdpx" else {
           throw ValidationError("--offsets applies to 'export qdpx' only, not to '\(table)'")
         }
-        let units = TextOffsets.allCases.map(\.rawValue)
-        guard units.contains(offsets.lowercased()) else {
+        if (try? TextOffsets.parse(offsets)) == nil {
+          let units = TextOffsets.allCases.map(\.rawValue)
           let closest = Text.suggestions(for: offsets, among: units, limit: units.count)
           throw ValidationError(
             "unknown offsets '\(offsets)'; use "
@@ -87,7 +90,7 @@ extension FieldLog {
           throw FieldLogError.invalidInput(
             "a REFI-QDA project is a zip file: name it with -o FILE.qdpx")
         }
-        let unit = offsets.flatMap { TextOffsets(rawValue: $0.lowercased()) } ?? .codePoints
+        let unit = try offsets.map { try TextOffsets.parse($0) } ?? .codePoints
         let summary = try journal.exportProject(
           ExportRequest(
             table: .entries, filter: try filters.filter(), people: people, allowNames: allowNames,
@@ -111,18 +114,8 @@ extension FieldLog {
       default:
         break
       }
-      guard let table = ExportTable(rawValue: table.lowercased()) else {
-        let known = ExportTable.allCases.map(\.rawValue) + ["qdpx", "qdc"]
-        throw FieldLogError.unknownName(
-          kind: "table", value: self.table,
-          suggestions: Text.suggestions(for: self.table, among: known))
-      }
-      let format = self.format ?? output.flatMap(Self.formatOf) ?? "csv"
-      guard let format = ExportFormat(rawValue: format.lowercased()) else {
-        throw FieldLogError.unknownName(
-          kind: "format", value: format,
-          suggestions: Text.suggestions(for: format, among: ["csv", "jsonl"]))
-      }
+      let table = try ExportTable.parse(table, alsoKnown: ["qdpx", "qdc"])
+      let format = try ExportFormat.parse(self.format ?? output.flatMap(Self.formatOf) ?? "csv")
       var dialect = excel ? CSVDialect.excel : CSVDialect()
       if let delimiter { dialect.delimiter = Character(delimiter == "\\t" ? "\t" : delimiter) }
       if bom { dialect.byteOrderMark = true }

@@ -19,7 +19,9 @@ extension FieldLog {
 
     @Argument(help: "Files or folders to import.", completion: .file())
     var paths: [String]
-    @Option(help: "jsonl, csv, markdown or qdc (default: from each path).")
+    @Option(
+      help: "jsonl, csv, markdown or qdc (default: from each path).",
+      completion: ImportFormat.completion)
     var format: String?
     @Flag(
       help:
@@ -32,14 +34,7 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
-      let format = try self.format.map { text -> ImportFormat in
-        guard let format = ImportFormat(rawValue: text.lowercased()) else {
-          throw FieldLogError.unknownName(
-            kind: "format", value: text,
-            suggestions: Text.suggestions(for: text, among: ImportFormat.allCases.map(\.rawValue)))
-        }
-        return format
-      }
+      let format = try self.format.map { try ImportFormat.parse($0) }
       if paths.count == 1, (format ?? ImportFormat.guess(paths[0])) == .qdc {
         let summary = try journal.importCodebook(from: paths[0])
         for added in summary.added { print("added \(added)") }

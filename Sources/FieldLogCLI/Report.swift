@@ -52,7 +52,9 @@ extension FieldLog {
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "Group by neighbourhood, initiative, question, kind, author or coder.")
+    @Option(
+      help: "Group by neighbourhood, initiative, question, kind, author or coder.",
+      completion: ReportGrouping.completion)
     var by: String?
     @Option(help: "Count only this coder's codings.")
     var coder: String?
@@ -88,7 +90,7 @@ extension FieldLog {
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var report: ReportOptions
     @OptionGroup var filters: FilterOptions
-    @Option(help: "entry or segment.")
+    @Option(help: "entry or segment.", completion: CooccurrenceUnit.completion)
     var unit: String = "entry"
 
     func validate() throws { try filters.validateForReports() }

@@ -20,7 +20,9 @@ extension FieldLog {
     @OptionGroup var filters: FilterOptions
     @Option(help: "The matrix's columns: neighbourhood, initiative, question or kind.")
     var by: String = "question"
-    @Option(help: "Co-occurrence by entry or by overlapping segment.")
+    @Option(
+      help: "Co-occurrence by entry or by overlapping segment.",
+      completion: CooccurrenceUnit.completion)
     var unit: String = "entry"
     @Option(help: "Count only this coder's codings (frequency, matrix, codebook).")
     var coder: String?
@@ -62,34 +64,5 @@ extension FilterOptions {
       ("--until", until), ("--code", code), ("--participant", participant),
     ]
     return pairs.flatMap { name, value in value.map { [name, $0] } ?? [] }
-  }
-}
-
-extension ReportGrouping {
-  /// The grouping named `text` (in any case) among `allowed`, or an error naming the valid ones.
-  static func parse(_ text: String, among allowed: [ReportGrouping] = allCases) throws
-    -> ReportGrouping
-  {
-    guard let grouping = ReportGrouping(rawValue: text.lowercased()), allowed.contains(grouping)
-    else {
-      let names = allowed.map(\.rawValue)
-      throw FieldLogError.unknownName(
-        kind: "grouping", value: text, suggestions: Text.suggestions(for: text, among: names),
-        known: names)
-    }
-    return grouping
-  }
-}
-
-extension CooccurrenceUnit {
-  /// The unit named `text` (in any case), or an error naming the valid ones.
-  static func parse(_ text: String) throws -> CooccurrenceUnit {
-    guard let unit = CooccurrenceUnit(rawValue: text.lowercased()) else {
-      let names = allCases.map(\.rawValue)
-      throw FieldLogError.unknownName(
-        kind: "unit", value: text, suggestions: Text.suggestions(for: text, among: names),
-        known: names)
-    }
-    return unit
   }
 }

@@ -10,38 +10,8 @@ struct ConsentFieldTests {
     ] + extra
   }
 
-  @Test("consent=written registers the interviewee's consent for recording and quotation")
-  func consentFieldRegistersConsent() throws {
-    let sandbox = try Sandbox()
-    try sandbox.initJournal()
-    // When an interview with P-030 (typed in another case) says consent=written
-    let added = try sandbox.fieldlog(
-      Self.interview([
-        "--participant", "P-030", "--field", "interviewee=p-030", "--field", "consent=written",
-        "--json",
-      ]))
-    try #require(added.status == 0, "\(added)")
-    // Then the register holds it, dated the day of the interview, for recording and quotation
-    let person = try ConsentFixture.participant(sandbox, "P-030")
-    for scope in ["recording", "quotation"] {
-      #expect(ConsentFixture.consent(person, scope) == ("given", "written", "2024-04-05"))
-    }
-    #expect(ConsentFixture.consent(person, "archive").0 == "none")
-    // And the export, which withholds bodies without quotation consent, quotes the interview
-    let id = try #require(try JSON.parse(added.stdoutData)["id"]?.string)
-    let export = try sandbox.fieldlog(["export", "entries", "--format", "jsonl"])
-    #expect(export.stdout.contains("Gesprek over de voedselbank."), "\(export)")
-    let show = try sandbox.fieldlog(["show", id])
-    #expect(!show.stdout.contains("no quotation consent"), "\(show)")
-    // With no interviewee, the entry's one participant is the one who consented (verbal)
-    let verbal = try sandbox.fieldlog(
-      Self.interview(["--participant", "P-031", "--field", "consent=verbal", "--title", "Tweede"])
-        .map { $0 == "Gesprek over de voedselbank." ? "Tweede gesprek." : $0 })
-    #expect(verbal.status == 0, "\(verbal)")
-    let other = try ConsentFixture.participant(sandbox, "P-031")
-    #expect(ConsentFixture.consent(other, "quotation") == ("given", "verbal", "2024-04-05"))
-    #expect(try sandbox.fieldlog(["verify"]).status == 0)
-  }
+  // What a consent field registers, and what --new-participant keeps, is checked in
+  // FieldLogCoreTests.ConsentFieldTests, on an in-memory journal; here the refusals.
 
   @Test(
     "a consent field that cannot be registered is refused, pointing to 'fieldlog consent'",
@@ -79,29 +49,6 @@ struct ConsentFieldTests {
     let agreeing = try sandbox.fieldlog(
       Self.interview(["--field", "interviewee=P-031", "--field", "consent=none"]))
     #expect(agreeing.status == 0, "\(agreeing)")
-  }
-
-  @Test("--new-participant keeps the role and the entry's neighbourhood in the register")
-  func newParticipantKeepsRoleAndPlace() throws {
-    let sandbox = try Sandbox()
-    try sandbox.initJournal()
-    try sandbox.add(
-      "observation",
-      [
-        "--text", "Op de galerij.", "--neighbourhood", "jan van maijenbuurt", "--question", "RQ1",
-        "--new-participant", "P-040:buurvrouw",
-      ])
-    try sandbox.add(
-      "network-conversation",
-      [
-        "--text", "Netwerkberaad.", "--neighbourhood", "Holendrecht", "--question", "RQ1",
-        "--new-participant", "P-041:Neighbour",
-      ])
-    let p40 = try ConsentFixture.participant(sandbox, "P-040")
-    #expect(
-      p40["role"]?.string == "buurvrouw" && p40["neighbourhood"]?.string == "Jan van Maijenbuurt")
-    let p41 = try ConsentFixture.participant(sandbox, "P-041")
-    #expect(p41["role"]?.string == "neighbour" && p41["neighbourhood"]?.string == "Holendrecht")
   }
 
   @Test("consent dated after today is refused, naming the date and today; nothing changes")

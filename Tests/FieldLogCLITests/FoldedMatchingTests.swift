@@ -28,32 +28,8 @@ import Testing
     #expect(try sandbox.fieldlog(["verify"]).status == 0)
   }
 
-  @Test(
-    "search folds Turkish letters, ß and diacritics both ways",
-    arguments: [
-      "yilmaz", "YILMAZ", "Yılmaz", "yılmaz", "strasse", "çay", "cay", "kadinlar", "gul",
-    ])
-  func searchFolds(query: String) throws {
-    let sandbox = try Sandbox()
-    try sandbox.initJournal()
-    _ = try sandbox.addObservation(
-      "Mevrouw Yılmaz schenkt çay bij de Kadınlar Kahvesi in de Straße. Gül lacht.")
-    _ = try sandbox.addObservation("Een ander verslag zonder die woorden.")
-    let result = try sandbox.fieldlog(["search", query, "--json"])
-    #expect(result.status == 0, "\(result)")
-    let found = try #require(try JSON.parse(result.stdoutData).array)
-    #expect(found.count == 1, "\(query): \(result)")
-  }
-
-  @Test("vocabulary typed without Turkish letters finds the study's own spelling")
-  func vocabularyFolds() throws {
-    let sandbox = try Sandbox()
-    let study = try String(contentsOf: Paths.amsterdamStudy, encoding: .utf8)
-      .replacingOccurrences(of: "name: Buurtkamer De Brug", with: "name: Kadınlar Kahvesi")
-    try sandbox.initJournal(study: try sandbox.write("study.yaml", text: study))
-    let entry = try sandbox.addObservation("Thee.", extra: ["--initiative", "KADINLAR KAHVESI"])
-    #expect(entry["initiative"]?.string == "Kadınlar Kahvesi")
-  }
+  // How search and vocabulary fold is checked in FieldLogCoreTests.FoldedMatchingTests, on an
+  // in-memory journal.
 
   @Test("--quote falls back to folded matching when it is unique, else lists the candidates")
   func quoteFallsBack() throws {

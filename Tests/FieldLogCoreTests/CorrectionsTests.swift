@@ -163,3 +163,58 @@ import Testing
     #expect(Journal.lineDiff(from: old, to: new).map { $0.op + $0.line } == expected)
   }
 }
+
+/// Moved from the CLI suite (issue 14), on an in-memory journal: which attributes an amendment
+/// changes. The CLI keeps `amend`'s messages and exit codes.
+extension CorrectionsTests {
+  /// An observation with an explicit title, two tags, a participant and two fields.
+  static func fullEntry(in folder: TemporaryFolder) throws -> (Journal, EntryRecord) {
+    let journal = try Journal.inMemory(
+      study: try Fixture.amsterdam, keys: SigningKeys(folder: folder.path("keys")))
+    _ = try journal.addParticipant("P-017")
+    let entry = try journal.record(
+      EntryDraft(
+        kind: .observation, title: "Koffie in de Buurtkamer",
+        body: "Koffie in de Buurtkamer.\nEr stonden Zwartkruidbessen op tafel.\nDaarna naar huis.",
+        neighbourhood: "Holendrecht", initiative: "Buurtkamer De Brug", questions: ["RQ1", "RQ2"],
+        tags: ["buurt", "tuin"], participants: ["P-017:buurtmoeder"],
+        fields: [("setting", "Buurtkamer"), ("duration-minutes", "45")],
+        occurredAt: "2024-03-12 14:30"))
+    return (journal, entry)
+  }
+
+  @Test("only what is given changes: a new title keeps body, tags, participants, fields, place")
+  func onlyGivenAttributesChange() throws {
+    let folder = try TemporaryFolder()
+    let (journal, before) = try Self.fullEntry(in: folder)
+    _ = try journal.amend(
+      before.id, with: EntryChanges(title: "Nieuwe titel").applied(to: before), reason: "titel",
+      basedOn: 1)
+    let after = try journal.entry(id: before.id)
+    #expect(after.title == "Nieuwe titel")
+    #expect(after.version == 2)
+    #expect(after.body == before.body)
+    #expect(after.tags == before.tags)
+    #expect(after.participants == before.participants)
+    #expect(after.fields == before.fields)
+    #expect(after.neighbourhood == before.neighbourhood)
+    #expect(after.initiative == before.initiative)
+    #expect(after.questions == before.questions)
+    #expect(after.occurredAt == before.occurredAt)
+    #expect(after.kind == before.kind)
+    #expect(after.recordedAt == before.recordedAt)
+    #expect(after.tags == ["buurt", "tuin"])
+  }
+
+  @Test("an empty field value removes that field and keeps the others")
+  func emptyFieldRemoves() throws {
+    let folder = try TemporaryFolder()
+    let (journal, before) = try Self.fullEntry(in: folder)
+    _ = try journal.amend(
+      before.id, with: EntryChanges(fields: [("duration-minutes", "")]).applied(to: before),
+      reason: "duur onbekend", basedOn: 1)
+    let after = try journal.entry(id: before.id)
+    #expect(after.fields == ["setting": .string("Buurtkamer")], "\(after.fields)")
+    #expect(after.tags == ["buurt", "tuin"])
+  }
+}
