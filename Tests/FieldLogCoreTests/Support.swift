@@ -92,7 +92,7 @@ enum Fixture {
     ]
     return try raw(path).read { db in
       var dump: [String: [[String]]] = [:]
-      for table in Schema.projectionTables {
+      for table in SchemaExpectations.projectionTables {
         let columns = withoutRowID.contains(table) ? "*" : "rowid, *"
         let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) ORDER BY 1, 2")
         dump[table] = rows.map { row in row.databaseValues.map(\.description) }

@@ -17,7 +17,9 @@ import Testing
     var testDescription: String { name }
   }
 
-  static let dropGuards = Schema.guardTriggers.keys.sorted().map { "DROP TRIGGER \($0)" }
+  static let dropGuards = SchemaExpectations.guardTriggers.keys.sorted().map {
+    "DROP TRIGGER \($0)"
+  }
 
   /// Events of the fixture: 1 feed.opened, 2-3 neighbourhoods, 4-8 initiatives, 9-12 questions,
   /// 13-22 codes, entry 23, participants 24-25, entries 26-28.
@@ -105,7 +107,7 @@ import Testing
       try tamper.edit?(db)
       if tamper.name != "drop a guard trigger" {
         // Put the guards back, so that only the tampering itself is left to find.
-        for sql in Schema.guardTriggers.values { try db.execute(sql: sql) }
+        for sql in SchemaExpectations.guardTriggers.values { try db.execute(sql: sql) }
       }
     }
 

@@ -120,11 +120,6 @@ enum Codebook {
         + matches.map { String($0.id.prefix(8)) }.sorted().joined(separator: ", "))
   }
 
-  /// The code and all codes below it.
-  static func descendants(of id: String, in db: Database) throws -> [String] {
-    try CodeRow.descendants(of: id, in: db)
-  }
-
   /// A code name as typed: one line, and no `>`, which separates the names in a path.
   static func name(_ typed: String) throws -> String {
     let name = try Text.line(typed, what: "code name")
@@ -193,7 +188,7 @@ extension Journal {
     try write { db in
       let id = try Codebook.resolve(code, in: db)
       let parentID = try parent.map { try Codebook.resolve($0, in: db) }
-      if let parentID, try Codebook.descendants(of: id, in: db).contains(parentID) {
+      if let parentID, try CodeRow.descendants(of: id, in: db).contains(parentID) {
         let nodes = try Codebook.nodes(db)
         throw FieldLogError.invalidInput(
           "'\(Codebook.path(parentID, in: nodes))' is '\(Codebook.path(id, in: nodes))' or lies "
@@ -215,7 +210,7 @@ extension Journal {
       guard source != target else {
         throw FieldLogError.invalidInput("a code cannot be merged into itself")
       }
-      if try Codebook.descendants(of: source, in: db).contains(target) {
+      if try CodeRow.descendants(of: source, in: db).contains(target) {
         throw FieldLogError.invalidInput(
           "'\(Codebook.path(target, in: nodes))' lies below '\(Codebook.path(source, in: nodes))'; "
             + "move it out first")

@@ -317,7 +317,7 @@ extension Journal {
     -> [CodingRecord]
   {
     try read { db in
-      let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
+      let ids = try CodeRow.descendants(of: try Codebook.resolve(code, in: db), in: db)
       let entries = try filter.entries.sql(db)
       let coder = try filter.coder.map { try Codings.coder($0, in: db) }
       let nodes = try Codebook.nodes(db)

@@ -42,12 +42,6 @@ public struct EntryFilter: Sendable, Equatable {
 
 /// Reads entries from the projections.
 enum EntryQuery {
-  /// The entry columns and joins of `EntryRow`, for queries outside Journal/ not yet moved there.
-  static var columns: String { EntryRow.columns }
-  static var joins: String { EntryRow.joins }
-
-  static func record(_ row: Row) throws -> EntryRecord { try EntryRow(row: row).record() }
-
   static func entry(id: String, in db: Database) throws -> EntryRecord {
     guard let entry = try EntryRow.fetch(id: id, in: db) else {
       throw FieldLogError.unknownID(kind: "entry", prefix: id)

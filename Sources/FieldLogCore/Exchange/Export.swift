@@ -375,7 +375,7 @@ struct Exporter {
     let filter = try request.filter.sql(db)
     // --code chooses the codings themselves here, not only the entries that hold them.
     let codes = try request.filter.code.map {
-      try Codebook.descendants(of: try Codebook.resolve($0, in: db), in: db)
+      try CodeRow.descendants(of: try Codebook.resolve($0, in: db), in: db)
     }
     let cursor = try ExchangeQueries.codings(matching: filter, codes: codes, in: db)
     var entries: [String: (EntryRecord, withheld: Bool)] = [:]

@@ -183,7 +183,7 @@ public struct Journal: Sendable {
     now: Date, extra: ((Database) throws -> Void)?
   ) throws -> Journal {
     try queue.writeWithoutTransaction { db in
-      try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+      try db.execute(sql: "PRAGMA application_id = \(SchemaExpectations.applicationID)")
     }
     try Schema.migrator.migrate(queue)
     let journal = Journal(path: path, writer: queue, keys: keys)
@@ -240,7 +240,7 @@ public struct Journal: Sendable {
     let state = try read { db -> (Int32, Bool, Bool, [String]) in
       let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
       let hasMigrations = try db.tableExists("grdb_migrations")
-      guard applicationID == Schema.applicationID, hasMigrations else {
+      guard applicationID == SchemaExpectations.applicationID, hasMigrations else {
         return (applicationID, hasMigrations, false, [])
       }
       let known = Set(migrator.migrations)
@@ -253,7 +253,7 @@ public struct Journal: Sendable {
         : try migrator.appliedIdentifiers(db).contains("v2-signed-feeds")
       return (applicationID, hasMigrations, complete, unknown.sorted())
     }
-    guard state.0 == Schema.applicationID else {
+    guard state.0 == SchemaExpectations.applicationID else {
       throw FieldLogError.notAJournal(
         path: path,
         reason: state.0 == 0

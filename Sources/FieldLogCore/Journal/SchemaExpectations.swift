@@ -123,11 +123,3 @@ enum SchemaExpectations {
     )
   }
 }
-
-// The old names, for the files this change leaves alone (Journal.swift, TamperTests.swift and
-// the tests' Support.swift): once they name SchemaExpectations, these go.
-extension Schema {
-  static var applicationID: Int32 { SchemaExpectations.applicationID }
-  static var guardTriggers: [String: String] { SchemaExpectations.guardTriggers }
-  static var projectionTables: [String] { SchemaExpectations.projectionTables }
-}

@@ -9,10 +9,10 @@ enum ExchangeQueries {
     try Row.fetchCursor(
       db,
       sql: """
-        SELECT \(EntryQuery.columns) FROM entry e \(EntryQuery.joins)
+        SELECT \(EntryRow.columns) FROM entry e \(EntryRow.joins)
         WHERE \(filter.clause) ORDER BY e.occurred_utc, e.recorded_at, e.id
         """, arguments: filter.arguments
-    ).map(EntryQuery.record)
+    ).map { try EntryRow(row: $0).record() }
   }
 
   /// The codings on the entries a filter's clause (on `entry e`) matches, only those with one of
