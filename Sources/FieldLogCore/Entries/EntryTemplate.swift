@@ -62,16 +62,15 @@ public enum EntryTemplate {
   }
 
   private static func apply(header: String, to draft: inout EntryDraft) throws {
-    let loaded: Any?
-    do {
-      loaded = try YAMLText.load(header)
-    } catch {
+    let map: [String: Any]
+    switch YAMLText.header(header) {
+    case .map(let header): map = header
+    case .empty: return
+    case .notAMap:
+      throw FieldLogError.invalidInput("the header of the edited entry must be 'key: value' lines")
+    case .notYAML:
       throw FieldLogError.invalidInput(
         "the header of the edited entry is not valid YAML; nothing was recorded")
-    }
-    guard let map = loaded as? [String: Any] else {
-      if loaded == nil { return }
-      throw FieldLogError.invalidInput("the header of the edited entry must be 'key: value' lines")
     }
     let known: Set = [
       "title", "at", "neighbourhood", "initiative", "questions", "tags", "participants", "fields",

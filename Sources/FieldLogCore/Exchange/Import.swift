@@ -585,17 +585,14 @@ enum MarkdownReader: EntryFileReader {
       var body = content
       if content.hasPrefix("---\n"), let end = content.dropFirst(4).range(of: "\n---") {
         let yaml = String(content.dropFirst(4)[..<end.lowerBound])
-        let loaded: Any?
-        do {
-          loaded = try YAMLText.load(yaml)
-        } catch {
-          throw FieldLogError.invalidInput(
-            "\(place): the front matter is not 'key: value' YAML: \(YAMLText.message(error))")
-        }
-        guard let map = loaded as? [String: Any] else {
+        switch YAMLText.header(yaml) {
+        case .map(let map): header = map
+        case .empty, .notAMap:
           throw FieldLogError.invalidInput("\(place): the front matter is not 'key: value' YAML")
+        case .notYAML(let message):
+          throw FieldLogError.invalidInput(
+            "\(place): the front matter is not 'key: value' YAML: \(message)")
         }
-        header = map
         body = String(content.dropFirst(4)[end.upperBound...]).drop { $0 != "\n" }
           .trimmingCharacters(in: .newlines)
       }

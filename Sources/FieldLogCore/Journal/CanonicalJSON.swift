@@ -339,6 +339,22 @@ private struct JSONParser {
     }
   }
 
+  /// After a member or item: true past the `closing` byte that ends the object or array, false
+  /// past the comma before the next one.
+  mutating func closes(_ closing: Unicode.Scalar, _ what: String) throws -> Bool {
+    skipSpace()
+    guard index < bytes.count else { throw error("unfinished \(what)") }
+    switch bytes[index] {
+    case UInt8(ascii: ","):
+      index += 1
+      return false
+    case UInt8(ascii: closing):
+      index += 1
+      return true
+    default: throw error("',' or '\(closing)' expected")
+    }
+  }
+
   mutating func value(depth: Int) throws -> JSONValue {
     guard depth < 512 else { throw error("nesting too deep") }
     skipSpace()
@@ -364,16 +380,7 @@ private struct JSONParser {
         }
         index += 1
         members[key] = try value(depth: depth + 1)
-        skipSpace()
-        guard index < bytes.count else { throw error("unfinished object") }
-        if bytes[index] == UInt8(ascii: ",") {
-          index += 1
-        } else if bytes[index] == UInt8(ascii: "}") {
-          index += 1
-          return .object(members)
-        } else {
-          throw error("',' or '}' expected")
-        }
+        if try closes("}", "object") { return .object(members) }
       }
     case UInt8(ascii: "["):
       index += 1
@@ -385,16 +392,7 @@ private struct JSONParser {
       }
       while true {
         items.append(try value(depth: depth + 1))
-        skipSpace()
-        guard index < bytes.count else { throw error("unfinished array") }
-        if bytes[index] == UInt8(ascii: ",") {
-          index += 1
-        } else if bytes[index] == UInt8(ascii: "]") {
-          index += 1
-          return .array(items)
-        } else {
-          throw error("',' or ']' expected")
-        }
+        if try closes("]", "array") { return .array(items) }
       }
     case UInt8(ascii: "\""): return .string(try string())
     case UInt8(ascii: "t"): try literal("true"); return .bool(true)

@@ -10,8 +10,7 @@ public struct ConflictReport: Encodable, Equatable, Sendable {
       public var hash: String
       public var version: Int?
       public var author: String?
-      public var feed: String
-      public var recordedAt: String
+      public var feed, recordedAt: String
       /// Whether the entry shows this version now.
       public var shown: Bool
 
@@ -21,8 +20,7 @@ public struct ConflictReport: Encodable, Equatable, Sendable {
       }
     }
 
-    public var id: String
-    public var title: String
+    public var id, title: String
     public var versions: [Version]
   }
 
@@ -38,13 +36,9 @@ public struct ConflictReport: Encodable, Equatable, Sendable {
   /// a withdrawal); a new `fieldlog consent` recorded with both in the journal settles it.
   public struct ConsentConflict: Encodable, Equatable, Sendable {
     public struct Change: Encodable, Equatable, Sendable {
-      public var hash: String
-      public var feed: String
-      public var author: String
-      public var state: String
+      public var hash, feed, author, state: String
       public var form: String?
-      public var date: String
-      public var recordedAt: String
+      public var date, recordedAt: String
 
       enum CodingKeys: String, CodingKey {
         case hash, feed, author, state, form, date
@@ -52,8 +46,7 @@ public struct ConflictReport: Encodable, Equatable, Sendable {
       }
     }
 
-    public var participant: String
-    public var scope: String
+    public var participant, scope: String
     /// The state the journal holds now: given or withdrawn.
     public var inForce: String
     public var changes: [Change]

@@ -23,25 +23,31 @@ enum Projector {
     return type
   }
 
-  /// Inserts a vocabulary item (neighbourhood, initiative, question) once, with its folded name
-  /// for look-ups; one added again after it was removed is in use again.
-  static func addVocabulary(
-    _ table: String, id: String, name: (column: String, value: String),
-    _ others: KeyValuePairs<String, (any DatabaseValueConvertible)?>, in db: Database
+  /// Inserts a row once: a row with the same key (`conflict`, the id unless said otherwise) stays
+  /// as it is, so that replaying an event merged in twice changes nothing.
+  static func insertOnce(
+    _ table: String, _ values: KeyValuePairs<String, (any DatabaseValueConvertible)?>,
+    conflict: String = "(id)", in db: Database
   ) throws {
-    let columns = ["id", name.column, "folded"] + others.map(\.key)
-    let values: [(any DatabaseValueConvertible)?] =
-      [id, name.value, Text.identityFold(name.value)] + others.map(\.value)
     try db.cachedStatement(
       sql: """
-        INSERT INTO \(table) (\(columns.joined(separator: ", ")))
-        VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-        ON CONFLICT (id) DO NOTHING
+        INSERT INTO \(table) (\(values.map(\.key).joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
+        ON CONFLICT \(conflict) DO NOTHING
         """
-    ).execute(arguments: StatementArguments(values))
-    try db.cachedStatement(sql: "DELETE FROM vocabulary_removed WHERE id = ?").execute(arguments: [
-      id
-    ])
+    ).execute(arguments: StatementArguments(values.map(\.value)))
+  }
+
+  /// Adds a vocabulary item (neighbourhood, initiative, question) with its folded name for
+  /// look-ups; one added again after it was removed is in use again.
+  static func addVocabulary(
+    _ table: String, _ values: KeyValuePairs<String, (any DatabaseValueConvertible)?>,
+    in db: Database
+  ) throws {
+    try insertOnce(table, values, in: db)
+    let id: (any DatabaseValueConvertible)? = values.first?.value ?? nil
+    try db.cachedStatement(sql: "DELETE FROM vocabulary_removed WHERE id = ?").execute(
+      arguments: [id])
   }
 
   /// An entry version whose payload a redaction erased is replayed from what the redaction kept, at
@@ -234,36 +240,42 @@ extension Payload.FeedOpened: EventPayload {
 extension Payload.NeighbourhoodAdded: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
     try Projector.addVocabulary(
-      "neighbourhood", id: event.subject, name: ("name", name), ["description": description],
-      in: db)
+      "neighbourhood",
+      [
+        "id": event.subject, "name": name, "folded": Text.identityFold(name),
+        "description": description,
+      ], in: db)
   }
 }
 
 extension Payload.InitiativeAdded: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
     try Projector.addVocabulary(
-      "initiative", id: event.subject, name: ("name", name),
-      ["neighbourhood_id": neighbourhood, "description": description], in: db)
+      "initiative",
+      [
+        "id": event.subject, "name": name, "folded": Text.identityFold(name),
+        "neighbourhood_id": neighbourhood, "description": description,
+      ], in: db)
   }
 }
 
 extension Payload.QuestionAdded: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
     try Projector.addVocabulary(
-      "question", id: event.subject, name: ("code", code), ["text": text], in: db)
+      "question",
+      ["id": event.subject, "code": code, "folded": Text.identityFold(code), "text": text],
+      in: db)
   }
 }
 
 extension Payload.CodeDefined: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO code (id, name, folded, parent_id, description, color)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-        """
-    ).execute(arguments: [
-      event.subject, name, Text.identityFold(name), parent, description, color,
-    ])
+    try Projector.insertOnce(
+      "code",
+      [
+        "id": event.subject, "name": name, "folded": Text.identityFold(name),
+        "parent_id": parent, "description": description, "color": color,
+      ], in: db)
   }
 }
 
@@ -356,15 +368,12 @@ extension Payload.EntryRetracted: EventPayload {
 
 extension Payload.ParticipantAdded: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO participant (id, pseudonym, folded, role, neighbourhood_id, added_at)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-        """
-    ).execute(arguments: [
-      event.subject, pseudonym, Text.identityFold(pseudonym), role, neighbourhood,
-      event.recordedAt,
-    ])
+    try Projector.insertOnce(
+      "participant",
+      [
+        "id": event.subject, "pseudonym": pseudonym, "folded": Text.identityFold(pseudonym),
+        "role": role, "neighbourhood_id": neighbourhood, "added_at": event.recordedAt,
+      ], in: db)
   }
 }
 
@@ -397,12 +406,12 @@ extension Payload.Redaction: EventPayload {
 
 extension Payload.CoderAdded: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO coder (id, name, folded, added_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT DO NOTHING
-        """
-    ).execute(arguments: [event.subject, name, Text.identityFold(name), event.recordedAt])
+    try Projector.insertOnce(
+      "coder",
+      [
+        "id": event.subject, "name": name, "folded": Text.identityFold(name),
+        "added_at": event.recordedAt,
+      ], conflict: "", in: db)
   }
 }
 
@@ -420,14 +429,12 @@ extension Payload.StudyDescribed: EventPayload {
 
 extension Payload.VocabularyRemoved: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO vocabulary_removed (id, kind, removed_at) VALUES (?, ?, ?)
-        ON CONFLICT (id) DO NOTHING
-        """
-    ).execute(arguments: [
-      event.subject, String(event.type.prefix { $0 != "." }), event.recordedAt,
-    ])
+    try Projector.insertOnce(
+      "vocabulary_removed",
+      [
+        "id": event.subject, "kind": String(event.type.prefix { $0 != "." }),
+        "removed_at": event.recordedAt,
+      ], in: db)
   }
 }
 

@@ -14,28 +14,22 @@ public struct RedactionResult: Encodable, Equatable, Sendable {
 /// What a redaction would erase, shown before it does: each entry with its title and counts.
 public struct RedactionPlan: Encodable, Equatable, Sendable {
   public struct Item: Encodable, Equatable, Sendable {
-    public var id: String
-    public var title: String
+    public var id, title: String
     /// The versions whose content goes.
     public var versions: Int
     /// The codings that quote it and the memos about it or its codings, which go with it.
-    public var codings: Int
-    public var memos: Int
+    public var codings, memos: Int
   }
 
-  public var entries: [Item]
-  public var versions: Int { entries.reduce(0) { $0 + $1.versions } }
-  public var codings: Int { entries.reduce(0) { $0 + $1.codings } }
-  public var memos: Int { entries.reduce(0) { $0 + $1.memos } }
+  public let entries: [Item]
+  /// The totals over the entries, written beside them in the JSON.
+  public let versions: Int, codings: Int, memos: Int
 
-  enum CodingKeys: String, CodingKey { case entries, versions, codings, memos }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(entries, forKey: .entries)
-    try container.encode(versions, forKey: .versions)
-    try container.encode(codings, forKey: .codings)
-    try container.encode(memos, forKey: .memos)
+  init(entries: [Item]) {
+    self.entries = entries
+    versions = entries.reduce(0) { $0 + $1.versions }
+    codings = entries.reduce(0) { $0 + $1.codings }
+    memos = entries.reduce(0) { $0 + $1.memos }
   }
 }
 

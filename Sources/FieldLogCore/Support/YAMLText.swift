@@ -19,6 +19,27 @@ enum YAMLText {
     }
   }
 
+  /// What a header of 'key: value' lines holds: the editor's template, a Markdown file's front
+  /// matter.
+  enum Header {
+    case map([String: Any])
+    case empty
+    case notAMap
+    /// Not YAML at all, with the parser's message.
+    case notYAML(String)
+  }
+
+  static func header(_ text: String) -> Header {
+    let loaded: Any?
+    do {
+      loaded = try load(text)
+    } catch {
+      return .notYAML(message(error))
+    }
+    if let map = loaded as? [String: Any] { return .map(map) }
+    return loaded == nil ? .empty : .notAMap
+  }
+
   /// The document as nested `[String: Any]`, `[Any]`, `String` and `NSNull`.
   static func load(_ text: String) throws -> Any? {
     guard let root = try Yams.compose(yaml: text, resolver) else { return nil }

@@ -4,8 +4,7 @@ import Foundation
 /// Optional members are omitted when empty.
 enum Payload {
   struct FeedOpened: Codable {
-    var author: String
-    var study: String
+    var author, study: String
     var description: String?
     var format: Int
     /// The study's time zone when its study file names one; absent (not null) otherwise, so the
@@ -24,36 +23,27 @@ enum Payload {
   }
 
   struct InitiativeAdded: Codable {
-    var name: String
-    var neighbourhood: String
+    var name, neighbourhood: String
     var description: String?
   }
 
   struct QuestionAdded: Codable {
-    var code: String
-    var text: String
+    var code, text: String
   }
 
   struct CodeDefined: Codable {
     var name: String
-    var parent: String?
-    var description: String?
-    var color: String?
+    var parent, description, color: String?
   }
 
   /// One version of an entry: `entry.recorded` (version 1, no reason) and `entry.amended`.
   struct EntryVersion: Codable {
-    var kind: String
-    var title: String
-    var body: String
-    var neighbourhood: String
+    var kind, title, body, neighbourhood: String
     var initiative: String?
-    var questions: [String]
-    var tags: [String]
+    var questions, tags: [String]
     var participants: [ParticipantRef]
     var fields: [String: JSONValue]
-    var occurredAt: String
-    var author: String
+    var occurredAt, author: String
     /// Why it was amended; absent for the first version.
     var reason: String?
     /// The version number; absent for the first version.
@@ -75,43 +65,32 @@ enum Payload {
     }
   }
 
-  struct CodeRenamed: Codable {
-    var name: String
-  }
+  /// `code.renamed`: the code's new name; its id, and so its codings, stay.
+  struct CodeRenamed: Codable { var name: String }
 
-  struct CodeMoved: Codable {
-    var parent: String?
-  }
+  /// `code.moved`: the id of its new parent code, or none for the top level.
+  struct CodeMoved: Codable { var parent: String? }
 
-  struct CodeDescribed: Codable {
-    var description: String
-  }
+  /// `code.described`: what the code means, for coders who apply it.
+  struct CodeDescribed: Codable { var description: String }
 
-  struct CodeMerged: Codable {
-    var into: String
-  }
+  /// `code.merged`: the id of the code that takes over the merged code's codings, child codes
+  /// and memos; the merged code goes.
+  struct CodeMerged: Codable { var into: String }
 
   /// A code applied to a whole entry (no offsets) or to a segment of the version it names.
   struct CodingApplied: Codable {
-    var entry: String
-    var code: String
-    var start: Int?
-    var end: Int?
-    var quote: String?
-    var memo: String?
+    var entry, code: String
+    var start, end: Int?
+    var quote, memo: String?
     var coder: String
     var version: Int
   }
 
-  struct CodingRemoved: Codable {
-    var coder: String
-  }
+  struct CodingRemoved: Codable { var coder: String }
 
   struct MemoAdded: Codable {
-    var about: String
-    var aboutKind: String
-    var text: String
-    var author: String
+    var about, aboutKind, text, author: String
 
     enum CodingKeys: String, CodingKey {
       case about
@@ -122,14 +101,12 @@ enum Payload {
 
   /// `entry.retracted`, and `entry.unretracted` (which has the same members).
   struct EntryRetracted: Codable {
-    var reason: String
-    var author: String
+    var reason, author: String
   }
 
   struct ParticipantAdded: Codable {
     var pseudonym: String
-    var role: String?
-    var neighbourhood: String?
+    var role, neighbourhood: String?
   }
 
   /// `consent.given` (with a form) and `consent.withdrawn` (without).
@@ -137,33 +114,25 @@ enum Payload {
     var pseudonym: String
     var scopes: [String]
     var form: String?
-    var date: String
-    var author: String
+    var date, author: String
     /// The hashes (hex) of this participant's consent events the writer's journal held: changes
     /// it knew of, and so is not concurrent with (`conflicts`). Absent in events before it existed.
     var knew: [String]? = nil
   }
 
   /// A coder the study knows: `coder.added`.
-  struct CoderAdded: Codable {
-    var name: String
-  }
+  struct CoderAdded: Codable { var name: String }
 
-  /// `study.renamed`.
-  struct StudyRenamed: Codable {
-    var name: String
-  }
+  /// `study.renamed`: the study's name as pages and exports show it from now on; the feed's
+  /// `feed.opened` keeps the name it began with.
+  struct StudyRenamed: Codable { var name: String }
 
   /// `study.described`; no description clears it.
-  struct StudyDescribed: Codable {
-    var description: String?
-  }
+  struct StudyDescribed: Codable { var description: String? }
 
   /// `neighbourhood.removed`, `initiative.removed` and `question.removed`: the name (a question's
   /// id) it had, so the event reads without the projection.
-  struct VocabularyRemoved: Codable {
-    var name: String
-  }
+  struct VocabularyRemoved: Codable { var name: String }
 
   /// What stays of an entry version once its payload is erased: nothing that identifies anyone.
   struct Redaction: Codable {
@@ -171,10 +140,7 @@ enum Payload {
     /// Who redacted.
     var redactedBy: String
     /// The author of the entry's latest version, which the placeholder keeps.
-    var author: String
-    var entry: String
-    var kind: String
-    var neighbourhood: String
+    var author, entry, kind, neighbourhood: String
     var initiative: String?
     var questions: [String]
     var occurredAt: String

@@ -7,12 +7,9 @@ struct StoredEvent: Sendable {
   var feed: String
   var seq: Int64
   var prev: Data
-  var recordedAt: String
-  var type: String
-  var subject: String
+  var recordedAt, type, subject: String
   var target: Data?
-  var commitment: Data
-  var hash: Data
+  var commitment, hash: Data
 
   /// The hash recomputed from the other columns; nil when an id is not a UUID.
   var recomputedHash: Data? {

@@ -1,31 +1,18 @@
 import GRDB
 
 /// A row of `code`: one code of the codebook as the projection holds it.
-struct CodeRow: FetchableRecord, Sendable {
-  var id: String
-  var name: String
+struct CodeRow: Sendable {
+  var id, name: String
   /// The name as `Text.identityFold` folds it, for finding siblings of the same name.
   var folded: String
-  var parentID: String?
-  var description: String?
-  var color: String?
+  var parentID, description, color: String?
+}
 
-  enum Columns {
-    static let id = Column("id")
-    static let name = Column("name")
-    static let folded = Column("folded")
-    static let parentID = Column("parent_id")
-    static let description = Column("description")
-    static let color = Column("color")
-  }
-
+extension CodeRow: FetchableRecord {
   init(row: Row) {
-    id = row[Columns.id]
-    name = row[Columns.name]
-    folded = row[Columns.folded]
-    parentID = row[Columns.parentID]
-    description = row[Columns.description]
-    color = row[Columns.color]
+    self.init(
+      id: row["id"], name: row["name"], folded: row["folded"], parentID: row["parent_id"],
+      description: row["description"], color: row["color"])
   }
 
   /// The one SELECT of a code.

@@ -1,60 +1,23 @@
 import GRDB
 
 /// A row of `coding`: a code applied to an entry (no offsets) or to a segment of it.
-struct CodingRow: FetchableRecord, Sendable {
-  var id: String
-  var entryID: String
-  var codeID: String
+struct CodingRow: Sendable {
+  var id, entryID, codeID: String
   /// Unicode scalar offsets, end-exclusive; both nil for the whole entry.
-  var start: Int?
-  var end: Int?
-  var quote: String?
-  var memo: String?
-  var coder: String
-  var codedAt: String
+  var start, end: Int?
+  var quote, memo: String?
+  var coder, codedAt: String
   /// The coded text is no longer in the entry's current version.
   var orphaned: Bool
 
-  enum Columns {
-    static let id = Column("id")
-    static let entryID = Column("entry_id")
-    static let codeID = Column("code_id")
-    static let start = Column("start_offset")
-    static let end = Column("end_offset")
-    static let quote = Column("quote")
-    static let memo = Column("memo")
-    static let coder = Column("coder")
-    static let codedAt = Column("coded_at")
-    static let orphaned = Column("orphaned")
-  }
+}
 
-  init(
-    id: String, entryID: String, codeID: String, start: Int?, end: Int?, quote: String?,
-    memo: String?, coder: String, codedAt: String, orphaned: Bool
-  ) {
-    self.id = id
-    self.entryID = entryID
-    self.codeID = codeID
-    self.start = start
-    self.end = end
-    self.quote = quote
-    self.memo = memo
-    self.coder = coder
-    self.codedAt = codedAt
-    self.orphaned = orphaned
-  }
-
+extension CodingRow: FetchableRecord {
   init(row: Row) {
-    id = row[Columns.id]
-    entryID = row[Columns.entryID]
-    codeID = row[Columns.codeID]
-    start = row[Columns.start]
-    end = row[Columns.end]
-    quote = row[Columns.quote]
-    memo = row[Columns.memo]
-    coder = row[Columns.coder]
-    codedAt = row[Columns.codedAt]
-    orphaned = row[Columns.orphaned]
+    self.init(
+      id: row["id"], entryID: row["entry_id"], codeID: row["code_id"],
+      start: row["start_offset"], end: row["end_offset"], quote: row["quote"], memo: row["memo"],
+      coder: row["coder"], codedAt: row["coded_at"], orphaned: row["orphaned"])
   }
 
   /// The columns of a coding, of `coding c`, for queries that join other tables.
@@ -180,10 +143,7 @@ struct CodingRow: FetchableRecord, Sendable {
 /// A coding with where it stands: its entry's title, kind, body, neighbourhood and tags.
 struct CodedSegmentRow: FetchableRecord, Sendable {
   var coding: CodingRow
-  var title: String
-  var kind: String
-  var body: String
-  var neighbourhood: String
+  var title, kind, body, neighbourhood: String
   var tags: [String]
 
   init(row: Row) {
@@ -244,23 +204,11 @@ struct OrphanedCodingRow: FetchableRecord, Sendable {
 }
 
 /// What agreement compares of a coding: where it stands, and the length of its entry's body.
-struct AgreementCodingRow: FetchableRecord, Sendable {
-  var entryID: String
-  var codeID: String
-  var coder: String
-  var start: Int?
-  var end: Int?
+struct AgreementCodingRow: Sendable {
+  var entryID, codeID, coder: String
+  var start, end: Int?
   /// The entry's current body.
   var body: String
-
-  init(row: Row) {
-    entryID = row[0]
-    codeID = row[1]
-    coder = row[2]
-    start = row[3]
-    end = row[4]
-    body = row[5]
-  }
 
   /// The codings of these coders (as stored) that are not orphaned, on entries neither retracted
   /// nor redacted.
@@ -273,5 +221,12 @@ struct AgreementCodingRow: FetchableRecord, Sendable {
         WHERE c.coder IN (\(coders.map { _ in "?" }.joined(separator: ","))) AND c.orphaned = 0
           AND e.retracted_at IS NULL AND e.redaction_reason IS NULL
         """, arguments: StatementArguments(coders))
+  }
+}
+
+extension AgreementCodingRow: FetchableRecord {
+  init(row: Row) {
+    self.init(
+      entryID: row[0], codeID: row[1], coder: row[2], start: row[3], end: row[4], body: row[5])
   }
 }

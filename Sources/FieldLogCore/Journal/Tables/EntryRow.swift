@@ -4,23 +4,13 @@ import GRDB
 /// An entry at its latest version as the `entry` projection and its side tables hold it: the
 /// neighbourhood and initiative by name, questions, tags and participants as unit-separated lists.
 struct EntryRow: FetchableRecord {
-  var id: String
-  var kind: String
-  var title: String
-  var body: String
-  var neighbourhood: String
+  var id, kind, title, body, neighbourhood: String
   var initiative: String?
   /// The canonical JSON of the fields.
-  var fields: String
-  var occurredAt: String
-  var recordedAt: String
-  var author: String
+  var fields, occurredAt, recordedAt, author: String
   var version: Int
-  var retractedAt: String?
-  var retractionReason: String?
-  var redactionReason: String?
-  var questions: [String]
-  var tags: [String]
+  var retractedAt, retractionReason, redactionReason: String?
+  var questions, tags: [String]
   var participants: [ParticipantRef]
 
   /// The columns `init(row:)` reads, against `entry e` and `joins`.
@@ -148,9 +138,7 @@ extension EntryRow {
 
   /// An entry an id prefix may stand for.
   struct Candidate: FetchableRecord {
-    var id: String
-    var kind: String
-    var title: String
+    var id, kind, title: String
 
     init(row: Row) {
       id = row["id"]
@@ -251,20 +239,12 @@ extension EntryRow {
   }
 
   /// One event in an entry's history, with its payload unless that was erased.
-  struct HistoryEvent: FetchableRecord {
-    var type: String
-    var recordedAt: String
+  struct HistoryEvent {
+    var type, recordedAt: String
     var hash: Data
     var target: Data?
     var json: String?
 
-    init(row: Row) {
-      type = row["type"]
-      recordedAt = row["recorded_at"]
-      hash = row["hash"]
-      target = row["target"]
-      json = row["json"]
-    }
   }
 
   /// The entry's versions, retractions, unretractions and redactions, in journal order.
@@ -352,7 +332,7 @@ extension EntryFilter {
       _ = arguments.append(contentsOf: StatementArguments(folded))
     }
     if let code {
-      let ids = try Codebook.descendants(of: try Codebook.resolve(code, in: db), in: db)
+      let ids = try CodeRow.descendants(of: try Codebook.resolve(code, in: db), in: db)
       clauses.append(
         "EXISTS (SELECT 1 FROM coding c WHERE c.entry_id = e.id AND c.code_id IN ("
           + ids.map { _ in "?" }.joined(separator: ",") + "))")
@@ -391,5 +371,13 @@ extension EntryFilter {
       }
     }
     return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), arguments)
+  }
+}
+
+extension EntryRow.HistoryEvent: FetchableRecord {
+  init(row: Row) {
+    self.init(
+      type: row["type"], recordedAt: row["recorded_at"], hash: row["hash"], target: row["target"],
+      json: row["json"])
   }
 }

@@ -6,37 +6,26 @@ enum MemoSubject: String, Sendable {
 }
 
 /// A row of `memo`: an analytic memo about an entry, a code or a coding.
-struct MemoRow: FetchableRecord, Sendable {
+struct MemoRow: Sendable {
   var id: String
   /// The id of the entry, code or coding it is about.
   var aboutID: String
   var subject: MemoSubject
-  var author: String
-  var writtenAt: String
-  var text: String
+  var author, writtenAt, text: String
 
-  enum Columns {
-    static let id = Column("id")
-    static let aboutID = Column("about_id")
-    static let aboutKind = Column("about_kind")
-    static let author = Column("author")
-    static let writtenAt = Column("written_at")
-    static let text = Column("text")
-  }
+}
 
+extension MemoRow: FetchableRecord {
   init(row: Row) throws {
-    id = row[Columns.id]
-    aboutID = row[Columns.aboutID]
-    let kind: String = row[Columns.aboutKind]
+    let kind: String = row["about_kind"]
     // The table's CHECK allows only these.
     guard let subject = MemoSubject(rawValue: kind) else {
       throw FieldLogError.damaged(
         "a memo is about an unknown kind '\(kind)'; run 'fieldlog rebuild'")
     }
-    self.subject = subject
-    author = row[Columns.author]
-    writtenAt = row[Columns.writtenAt]
-    text = row[Columns.text]
+    self.init(
+      id: row["id"], aboutID: row["about_id"], subject: subject, author: row["author"],
+      writtenAt: row["written_at"], text: row["text"])
   }
 
   /// Memos where `clause` holds, oldest first.

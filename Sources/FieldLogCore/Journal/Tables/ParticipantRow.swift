@@ -2,18 +2,9 @@ import Foundation
 import GRDB
 
 /// A participant of the register, with the name of their neighbourhood.
-struct ParticipantRow: FetchableRecord {
-  var id: String
-  var pseudonym: String
-  var role: String?
-  var neighbourhood: String?
-
-  init(row: Row) {
-    id = row["id"]
-    pseudonym = row["pseudonym"]
-    role = row["role"]
-    neighbourhood = row["neighbourhood"]
-  }
+struct ParticipantRow {
+  var id, pseudonym: String
+  var role, neighbourhood: String?
 
   /// Every participant, by identity form.
   static func all(in db: Database) throws -> [ParticipantRow] {
@@ -47,8 +38,7 @@ struct ParticipantRow: FetchableRecord {
 
 /// A participant's consent for one scope, as it now stands.
 struct ConsentRow: FetchableRecord {
-  var scope: String
-  var state: String
+  var scope, state: String
   var form: String?
   var date: String
 
@@ -88,5 +78,13 @@ struct ConsentRow: FetchableRecord {
           SELECT c.state FROM consent c JOIN participant p ON p.id = c.participant_id
           WHERE p.folded = ? AND c.scope = ?
           """), arguments: [folded, scope])
+  }
+}
+
+extension ParticipantRow: FetchableRecord {
+  init(row: Row) {
+    self.init(
+      id: row["id"], pseudonym: row["pseudonym"], role: row["role"],
+      neighbourhood: row["neighbourhood"])
   }
 }

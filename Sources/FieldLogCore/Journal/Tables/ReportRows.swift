@@ -3,22 +3,13 @@ import GRDB
 /// The rows the reports of `report` count, from `coding` and `entry`.
 enum ReportRows {
   /// One coding as `report codes` tallies it.
-  struct CodeTally: FetchableRecord {
+  struct CodeTally {
     var codeID: String
     /// What the coding's entry (or coder) is grouped by; empty without a grouping.
-    var group: String
-    var coder: String
-    var entryID: String
+    var group, coder, entryID: String
     /// Where it stands, `start:end` (`:` for the whole entry), or `orphaned <id>`.
     var segment: String
 
-    init(row: Row) {
-      codeID = row[0]
-      group = row[1]
-      coder = row[2]
-      entryID = row[3]
-      segment = row[4]
-    }
   }
 
   /// Every coding on the entries in `scope` that are not retracted, with its group.
@@ -97,5 +88,11 @@ enum ReportRows {
         GROUP BY month, place, kind ORDER BY month, place, kind
         """, arguments: scope.arguments
     ).map { ($0[0], $0[1], $0[2], $0[3]) }
+  }
+}
+
+extension ReportRows.CodeTally: FetchableRecord {
+  init(row: Row) {
+    self.init(codeID: row[0], group: row[1], coder: row[2], entryID: row[3], segment: row[4])
   }
 }

@@ -10,6 +10,16 @@ private func shown(_ table: String, removals: Bool) -> String {
   removals ? "\(table).id NOT IN (SELECT id FROM vocabulary_removed)" : "1"
 }
 
+/// The `columns` of every row of `table` in the order they were added, without removed ones when
+/// `removals`.
+private func addedInOrder<Record: FetchableRecord>(
+  _ table: String, _ columns: String, removals: Bool, in db: Database
+) throws -> [Record] {
+  try Record.fetchAll(
+    db,
+    sql: "SELECT \(columns) FROM \(table) WHERE \(shown(table, removals: removals)) ORDER BY rowid")
+}
+
 /// Read from the columns `id` and the name (or a question's code), in that order.
 extension Vocabulary.Item: FetchableRecord {
   init(row: Row) {
@@ -63,19 +73,13 @@ struct NeighbourhoodRow: FetchableRecord {
 
   /// Every neighbourhood in the order it was added, without removed ones when `removals`.
   static func inStudyOrder(removals: Bool, in db: Database) throws -> [NeighbourhoodRow] {
-    try NeighbourhoodRow.fetchAll(
-      db,
-      sql: """
-        SELECT name, description FROM neighbourhood WHERE \(shown("neighbourhood", removals: removals))
-        ORDER BY rowid
-        """)
+    try addedInOrder("neighbourhood", "name, description", removals: removals, in: db)
   }
 }
 
 /// An initiative of the study, as the study file lists it.
 struct InitiativeRow: FetchableRecord {
-  var name: String
-  var neighbourhood: String
+  var name, neighbourhood: String
   var description: String?
 
   init(row: Row) {
@@ -161,8 +165,7 @@ struct InitiativeRow: FetchableRecord {
 
 /// A research question of the study.
 struct QuestionRow: FetchableRecord {
-  var code: String
-  var text: String
+  var code, text: String
 
   init(row: Row) {
     code = row["code"]
@@ -185,12 +188,7 @@ struct QuestionRow: FetchableRecord {
 
   /// Every question in the order it was added, without removed ones when `removals`.
   static func inStudyOrder(removals: Bool, in db: Database) throws -> [QuestionRow] {
-    try QuestionRow.fetchAll(
-      db,
-      sql: """
-        SELECT code, text FROM question WHERE \(shown("question", removals: removals))
-        ORDER BY rowid
-        """)
+    try addedInOrder("question", "code, text", removals: removals, in: db)
   }
 }
 
@@ -251,24 +249,21 @@ enum StudyProfileRow {
 }
 
 /// A code of the codebook, as the study file nests it.
-struct StudyCodeRow: FetchableRecord {
-  var id: String
-  var name: String
-  var parentID: String?
-  var description: String?
-  var color: String?
-
-  init(row: Row) {
-    id = row["id"]
-    name = row["name"]
-    parentID = row["parent_id"]
-    description = row["description"]
-    color = row["color"]
-  }
+struct StudyCodeRow {
+  var id, name: String
+  var parentID, description, color: String?
 
   /// Every code, in the order it was defined.
   static func inStudyOrder(in db: Database) throws -> [StudyCodeRow] {
     try StudyCodeRow.fetchAll(
       db, sql: "SELECT id, name, parent_id, description, color FROM code ORDER BY rowid")
+  }
+}
+
+extension StudyCodeRow: FetchableRecord {
+  init(row: Row) {
+    self.init(
+      id: row["id"], name: row["name"], parentID: row["parent_id"], description: row["description"],
+      color: row["color"])
   }
 }
