@@ -47,7 +47,17 @@ enum Output {
   static func displayWidth(_ text: String) -> Int {
     // Printable ASCII is one column a byte: most of a table, counted without Unicode look-ups.
     if text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return text.utf8.count }
-    return text.reduce(0) { $0 + displayWidth($1) }
+    // Below U+0300 (Latin with its accents precomposed, as Dutch notes are) every printable scalar
+    // is one column and its own character: only the controls and the soft hyphen take none, and
+    // no combining mark, emoji or wide character lies there.
+    var columns = 0
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x20..<0x7F, 0xA0..<0xAD, 0xAE..<0x300: columns += 1
+      default: return text.reduce(0) { $0 + displayWidth($1) }
+      }
+    }
+    return columns
   }
 
   /// The columns of one character as a terminal shows it (its grapheme cluster: a letter with its
@@ -81,7 +91,12 @@ enum Output {
 
   /// `text` cut to at most `width` columns, ending in "…" when something was cut.
   static func truncate(_ text: String, toWidth width: Int) -> String {
-    guard displayWidth(text) > width else { return text }
+    truncate(text, width: displayWidth(text), toWidth: width)
+  }
+
+  /// `truncate` for a text whose width is known already.
+  private static func truncate(_ text: String, width textWidth: Int, toWidth width: Int) -> String {
+    guard textWidth > width else { return text }
     guard width > 0 else { return "" }
     var result = ""
     var used = 0
@@ -150,32 +165,38 @@ enum Output {
   /// has a width, the widest columns give way first until the table fits, and cut cells end in "…".
   static func table(_ header: [String], _ rows: [[String]]) {
     guard !rows.isEmpty else { return }
-    let rows = rows.map { $0.map { $0.replacingOccurrences(of: "\n", with: " ") } }
-    var widths = header.map(displayWidth)
-    for row in rows {
-      for (index, cell) in row.enumerated() {
-        widths[index] = max(widths[index], displayWidth(cell))
-      }
+    // A line break in a cell would break the table's line; most cells have none.
+    let rows = rows.map {
+      $0.map { $0.utf8.contains(0x0A) ? $0.replacingOccurrences(of: "\n", with: " ") : $0 }
+    }
+    // Each cell's width, counted once.
+    let cellWidths = rows.map { $0.map(displayWidth) }
+    let headerWidths = header.map(displayWidth)
+    var widths = headerWidths
+    for row in cellWidths {
+      for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
     }
     if let available = terminalWidth {
       let gaps = 2 * (widths.count - 1)
       // A column never narrows below its header (or 3 columns), so the table stays readable.
-      let floors = header.map { max(3, displayWidth($0)) }
+      let floors = headerWidths.map { max(3, $0) }
       while widths.reduce(0, +) + gaps > available {
         let shrinkable = widths.indices.filter { widths[$0] > floors[$0] }
         guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
         widths[widest] -= 1
       }
     }
-    func line(_ cells: [String]) -> String {
+    func line(_ cells: [String], _ cellWidths: [Int]) -> String {
       cells.enumerated().map { index, cell in
-        let cut = truncate(cell, toWidth: widths[index])
+        let fits = cellWidths[index] <= widths[index]
+        let cut = truncate(cell, width: cellWidths[index], toWidth: widths[index])
+        let width = fits ? cellWidths[index] : displayWidth(cut)
         return index == cells.count - 1
-          ? cut : cut + String(repeating: " ", count: max(0, widths[index] - displayWidth(cut)))
+          ? cut : cut + String(repeating: " ", count: max(0, widths[index] - width))
       }.joined(separator: "  ")
     }
-    print(line(header))
-    for row in rows { print(line(row)) }
+    print(line(header, headerWidths))
+    for (row, rowWidths) in zip(rows, cellWidths) { print(line(row, rowWidths)) }
   }
 
   /// The table of entries `list` prints; times in the study's time zone.

@@ -62,7 +62,13 @@ public enum Hashing {
   /// `count` random bytes from the system's secure generator.
   public static func randomBytes(_ count: Int) -> Data {
     var generator = SystemRandomNumberGenerator()
-    return Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    // Eight bytes a call (one `getrandom` each), not one: a salt was 32 system calls.
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + 8)
+    while bytes.count < count {
+      withUnsafeBytes(of: generator.next()) { bytes += $0 }
+    }
+    return Data(bytes.prefix(count))
   }
 
   /// Lowercase hex.

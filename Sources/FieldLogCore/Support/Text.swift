@@ -221,16 +221,27 @@ public enum Text {
           at: offset)
         continue
       }
-      let folded = scalar.properties.isWhitespace ? String(Character(scalar)) : matchFold(scalar)
-      for part in folded.unicodeScalars {
-        take(
-          part, inWord: part.properties.isAlphabetic || part.properties.numericType != nil,
-          at: offset)
-      }
+      let value = Int(scalar.value)
+      let parts = value < 0x80 + latinParts.count ? latinParts[value - 0x80] : matchParts(scalar)
+      for (part, inWord) in parts { take(part, inWord: inWord, at: offset) }
     }
     if !current.isEmpty { words.append((current, start..<end, gap)) }
     return words
   }
+
+  /// One scalar of a text as `matchWords` takes it: its matching form, scalar by scalar, each
+  /// with whether it belongs to a word (letters and numbers) or to the gap between words.
+  private static func matchParts(_ scalar: Unicode.Scalar) -> [(part: Unicode.Scalar, inWord: Bool)]
+  {
+    let folded = scalar.properties.isWhitespace ? String(Character(scalar)) : matchFold(scalar)
+    return folded.unicodeScalars.map {
+      ($0, $0.properties.isAlphabetic || $0.properties.numericType != nil)
+    }
+  }
+
+  /// `matchParts` of U+0080 to U+024F (Latin-1 and Latin Extended: the accented letters of Dutch,
+  /// Turkish and Surinamese names), worked out once instead of for every letter of every snippet.
+  private static let latinParts = (0x80..<0x250).map { matchParts(Unicode.Scalar(UInt32($0))!) }
 
   /// One scalar in its matching form: "" for marks and invisible characters.
   static func matchFold(_ scalar: Unicode.Scalar) -> String {
