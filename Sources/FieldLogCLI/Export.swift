@@ -55,10 +55,13 @@ extension FieldLog {
         """, completion: TextOffsets.completion)
     var offsets: String?
 
+    /// The table as typed, in the form every table name is compared in (as `ArgumentEnum` does).
+    private var typedTable: String { table.trimmingCharacters(in: .whitespaces).lowercased() }
+
     func validate() throws {
       try refuseContradictions()
       if let offsets {
-        guard table.lowercased() == "qdpx" else {
+        guard typedTable == "qdpx" else {
           throw ValidationError("--offsets applies to 'export qdpx' only, not to '\(table)'")
         }
         if (try? TextOffsets.parse(offsets)) == nil {
@@ -84,7 +87,7 @@ extension FieldLog {
       if allowNames && !people.isEmpty {
         Output.stderr("warning: --allow-names: real names from the key file are not checked for")
       }
-      switch self.table.lowercased() {
+      switch typedTable {
       case "qdpx":
         guard let output else {
           throw FieldLogError.invalidInput(
@@ -161,14 +164,14 @@ extension FieldLog {
 
     /// Options that contradict each other or the table are refused, never silently dropped.
     private func refuseContradictions() throws {
-      let project = ["qdpx", "qdc"].contains(table.lowercased())
+      let project = ["qdpx", "qdc"].contains(typedTable)
       let csvOnly = [
         ("--excel", excel), ("--delimiter", delimiter != nil), ("--bom", bom),
       ].filter(\.1).map(\.0)
       if project {
         if let option = ((format == nil ? [] : ["--format"]) + csvOnly).first {
           throw ValidationError(
-            "export \(table.lowercased()) writes a REFI-QDA file; \(option) does not apply to it")
+            "export \(typedTable) writes a REFI-QDA file; \(option) does not apply to it")
         }
       } else if format?.lowercased() == "jsonl", let option = csvOnly.first {
         throw ValidationError("--format jsonl writes JSON Lines; \(option) applies only to CSV")
@@ -176,7 +179,7 @@ extension FieldLog {
       guard let output = outputFile.output, !output.isEmpty else { return }
       let suffix = URL(fileURLWithPath: output).pathExtension.lowercased()
       guard !suffix.isEmpty else { return }
-      let wanted = project ? table.lowercased() : format?.lowercased()
+      let wanted = project ? typedTable : format?.lowercased()
       let writes = Self.extensions.filter { entry in
         project ? entry.format == wanted : ["csv", "jsonl"].contains(entry.format)
       }
@@ -186,7 +189,7 @@ extension FieldLog {
             entry.format + " (" + entry.extensions.map { "." + $0 }.joined(separator: ", ") + ")"
           }
           throw ValidationError(
-            "export \(table.lowercased()) does not write '.\(suffix)' files (-o \(output)); it "
+            "export \(typedTable) does not write '.\(suffix)' files (-o \(output)); it "
               + "writes " + listed.joined(separator: " or ")
               + (project ? "" : "; --format csv or --format jsonl writes under any name"))
         }

@@ -57,6 +57,19 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: sandbox.url("e.csv").path))
   }
 
+  @Test("a table name is read alike for every table: case and spaces around it do not matter")
+  func tableNamesReadAlike() throws {
+    let sandbox = try Self.make()
+    let entries = try sandbox.fieldlog(["export", " Entries "])
+    #expect(entries.status == 0 && entries.stdout.hasPrefix("id,kind,"), "\(entries)")
+    let codebook = try sandbox.fieldlog(["export", " QDC "])
+    #expect(codebook.status == 0 && codebook.stdout.contains("<CodeBook"), "\(codebook)")
+    let project = sandbox.url("p.qdpx")
+    let written = try sandbox.fieldlog(["export", "QDPX ", "-o", project.path])
+    #expect(written.status == 0, "\(written)")
+    #expect(FileManager.default.fileExists(atPath: project.path))
+  }
+
   @Test("options that contradict the table or each other are refused naming both")
   func contradictions() throws {
     let sandbox = try Self.make()
