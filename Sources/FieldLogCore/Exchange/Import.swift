@@ -209,7 +209,7 @@ struct ImportRecorder {
       switch error {
       // A file or the journal that cannot be read or written is no fault of the record's: such
       // an error keeps its exit code (74, 1), not that of bad input (65).
-      case .io: throw FieldLogError.io(message)
+      case .io(_, let hint): throw FieldLogError.io(message, hint: hint)
       case .damaged: throw FieldLogError.damaged(message)
       default:
         // The recorder's hints speak of 'add' options; for an import, one hint helps.
