@@ -62,6 +62,7 @@ enum Pages {
       <span id="me" class="me"></span>
       <span id="status" class="status" role="status" aria-live="polite"></span>
     </header>
+    <button type="button" id="filters-toggle" class="filters-toggle" aria-controls="filters" aria-expanded="false">Filters</button>
     <form id="filters" class="filters" autocomplete="off">
       <label>Neighbourhood <select name="neighbourhood"></select></label>
       <label>Initiative <select name="initiative"></select></label>

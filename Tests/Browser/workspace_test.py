@@ -865,6 +865,8 @@ class WorkspaceTest:
             save = lambda screen: (self.driver.save_screenshot(  # noqa: E731
                 os.path.join(self.shots, f"workspace-{screen}-{width}.png")), shots.append(f"{screen}-{width}"))
             self.driver.execute_script("window.getSelection().removeAllRanges()")
+            if mobile and page.find("#filters").is_displayed():  # folded, as a phone first shows them
+                page.find("#filters-toggle").click()
             page.open_entry(FIRST_TITLE)
             self.driver.execute_script("window.scrollTo(0, 0)")
             stripes = page.finds("#stripes .stripe")
@@ -934,6 +936,36 @@ class WorkspaceTest:
         check(not bad, f"views show null/undefined/NaN as text: {bad}")
         self.page.entries_view()
 
+    def phone_filters(self):
+        """On a phone the filter bar folds behind one button that says how many filters are set."""
+        page = self.page
+        page.viewport(390, 844, True)
+        try:
+            page.entries_view()
+            self.driver.execute_script("window.scrollTo(0, 0)")
+            toggle = page.find("#filters-toggle")
+            form = page.find("#filters")
+            check(toggle.is_displayed(), "on a phone the filters have no button to unfold them")
+            if form.is_displayed():  # '/' (step 8b) unfolded them, as it should
+                check(toggle.get_attribute("aria-expanded") == "true", "unfolded filters, but the button says folded")
+                toggle.click()
+            page.wait("the filters to fold", lambda: not form.is_displayed())
+            height = self.driver.execute_script("return document.getElementById('filters').getBoundingClientRect().height")
+            check(height == 0, f"the folded filters still take {height} px")
+            toggle.click()
+            page.wait("the filters to unfold", lambda: form.is_displayed())
+            check(toggle.get_attribute("aria-expanded") == "true", "the unfolded button is not aria-expanded")
+            Select(page.find("#filters [name=kind]")).select_by_visible_text("interview")
+            page.wait("the count on the button", lambda: toggle.text == "Filters · 1 set")
+            Select(page.find("#filters [name=kind]")).select_by_visible_text("all")
+            page.wait("the count to go", lambda: toggle.text == "Filters")
+            toggle.click()
+            page.wait("the filters to fold", lambda: not form.is_displayed())
+        finally:
+            page.viewport(1280, 800, False)
+        check(not page.find("#filters-toggle").is_displayed() and page.find("#filters").is_displayed(),
+              "at 1280 px the filter bar is not shown whole")
+
     def filter_with_spaces(self):
         """The filter bar with a value that holds spaces: Neighbourhood 'Jan van Maijenbuurt'."""
         self.page.entries_view()
@@ -981,6 +1013,7 @@ class WorkspaceTest:
             self.step("12. screenshots", self.screenshots)
             self.step("13. no view shows null or undefined as text", self.no_stray_text)
             self.step("14. a filter value with spaces (Neighbourhood 'Jan van Maijenbuurt')", self.filter_with_spaces)
+            self.step("15. on a phone the filters fold behind one button that counts them", self.phone_filters)
             self.step("11. fieldlog verify", self.verify)
         finally:
             if self.driver:

@@ -190,10 +190,22 @@
       select.replaceChildren(h('option', { value: '' }, 'all'), ...values.map((v) => h('option', { value: v }, v)));
       select.value = values.includes(current) ? current : '';
     }
+    countFilters();
   }
 
   /** A query string as the server reads it: a space is %20 (a '+' would stay a plus). */
   const queryString = (query) => query.toString().replace(/\+/g, '%20');
+
+  /** On a phone the filters fold away behind a button that says how many are set. */
+  function showFilters(open) {
+    $('#filters').classList.toggle('open', open);
+    $('#filters-toggle').setAttribute('aria-expanded', String(open));
+  }
+
+  function countFilters() {
+    const set = [...filterQuery().keys()].length;
+    $('#filters-toggle').textContent = set ? `Filters · ${set} set` : 'Filters';
+  }
 
   function filterQuery() {
     const form = $('#filters');
@@ -805,7 +817,7 @@
           : h('p', { class: 'agree' }, 'They agree on this entry.')
       );
     });
-    $('#compared').replaceChildren(table, h('p', { class: 'count' }, result.entries.length + ' entries, ' + result.entries.reduce((n, e) => n + e.disagreements.length, 0) + ' disagreements'), ...entries);
+    $('#compared').replaceChildren(h('div', { class: 'table-scroll' }, table), h('p', { class: 'count' }, result.entries.length + ' entries, ' + result.entries.reduce((n, e) => n + e.disagreements.length, 0) + ' disagreements'), ...entries);
   }
 
   async function adopt(coding) {
@@ -880,7 +892,10 @@
         return coding ? removeCoding(coding) : say('Put the cursor (or select) inside a coded segment to remove its coding.', 'error');
       },
       z: () => undo(),
-      '/': () => $('#filters [name="q"]').focus(),
+      '/': () => {
+        showFilters(true);
+        $('#filters [name="q"]').focus();
+      },
     };
     if (/^[1-9]$/.test(key)) {
       const path = state.recent[Number(key) - 1];
@@ -962,6 +977,9 @@
       typingTimer = setTimeout(() => loadEntries(false).catch(fail), 300);
     });
     $('#filters').addEventListener('submit', (event) => event.preventDefault());
+    $('#filters').addEventListener('change', countFilters);
+    $('#filters').addEventListener('input', countFilters);
+    $('#filters-toggle').addEventListener('click', () => showFilters(!$('#filters').classList.contains('open')));
     $('#picker-filter').addEventListener('input', () => {
       pickerIndex = 0;
       renderPicker();
