@@ -7,12 +7,9 @@ import Testing
 /// Issue 14: each event type has one payload type, and an event appended is projected from its
 /// payload directly (no JSON read back) exactly as a rebuild projects it from the stored JSON.
 @Suite struct EventPayloadTests {
-  @Test("every event type has a payload type that names it among its event types")
-  func everyTypeHasItsPayload() {
-    for type in EventType.allCases {
-      #expect(type.payloadType.eventTypes.contains(type), "\(type.rawValue)")
-    }
-    // Types that share a payload share its members: the shared ones, and nothing else.
+  @Test("event types share a payload type only where their members are the same")
+  func payloadsSharedOnlyWhereAlike() {
+    // A type wired to another type's payload would show here as a new shared group.
     let shared = Dictionary(grouping: EventType.allCases) { "\($0.payloadType)" }
       .filter { $0.value.count > 1 }.mapValues { Set($0.map(\.rawValue)) }
     #expect(

@@ -72,7 +72,8 @@ public enum CanonicalJSON {
 
   /// The string in NFC; `unchanged` becomes false when it may not have been (`Text.nfc`).
   private static func nfc(_ string: String, unchanged: inout Bool) -> [UInt8] {
-    if unchanged, string.utf8.contains(where: { $0 >= 0xCC }) { unchanged = false }
+    if Text.isPlainlyNFC(string) { return Array(string.utf8) }
+    unchanged = false
     return Array(Text.nfc(string).utf8)
   }
 

@@ -53,9 +53,14 @@ public enum Text {
   /// scalar that composes with one, lies below it. In UTF-8 those are exactly the strings with no
   /// byte of 0xCC or above, so that test is one pass over the bytes instead of the normaliser.
   public static func nfc(_ string: String) -> String {
+    isPlainlyNFC(string) ? string : string.precomposedStringWithCanonicalMapping
+  }
+
+  /// Whether `string` is NFC by the test above (no UTF-8 byte of 0xCC or above), without the
+  /// normaliser.
+  static func isPlainlyNFC(_ string: String) -> Bool {
     var string = string
-    let composed = string.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xCC } }
-    return composed ? string : string.precomposedStringWithCanonicalMapping
+    return string.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xCC } }
   }
 
   /// The text without white space and line breaks at either end, as Foundation's

@@ -44,11 +44,6 @@ protocol EventPayload: Codable {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws
 }
 
-extension EventPayload {
-  /// The event types that carry this payload.
-  static var eventTypes: [EventType] { EventType.allCases.filter { $0.payloadType == Self.self } }
-}
-
 extension EventType {
   /// The one payload type of this event type.
   var payloadType: any EventPayload.Type {
