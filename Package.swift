@@ -7,6 +7,8 @@ let package = Package(
   products: [
     .executable(name: "fieldlog", targets: ["fieldlog"]),
     .executable(name: "fieldlog-serve", targets: ["fieldlog-serve"]),
+    .executable(name: "fieldlog-hub", targets: ["fieldlog-hub"]),
+    .executable(name: "fieldlog-sync", targets: ["fieldlog-sync"]),
     .library(name: "FieldLogCore", targets: ["FieldLogCore"]),
   ],
   dependencies: [
@@ -19,6 +21,8 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     .target(
@@ -81,6 +85,35 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The team hub: a server on PostgreSQL that journals push to and pull from (docs/hub.md).
+    .target(
+      name: "FieldLogHub",
+      dependencies: [
+        "FieldLogCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      // Versioned SQL files, compiled in: the hub is one file to install.
+      resources: [.embedInCode("Migrations/v1.sql")]
+    ),
+    .executableTarget(
+      name: "fieldlog-hub",
+      dependencies: [
+        "FieldLogCore", "FieldLogHub",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // `fieldlog push`, `pull` and `sync` run this program beside `fieldlog`: the HTTP client
+    // (Foundation's, with libcurl) stays out of `fieldlog`, so `add` starts as fast as before.
+    .executableTarget(
+      name: "fieldlog-sync",
+      dependencies: [
+        "FieldLogCLI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(
       name: "FieldLogCoreTests",
       dependencies: ["FieldLogCore"],
@@ -88,7 +121,9 @@ let package = Package(
     ),
     .testTarget(
       name: "FieldLogCLITests",
-      dependencies: ["FieldLogCore", "fieldlog", "fieldlog-serve"],
+      dependencies: [
+        "FieldLogCore", "fieldlog", "fieldlog-serve", "fieldlog-hub", "fieldlog-sync",
+      ],
       // Data the tests read by path, not as bundle resources.
       exclude: ["Fixtures"]
     ),

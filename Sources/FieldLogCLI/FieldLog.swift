@@ -22,7 +22,7 @@ public struct FieldLog: ParsableCommand {
       Code.self, Memo.self,
       Report.self, AgreementCommand.self, Export.self, Import.self, Verify.self, Rebuild.self,
       StudyCommand.self, Feeds.self, Merge.self, Conflicts.self, Snapshot.self,
-      CheckpointCommand.self, Coder.self, Serve.self,
+      CheckpointCommand.self, Coder.self, Serve.self, Push.self, Pull.self, Sync.self,
     ]
   )
 

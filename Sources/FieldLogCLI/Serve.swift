@@ -26,26 +26,35 @@ extension FieldLog {
     var arguments: [String] = []
 
     func run() throws {
-      let program = Self.program()
-      guard FileManager.default.isExecutableFile(atPath: program) else {
-        throw CommandFailure(
-          message: "fieldlog-serve is not beside fieldlog (looked for '\(program)')",
-          hint: "it is built with fieldlog ('swift build' builds both); install it in the same "
-            + "folder as fieldlog", exitCode: 66)
-      }
-      fflush(nil)
-      let argv = ([program] + arguments).map { strdup($0) } + [nil]
-      execv(program, argv)
-      throw FieldLogError.io(
-        "cannot run '\(program)': \(String(cString: strerror(errno)))")
+      try Sibling.exec("fieldlog-serve", arguments)
     }
+  }
+}
 
-    /// `fieldlog-serve` in the folder of this executable (symbolic links resolved).
-    static func program() -> String {
-      let me =
-        Bundle.main.executableURL?.resolvingSymlinksInPath()
-        ?? URL(fileURLWithPath: CommandLine.arguments[0])
-      return me.deletingLastPathComponent().appendingPathComponent("fieldlog-serve").path
+/// The programs that lie beside `fieldlog` and that it runs the way git runs its sub-programs, so
+/// that heavy dependencies (an HTTP server, an HTTP client) stay out of `fieldlog` and `add`'s start.
+enum Sibling {
+  /// Replaces this process with the sibling `name`, passing `arguments`; returns only by throwing.
+  static func exec(_ name: String, _ arguments: [String]) throws {
+    let program = path(name)
+    guard FileManager.default.isExecutableFile(atPath: program) else {
+      throw CommandFailure(
+        message: "\(name) is not beside fieldlog (looked for '\(program)')",
+        hint: "it is built with fieldlog ('swift build' builds both); install it in the same "
+          + "folder as fieldlog", exitCode: 66)
     }
+    fflush(nil)
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    execv(program, argv)
+    throw FieldLogError.io(
+      "cannot run '\(program)': \(String(cString: strerror(errno)))")
+  }
+
+  /// `name` in the folder of this executable (symbolic links resolved).
+  static func path(_ name: String) -> String {
+    let me =
+      Bundle.main.executableURL?.resolvingSymlinksInPath()
+      ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    return me.deletingLastPathComponent().appendingPathComponent(name).path
   }
 }

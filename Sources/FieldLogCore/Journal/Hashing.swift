@@ -79,7 +79,7 @@ public enum Hashing {
 
 extension Data {
   /// The bytes of a hex string of even length; nil for anything else.
-  init?(hexString: String) {
+  public init?(hexString: String) {
     let digits = Array(hexString.utf8)
     guard digits.count % 2 == 0 else { return nil }
     var bytes: [UInt8] = []

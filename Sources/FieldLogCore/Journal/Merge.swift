@@ -18,7 +18,7 @@ public struct MergeReport: Encodable, Equatable, Sendable {
 }
 
 /// Everything of another journal a merge needs, read before the target is touched.
-private struct Incoming {
+struct Incoming {
   var path: String
   var events: [StoredEvent]
   var payloads: [Data: (salt: Data, json: String)]
@@ -52,6 +52,12 @@ extension Journal {
           return try Self.incoming(path: path, db)
         })
     }
+    return try bringIn(sources, now: now, progress: progress)
+  }
+
+  /// Inserts the verified sources' events in one transaction: forks refuse everything, redactions
+  /// travel, and the projections are replayed from the union. `merge` and a pull from a hub share it.
+  func bringIn(_ sources: [Incoming], now: Date, progress: ProgressReport?) throws -> MergeReport {
     let result = try write { db in
       var report = MergeReport(sources: [], added: 0, redacted: 0)
       var forks: [String] = []

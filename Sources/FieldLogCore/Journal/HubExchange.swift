@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+
+/// What a journal holds of each feed, for a hub: its head and its public key.
+public struct LocalFeed: Equatable, Sendable {
+  public var feed: String
+  public var headSeq: Int64
+  public var publicKey: Data?
+  /// Whether this journal writes it.
+  public var own: Bool
+}
+
+extension Journal {
+  /// Every feed this journal holds, with its head and key.
+  public func localFeeds() throws -> [LocalFeed] {
+    try read { db in
+      let own = try EventLog.writerFeed(db)
+      return try Row.fetchAll(
+        db,
+        sql: """
+          SELECT f.id, f.head_seq, k.public_key FROM feed f
+          LEFT JOIN feed_key k ON k.feed = f.id ORDER BY f.id
+          """
+      ).map {
+        LocalFeed(
+          feed: $0["id"], headSeq: $0["head_seq"], publicKey: $0["public_key"],
+          own: $0["id"] == own)
+      }
+    }
+  }
+
+  /// A feed's events after `seq`, in batches of whole transactions of about `batch` events (a
+  /// transaction larger than that is one batch of its own). Events after the feed's last signed
+  /// event are left for a later push: nothing vouches for them yet.
+  public func outgoing(feed: String, after seq: Int64, batch: Int) throws -> [[WireEvent]] {
+    try read { db in
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT e.*, p.salt, p.json, s.signature FROM event e
+          LEFT JOIN payload p ON p.commitment = e.commitment
+          LEFT JOIN signature s ON s.hash = e.hash
+          WHERE e.feed = ? AND e.seq > ? ORDER BY e.seq
+          """, arguments: [feed, seq])
+      var batches: [[WireEvent]] = []
+      var current: [WireEvent] = []
+      while let row = try rows.next() {
+        let event = StoredEvent(row: row)
+        let wire = WireEvent(
+          event, signature: row["signature"], salt: row["salt"], json: row["json"])
+        current.append(wire)
+        if wire.isSigned && current.count >= batch {
+          batches.append(current)
+          current = []
+        }
+      }
+      while let last = current.last, !last.isSigned { current.removeLast() }
+      if !current.isEmpty { batches.append(current) }
+      return batches
+    }
+  }
+
+  /// Brings in events pulled from a hub (`source` names it), all or nothing, as a merge does: each
+  /// feed's run must follow what this journal holds of it, verify under its key (the one this
+  /// journal knows, else the one the hub registered) and end on a signed event.
+  public func applyPulled(
+    _ events: [WireEvent], keys: [String: Data], source: String, now: Date = Date()
+  ) throws -> MergeReport {
+    guard !events.isEmpty else { return MergeReport(sources: [], added: 0, redacted: 0) }
+    var incoming = Incoming(path: source, events: [], payloads: [:], signatures: [:], keys: [:])
+    let byFeed = Dictionary(grouping: events, by: { $0.feed.lowercased() })
+    for (feed, run) in byFeed.sorted(by: { $0.key < $1.key }) {
+      let run = run.sorted { $0.seq < $1.seq }
+      let (head, known) = try read { db -> ((seq: Int64, hash: Data)?, Data?) in
+        let key = try Data.fetchOne(
+          db, sql: "SELECT public_key FROM feed_key WHERE feed = ?", arguments: [feed])
+        guard let first = run.first, first.seq > 1 else { return (nil, key) }
+        let hash = try Data.fetchOne(
+          db, sql: "SELECT hash FROM event WHERE feed = ? AND seq = ?",
+          arguments: [feed, first.seq - 1])
+        return (hash.map { (first.seq - 1, $0) }, key)
+      }
+      guard let key = known ?? keys[feed] else {
+        throw FieldLogError.damaged(
+          "\(source) sent feed \(feed.prefix(8)) without its public key; nothing was pulled")
+      }
+      if let first = run.first, first.seq > 1, head == nil {
+        throw FieldLogError.damaged(
+          "\(source) sent feed \(feed.prefix(8)) from seq \(first.seq), but this journal does not "
+            + "hold seq \(first.seq - 1); nothing was pulled")
+      }
+      if let problem = WireCheck.problem(of: run, after: head, publicKey: key) {
+        throw FieldLogError.damaged("\(source) sent a bad event: \(problem); nothing was pulled")
+      }
+      incoming.keys[feed] = key
+      for wire in run {
+        guard let event = wire.stored, let bytes = wire.bytes else { continue }
+        incoming.events.append(event)
+        if let signature = bytes.signature { incoming.signatures[event.hash] = signature }
+        if let salt = bytes.salt, let json = wire.payload {
+          incoming.payloads[event.commitment] = (salt, json)
+        }
+      }
+    }
+    return try bringIn([incoming], now: now, progress: nil)
+  }
+}
