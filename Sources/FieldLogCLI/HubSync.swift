@@ -155,9 +155,16 @@ struct HubClient {
       guard local.own || hub?.owner == state.member || state.role == .coordinator else { continue }
       guard let key = local.publicKey else { continue }
       let from = hub?.headSeq ?? 0
-      guard local.headSeq > from else { continue }
+      // Level with the hub and the same head: nothing to send. Behind it: a pull brings the rest
+      // (and refuses a fork). Otherwise the push starts with the hub's head event itself, which
+      // the hub acknowledges when it is the same and refuses as a fork, naming both, when not.
+      if local.headSeq < from { continue }
+      if local.headSeq == from, hub.map({ $0.headHash == Hashing.hex(local.headHash) }) ?? true {
+        continue
+      }
       var pushedHere = 0
-      for batch in try journal.outgoing(feed: local.feed, after: from, batch: Self.batchEvents) {
+      let after = max(0, from - 1)
+      for batch in try journal.outgoing(feed: local.feed, after: after, batch: Self.batchEvents) {
         let result = try call(
           "POST", "feeds/\(local.feed)/events",
           PushBody(publicKey: hub == nil ? Hashing.hex(key) : nil, events: batch),

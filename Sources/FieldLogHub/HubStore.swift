@@ -305,12 +305,12 @@ public struct HubStore: Sendable {
       throw HubError(422, "an event of feed \(stray.feed.prefix(8)) was pushed to feed \(feed)")
     }
     if member.role == .analyst,
-      let other = events.first(where: { !HubRole.analystTypes.contains($0.type) })
+      let other = events.first(where: { HubRole.fieldworkTypes.contains($0.type) })
     {
       throw HubError(
         403,
         "'\(member.name)' is an analyst: their feed holds codes, codings and memos, not "
-          + "'\(other.type)' (seq \(other.seq))")
+          + "fieldwork such as '\(other.type)' (seq \(other.seq)); nothing was stored")
     }
     let logger = logger
     return try await transaction { db in

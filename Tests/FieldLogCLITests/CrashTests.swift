@@ -267,16 +267,3 @@ private final class Killable {
   var status: Int32 { signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal }
   var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 }
-
-/// A small seeded generator (SplitMix64), so that a failing run can be repeated from its seed.
-private struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}

@@ -800,10 +800,12 @@ extension TamperTableTests {
       for shift in stride(from: 56, through: 0, by: -8) {
         seqBytes.append(UInt8(seq >> shift & 0xFF))
       }
-      let preimage =
-        Data("fieldlog.event.v1".utf8) + [0] + field(try uuidBytes(feed)) + field(seqBytes)
-        + field(head.hash) + field(Data(recordedAt.utf8)) + field(Data(type.utf8))
-        + field(try uuidBytes(subject)) + field(target ?? Data()) + field(commitment)
+      var preimage = Data("fieldlog.event.v1".utf8) + [0]
+      let fields: [Data] = [
+        try uuidBytes(feed), seqBytes, head.hash, Data(recordedAt.utf8), Data(type.utf8),
+        try uuidBytes(subject), target ?? Data(), commitment,
+      ]
+      for value in fields { preimage += field(value) }
       let hash = try sha256(preimage)
       var sql = """
         INSERT INTO event (feed, seq, prev, recorded_at, type, subject, target, commitment, hash)

@@ -152,11 +152,13 @@ public enum HubRole: String, CaseIterable, Codable, Sendable {
   /// Pulls only.
   case reader
 
-  /// The event types an analyst's feed may hold: a coding journal opens its feed and codes.
-  public static let analystTypes = Set(
+  /// The event types of fieldwork, which an analyst's feed may not hold: entries and their
+  /// versions, participants, consent and redaction. Codes, codings, memos and the study's
+  /// vocabulary (which every new journal records) are theirs to push.
+  public static let fieldworkTypes = Set(
     [
-      EventType.feedOpened, .codeDefined, .codeRenamed, .codeMoved, .codeDescribed, .codeMerged,
-      .codingApplied, .codingRemoved, .memoAdded, .coderAdded,
+      EventType.entryRecorded, .entryAmended, .entryRetracted, .entryUnretracted,
+      .participantAdded, .consentGiven, .consentWithdrawn, .redaction,
     ].map(\.rawValue))
 }
 

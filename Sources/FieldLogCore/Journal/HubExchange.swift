@@ -5,6 +5,7 @@ import GRDB
 public struct LocalFeed: Equatable, Sendable {
   public var feed: String
   public var headSeq: Int64
+  public var headHash: Data
   public var publicKey: Data?
   /// Whether this journal writes it.
   public var own: Bool
@@ -18,12 +19,13 @@ extension Journal {
       return try Row.fetchAll(
         db,
         sql: """
-          SELECT f.id, f.head_seq, k.public_key FROM feed f
+          SELECT f.id, f.head_seq, f.head_hash, k.public_key FROM feed f
           LEFT JOIN feed_key k ON k.feed = f.id ORDER BY f.id
           """
       ).map {
         LocalFeed(
-          feed: $0["id"], headSeq: $0["head_seq"], publicKey: $0["public_key"],
+          feed: $0["id"], headSeq: $0["head_seq"], headHash: $0["head_hash"],
+          publicKey: $0["public_key"],
           own: $0["id"] == own)
       }
     }

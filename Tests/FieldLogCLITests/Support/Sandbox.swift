@@ -172,15 +172,18 @@ final class Sandbox: @unchecked Sendable {
     var entries: String
   }
 
-  func state(sourceLocation: SourceLocation = #_sourceLocation) throws -> JournalState {
+  func state(of other: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> JournalState
+  {
+    let journal = other ?? self.journal
     var files: [String: Data] = [:]
     for suffix in ["", "-wal", "-journal"] {
       let path = journal.path + suffix
       if let data = FileManager.default.contents(atPath: path) { files[suffix] = data }
     }
-    let dump = try sqlite(".dump")
+    let dump = try sqlite(".dump", journal: journal)
     try #require(dump.status == 0, "sqlite3 .dump failed: \(dump)", sourceLocation: sourceLocation)
-    let list = try fieldlog(["list", "--json"])
+    let list = try fieldlog(["list", "--json"], journal: journal)
     try #require(list.status == 0, "list failed: \(list)", sourceLocation: sourceLocation)
     return JournalState(files: files, dump: dump.stdout, entries: list.stdout)
   }
