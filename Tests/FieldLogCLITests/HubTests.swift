@@ -481,4 +481,56 @@ struct HubTests {
       env: ["FIELDLOG_HUB_TOKEN": try hub.token(anna.token)], journal: anna.journal)
     #expect(down.status == 74 && down.stderr.contains("cannot reach the hub"), "\(down)")
   }
+
+  @Test("the README's five commands sync two people through a hub, as written")
+  func readmeSync() throws {
+    guard let admin = HubFixture.adminURL() else { return }
+    let sandbox = try Sandbox()
+    let hub = try HubFixture(sandbox: sandbox, adminURL: admin, migrated: false)
+    let readme = try String(
+      contentsOf: Paths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let section = try #require(readme.components(separatedBy: "### Through a team hub").last)
+    let block = try #require(
+      section.components(separatedBy: "```sh\n").dropFirst().first?
+        .components(separatedBy: "```").first)
+    #expect(block.split(separator: "\n").count == 5, "five commands: \(block)")
+    for (name, text) in [("anna", "Anna ziet de koffieochtend."), ("bram", "Bram ziet de markt.")] {
+      let journal = sandbox.url("\(name).sqlite")
+      let made = try sandbox.fieldlog(
+        ["init", "--study", Paths.amsterdamStudy.path, "--author", name], journal: journal)
+      try #require(made.status == 0, "\(made)")
+      _ = try add(sandbox, Person(name: name, role: "", journal: journal, token: journal), text)
+    }
+    // The same commands, on a free port (8089 may be taken here), with this build's programs.
+    let port = try HubFixture.freePort()
+    let script =
+      "set -e\ncd '\(sandbox.dir.path)'\n"
+      + block.replacingOccurrences(of: "8089", with: "\(port)")
+      .replacingOccurrences(
+        of: "fieldlog-hub serve &",
+        // A person types the next command after the server started; a script waits for it.
+        with: "fieldlog-hub serve --listen 127.0.0.1:\(port) &\n"
+          + "until (echo > /dev/tcp/127.0.0.1/\(port)) 2>/dev/null; do sleep 0.1; done")
+      + "kill $!\n"
+    let folder = sandbox.cli.binary.deletingLastPathComponent().path
+    let ran = try Processes.run(
+      URL(fileURLWithPath: "/bin/bash"), ["-c", script],
+      env: [
+        "FIELDLOG_HUB_DATABASE_URL": hub.databaseURL,
+        "PATH": folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+      ])
+    #expect(ran.status == 0, "\(ran)")
+    for name in ["anna", "bram"] {
+      let journal = sandbox.url("\(name).sqlite")
+      let listed = try sandbox.fieldlog(["list"], journal: journal)
+      #expect(
+        listed.stdout.contains("Anna ziet") && listed.stdout.contains("Bram ziet"),
+        "\(name): \(listed)")
+      try requireWhole(sandbox, journal)
+      let mode =
+        try FileManager.default.attributesOfItem(
+          atPath: sandbox.url("\(name).token").path)[.posixPermissions] as? NSNumber
+      #expect(mode?.intValue == 0o600)
+    }
+  }
 }
