@@ -42,7 +42,8 @@ CREATE TABLE coding (
 
 CREATE TABLE consent (
   participant_id TEXT NOT NULL REFERENCES participant(id),
-  scope TEXT NOT NULL CHECK (scope IN ('recording', 'quotation', 'archive')),
+  scope TEXT NOT NULL
+    CHECK (scope IN ('recording', 'quotation', 'archive', 'share-consortium')),
   state TEXT NOT NULL CHECK (state IN ('given', 'withdrawn')),
   form TEXT CHECK (form IS NULL OR form IN ('written', 'verbal')),
   date TEXT NOT NULL,
@@ -205,6 +206,11 @@ CREATE TABLE vocabulary_removed (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('neighbourhood', 'initiative', 'question')),
   removed_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE withheld (
+  hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
+  source TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE writer (

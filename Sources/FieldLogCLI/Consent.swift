@@ -20,7 +20,7 @@ extension FieldLog {
     var given: String?
     @Flag(help: "Withdraw consent.")
     var withdraw = false
-    @Option(help: "Scopes, comma-separated: recording, quotation, archive.")
+    @Option(help: "Scopes, comma-separated: recording, quotation, archive, share-consortium.")
     var scope: [String] = []
     @Option(help: "The day it was given or withdrawn (default: today).")
     var date: String?
@@ -30,7 +30,7 @@ extension FieldLog {
         throw ValidationError("give either --given written|verbal or --withdraw")
       }
       if given != nil && scope.isEmpty {
-        throw ValidationError("name the scopes with --scope recording,quotation,archive")
+        throw ValidationError("name the scopes with --scope recording,quotation,archive,share-consortium")
       }
     }
 

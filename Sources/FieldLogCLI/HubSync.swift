@@ -139,7 +139,7 @@ struct HubClient {
   }
 
   /// Pushes what the hub lacks of the feeds this member may push; returns events stored per feed.
-  func push(_ journal: Journal) throws -> (stored: Int, feeds: Int) {
+  func push(_ journal: Journal) throws -> (stored: Int, feeds: Int, withheld: Int) {
     let state = try state()
     guard state.role != .reader else {
       throw CommandFailure(
@@ -149,6 +149,8 @@ struct HubClient {
     let there = Dictionary(uniqueKeysWithValues: state.feeds.map { ($0.feed, $0) })
     var stored = 0
     var feeds = 0
+    var withheld = 0
+    let unshared = try journal.unsharedHashes()
     for local in try journal.localFeeds() {
       let hub = there[local.feed]
       // One's own feed, a feed the hub lists as one's own, or (a coordinator) any feed.
@@ -170,13 +172,14 @@ struct HubClient {
           PushBody(publicKey: hub == nil ? Hashing.hex(key) : nil, events: batch),
           as: PushResult.self)
         pushedHere += result.stored
+        withheld += batch.filter { unshared.contains($0.hash) && $0.seq > from }.count
       }
       if pushedHere > 0 {
         stored += pushedHere
         feeds += 1
       }
     }
-    return (stored, feeds)
+    return (stored, feeds, withheld)
   }
 
   /// Pulls what this journal lacks, page by page, and brings it in all at once.
@@ -205,12 +208,14 @@ struct HubClient {
 private struct HubSummary: Encodable {
   var pushed: Int?
   var pushedFeeds: Int?
+  /// Pushed without their payload: no consent to share.
+  var withheld: Int?
   var pulled: Int?
   var pulledFeeds: Int?
   var redacted: Int?
 
   enum CodingKeys: String, CodingKey {
-    case pushed, pulled, redacted
+    case pushed, pulled, redacted, withheld
     case pushedFeeds = "pushed_feeds"
     case pulledFeeds = "pulled_feeds"
   }
@@ -222,7 +227,10 @@ private struct HubSummary: Encodable {
         pushed == 0
           ? "nothing to push: '\(hub.study)' at \(hub.hub) holds everything of yours"
           : "pushed \(Counted.phrase(pushed, "event")) of \(Counted.phrase(pushedFeeds, "feed")) "
-            + "to '\(hub.study)' at \(hub.hub)")
+            + "to '\(hub.study)' at \(hub.hub)"
+            + ((withheld ?? 0) > 0
+              ? "; \(withheld ?? 0) of them without their text, as their participants have not "
+                + "given consent to share (share-consortium)" : ""))
     }
     if let pulled, let pulledFeeds {
       Swift.print(
@@ -260,7 +268,9 @@ extension FieldLog {
       try runHubCommand {
         let journal = try Journal.open(at: journalOptions.path, keys: journalOptions.keys)
         let pushed = try hub.client().push(journal)
-        try HubSummary(pushed: pushed.stored, pushedFeeds: pushed.feeds).print(
+        try HubSummary(
+          pushed: pushed.stored, pushedFeeds: pushed.feeds, withheld: pushed.withheld
+        ).print(
           json: hub.json, hub: hub)
       }
     }
@@ -303,7 +313,8 @@ extension FieldLog {
         let pushed = try client.push(journal)
         let report = try client.pull(journal)
         try HubSummary(
-          pushed: pushed.stored, pushedFeeds: pushed.feeds, pulled: report.added,
+          pushed: pushed.stored, pushedFeeds: pushed.feeds, withheld: pushed.withheld,
+          pulled: report.added,
           pulledFeeds: report.sources.first?.feeds ?? 0, redacted: report.redacted
         ).print(json: hub.json, hub: hub)
       }

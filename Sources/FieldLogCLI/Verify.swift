@@ -48,6 +48,9 @@ extension FieldLog {
           "\(Counted.phrase(report.feeds, "feed")), \(Counted.phrase(report.events, "event")), "
           + "\(Counted.phrase(report.payloads, "payload")) verified, "
           + "\(report.redacted.count) redacted"
+          + (report.withheld.isEmpty
+            ? ""
+            : ", \(report.withheld.count) withheld by their writers (not shared: consent)")
         if let saw, report.ok {
           print(
             "checkpoint: "

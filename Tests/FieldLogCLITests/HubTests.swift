@@ -533,4 +533,96 @@ struct HubTests {
       #expect(mode?.intValue == 0o600)
     }
   }
+
+  @Test(
+    "an entry of a participant without consent to share goes up without its text; the chain still verifies"
+  )
+  func consentToShare() throws {
+    guard let admin = HubFixture.adminURL() else { return }
+    let sandbox = try Sandbox()
+    let hub = try HubFixture(sandbox: sandbox, adminURL: admin)
+    let team = try team(sandbox, hub, [("anna", "fieldworker"), ("bram", "fieldworker")])
+    let (anna, bram) = (team[0], team[1])
+    #expect(
+      try sandbox.fieldlog(["participant", "add", "P-017"], journal: anna.journal).status == 0)
+    let secret = try sandbox.fieldlog(
+      [
+        "add", "observation", "--at", "2024-05-01 10:00", "--neighbourhood", "Holendrecht",
+        "--question", "RQ1", "--participant", "P-017", "--text",
+        "P-017 vertelt over haar schulden bij de buurtmoeder.",
+      ], journal: anna.journal
+    ).output
+    _ = try add(sandbox, anna, "De markt is druk op zaterdag.")
+    let coded = try sandbox.fieldlog(
+      ["code", "apply", secret, "informele steun > buurtmoeders", "--quote", "schulden"],
+      journal: anna.journal)
+    #expect(coded.status == 0, "\(coded)")
+    let pushed = try hub.fieldlog("push", journal: anna.journal, token: anna.token)
+    #expect(pushed.status == 0, "\(pushed)")
+    #expect(
+      pushed.stdout.contains("2 of them without their text")
+        && pushed.stdout.contains("share-consortium"), "\(pushed)")
+    // The hub holds neither the note nor the quote, and its chain is whole.
+    #expect(
+      try hub.sql(
+        "SELECT count(*) FROM payload WHERE convert_from(bytes, 'UTF8') LIKE '%schulden%'")
+        == "0")
+    #expect(try hub.sql("SELECT count(*) FROM event WHERE type = 'entry.recorded'") == "2")
+    let pulled = try hub.fieldlog("pull", journal: bram.journal, token: bram.token)
+    #expect(pulled.status == 0, "\(pulled)")
+    let verified = try sandbox.fieldlog(["verify"], journal: bram.journal)
+    #expect(verified.status == 0, "\(verified)")
+    #expect(verified.stdout.contains("2 withheld by their writers"), "\(verified)")
+    let listed = try sandbox.fieldlog(["list"], journal: bram.journal)
+    #expect(listed.stdout.contains("De markt") && !listed.stdout.contains("schulden"), "\(listed)")
+    #expect(try sandbox.fieldlog(["rebuild"], journal: bram.journal).status == 0)
+    #expect(try sandbox.fieldlog(["verify"], journal: bram.journal).status == 0)
+    // Passed on by a file, it stays withheld, and verified.
+    let relay = sandbox.url("bram-copy.sqlite")
+    #expect(try sandbox.fieldlog(["snapshot", "-o", relay.path], journal: bram.journal).status == 0)
+    let clara = sandbox.url("clara.sqlite")
+    #expect(
+      try sandbox.fieldlog(
+        ["init", "--study", Paths.amsterdamStudy.path, "--author", "clara"], journal: clara
+      ).status == 0)
+    #expect(try sandbox.fieldlog(["merge", relay.path], journal: clara).status == 0)
+    let relayed = try sandbox.fieldlog(["verify"], journal: clara)
+    #expect(
+      relayed.status == 0 && relayed.stdout.contains("2 withheld by their writers"), "\(relayed)")
+    // With consent given, a later entry goes whole; a journal that gets the text from its writer
+    // (a merge) holds it from then on, and nothing is withheld any more.
+    #expect(
+      try sandbox.fieldlog(
+        ["consent", "P-017", "--given", "written", "--scope", "share-consortium"],
+        journal: anna.journal
+      ).status == 0)
+    let later = try sandbox.fieldlog(
+      [
+        "add", "observation", "--at", "2024-05-02 10:00", "--neighbourhood", "Holendrecht",
+        "--question", "RQ1", "--participant", "P-017", "--text", "P-017 gaat mee naar de markt.",
+      ], journal: anna.journal)
+    #expect(later.status == 0, "\(later)")
+    let second = try hub.fieldlog("push", journal: anna.journal, token: anna.token)
+    #expect(second.status == 0 && !second.stdout.contains("without their text"), "\(second)")
+    let snapshot = sandbox.url("anna-copy.sqlite")
+    #expect(
+      try sandbox.fieldlog(["snapshot", "-o", snapshot.path], journal: anna.journal).status == 0)
+    #expect(try sandbox.fieldlog(["merge", snapshot.path], journal: bram.journal).status == 0)
+    let whole = try sandbox.fieldlog(["verify"], journal: bram.journal)
+    #expect(whole.status == 0 && !whole.stdout.contains("withheld"), "\(whole)")
+    let found = try sandbox.fieldlog(["search", "schulden"], journal: bram.journal)
+    #expect(found.stdout.contains("buurtmoeder"), "\(found)")
+    // A journal never marks its own events withheld: that would hide a payload deleted by hand.
+    let own = try sandbox.sqlite(
+      "SELECT hex(hash) FROM event WHERE type = 'entry.recorded' AND feed = "
+        + "(SELECT value FROM local WHERE key = 'writer_feed') LIMIT 1", journal: anna.journal
+    ).output.trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+    let tampered = try sandbox.sqlite(
+      "PRAGMA foreign_keys = OFF; DROP TRIGGER payload_delete_only_redacted; "
+        + "DELETE FROM payload WHERE commitment = (SELECT commitment FROM event WHERE hash = X'\(own)'); "
+        + "INSERT INTO withheld VALUES (X'\(own)', 'forged');", journal: anna.journal)
+    #expect(tampered.status == 0, "\(tampered)")
+    let caught = try sandbox.fieldlog(["verify"], journal: anna.journal)
+    #expect(caught.status == 1 && caught.stdout.contains("marked as withheld"), "\(caught)")
+  }
 }

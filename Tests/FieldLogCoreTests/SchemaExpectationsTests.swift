@@ -8,7 +8,8 @@ import Testing
 /// apart; these tests keep them from drifting apart silently, and `verify` holds a journal to them.
 @Suite struct SchemaExpectationsTests {
   /// Tables that are neither truth nor projection: this installation's own notes, never replayed.
-  static let localTables: Set = ["local", "merged", "key_file_use", "allowed_word"]
+  // `withheld` records which events came without their payload (not shared with this journal).
+  static let localTables: Set = ["local", "merged", "key_file_use", "allowed_word", "withheld"]
 
   /// The schema the migrations make in a new database, by type and name.
   static func migratedSchema() throws -> [String: String] {

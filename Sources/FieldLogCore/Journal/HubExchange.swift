@@ -33,9 +33,11 @@ extension Journal {
 
   /// A feed's events after `seq`, in batches of whole transactions of about `batch` events (a
   /// transaction larger than that is one batch of its own). Events after the feed's last signed
-  /// event are left for a later push: nothing vouches for them yet.
+  /// event are left for a later push: nothing vouches for them yet. An event whose payload may not
+  /// be shared (`unshared`) goes without it: its hash and commitment still chain it.
   public func outgoing(feed: String, after seq: Int64, batch: Int) throws -> [[WireEvent]] {
     try read { db in
+      let unshared = try Self.unshared(db)
       let rows = try Row.fetchCursor(
         db,
         sql: """
@@ -48,8 +50,10 @@ extension Journal {
       var current: [WireEvent] = []
       while let row = try rows.next() {
         let event = StoredEvent(row: row)
+        let withheld = unshared.contains(event.hash)
         let wire = WireEvent(
-          event, signature: row["signature"], salt: row["salt"], json: row["json"])
+          event, signature: row["signature"], salt: withheld ? nil : row["salt"],
+          json: withheld ? nil : row["json"])
         current.append(wire)
         if wire.isSigned && current.count >= batch {
           batches.append(current)
@@ -62,6 +66,50 @@ extension Journal {
     }
   }
 
+  /// The events of this journal whose payload stays here when it shares with the consortium:
+  /// every version of an entry that names, in any version, a participant who has not given consent
+  /// to share (`share-consortium`), and the codings and memos on such an entry (a coding holds
+  /// the quote).
+  static func unshared(_ db: Database) throws -> Set<Data> {
+    var named: [String: Set<String>] = [:]
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT e.subject, json_extract(pp.value, '$.pseudonym') AS pseudonym
+        FROM event e JOIN payload p ON p.commitment = e.commitment,
+          json_each(p.json, '$.participants') pp
+        WHERE e.type IN ('entry.recorded', 'entry.amended')
+        """)
+    {
+      named[row["subject"], default: []].insert(row["pseudonym"])
+    }
+    var entries: [String] = []
+    for (entry, pseudonyms) in named.sorted(by: { $0.key < $1.key }) {
+      let lacking = try ParticipantRegister.lacking(
+        .shareConsortium, among: pseudonyms.sorted(), in: db)
+      if !lacking.isEmpty { entries.append(entry) }
+    }
+    guard !entries.isEmpty else { return [] }
+    let list = String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)
+    return Set(
+      try Data.fetchAll(
+        db,
+        sql: """
+          SELECT e.hash FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+          WHERE (e.type IN ('entry.recorded', 'entry.amended')
+              AND e.subject IN (SELECT value FROM json_each(?1)))
+            OR (e.type = 'coding.applied'
+              AND json_extract(p.json, '$.entry') IN (SELECT value FROM json_each(?1)))
+            OR (e.type = 'memo.added'
+              AND json_extract(p.json, '$.about') IN (SELECT value FROM json_each(?1)))
+          """, arguments: [list]))
+  }
+
+  /// The hashes (hex) of the events whose payload a hub does not get (`unshared`).
+  public func unsharedHashes() throws -> Set<String> {
+    try read { db in Set(try Self.unshared(db).map(Hashing.hex)) }
+  }
+
   /// Brings in events pulled from a hub (`source` names it), all or nothing, as a merge does: each
   /// feed's run must follow what this journal holds of it, verify under its key (the one this
   /// journal knows, else the one the hub registered) and end on a signed event.
@@ -69,7 +117,8 @@ extension Journal {
     _ events: [WireEvent], keys: [String: Data], source: String, now: Date = Date()
   ) throws -> MergeReport {
     guard !events.isEmpty else { return MergeReport(sources: [], added: 0, redacted: 0) }
-    var incoming = Incoming(path: source, events: [], payloads: [:], signatures: [:], keys: [:])
+    var incoming = Incoming(
+      path: source, events: [], payloads: [:], signatures: [:], keys: [:], withheld: [])
     let byFeed = Dictionary(grouping: events, by: { $0.feed.lowercased() })
     for (feed, run) in byFeed.sorted(by: { $0.key < $1.key }) {
       let run = run.sorted { $0.seq < $1.seq }
@@ -101,6 +150,10 @@ extension Journal {
         if let signature = bytes.signature { incoming.signatures[event.hash] = signature }
         if let salt = bytes.salt, let json = wire.payload {
           incoming.payloads[event.commitment] = (salt, json)
+        } else {
+          // Without its payload: erased by a redaction (which comes along, or is here), or
+          // withheld by its writer; `insert` tells them apart.
+          incoming.withheld.insert(event.hash)
         }
       }
     }

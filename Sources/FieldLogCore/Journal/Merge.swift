@@ -24,6 +24,8 @@ struct Incoming {
   var payloads: [Data: (salt: Data, json: String)]
   var signatures: [Data: Data]
   var keys: [String: Data]
+  /// Events the source holds without their payload because their writer did not share it.
+  var withheld: Set<Data>
 }
 
 extension Journal {
@@ -61,8 +63,10 @@ extension Journal {
     let result = try write { db in
       var report = MergeReport(sources: [], added: 0, redacted: 0)
       var forks: [String] = []
+      var filledIn = 0
       for source in sources {
-        let added = try Self.insert(source, into: db, forks: &forks)
+        let (added, filled) = try Self.insert(source, into: db, forks: &forks)
+        filledIn += filled
         report.sources.append(
           .init(path: source.path, events: added.count, feeds: Set(added.map(\.feed)).count))
         report.added += added.count
@@ -91,7 +95,7 @@ extension Journal {
         try db.execute(sql: "DELETE FROM payload WHERE commitment = ?", arguments: [commitment])
       }
       report.redacted += erasable.count
-      guard report.added > 0 else { return report }
+      guard report.added > 0 || filledIn > 0 else { return report }
       try Self.raiseClockFloor(db)
       try Replay.rebuildProjections(db, progress: progress)
       // A version or a coding that one journal added while another redacted the entry still holds
@@ -110,7 +114,8 @@ extension Journal {
 
   /// Reads a source journal that `requireWhole` found whole.
   private static func incoming(path: String, _ db: Database) throws -> Incoming {
-    var source = Incoming(path: path, events: [], payloads: [:], signatures: [:], keys: [:])
+    var source = Incoming(
+      path: path, events: [], payloads: [:], signatures: [:], keys: [:], withheld: [])
     let rows = try Row.fetchCursor(
       db,
       sql: """
@@ -130,13 +135,16 @@ extension Journal {
     for row in try Row.fetchAll(db, sql: "SELECT feed, public_key FROM feed_key") {
       source.keys[row["feed"]] = row["public_key"]
     }
+    if try db.tableExists("withheld") {
+      source.withheld = Set(try Data.fetchAll(db, sql: "SELECT hash FROM withheld"))
+    }
     return source
   }
 
-  /// Appends the source's events this journal lacks, in the source's order; returns them. Forks are
-  /// collected, not inserted.
+  /// Appends the source's events this journal lacks, in the source's order; returns them, and how
+  /// many withheld payloads came in for events held already. Forks are collected, not inserted.
   private static func insert(_ source: Incoming, into db: Database, forks: inout [String]) throws
-    -> [StoredEvent]
+    -> (added: [StoredEvent], filled: Int)
   {
     // A key is taken only with its feed's events, which the source verified under it: a key
     // planted for a feed the source does not hold would otherwise block that feed's real key.
@@ -162,6 +170,8 @@ extension Journal {
     let redacted = redactedHere.union(redactedThere)
     let byPlace = try db.cachedStatement(sql: "SELECT hash FROM event WHERE feed = ? AND seq = ?")
     var added: [StoredEvent] = []
+    var filled: [StoredEvent] = []
+    let withheldHere = Set(try Data.fetchAll(db, sql: "SELECT hash FROM withheld"))
     for event in source.events {
       guard let existing = try Data.fetchOne(byPlace, arguments: [event.feed, event.seq]) else {
         if !redacted.contains(event.hash), let payload = source.payloads[event.commitment],
@@ -172,6 +182,13 @@ extension Journal {
           try db.execute(
             sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
             arguments: [event.commitment, payload.salt, payload.json])
+        } else if !redacted.contains(event.hash), source.payloads[event.commitment] == nil,
+          source.withheld.contains(event.hash)
+        {
+          // Its writer did not share it: kept as withheld, which verify reports, not as damage.
+          try db.execute(
+            sql: "INSERT OR IGNORE INTO withheld (hash, source) VALUES (?, ?)",
+            arguments: [event.hash, source.path])
         }
         try db.execute(
           sql: """
@@ -198,6 +215,18 @@ extension Journal {
         added.append(event)
         continue
       }
+      if existing == event.hash, !redacted.contains(event.hash),
+        let payload = source.payloads[event.commitment],
+        withheldHere.contains(event.hash)
+      {
+        // Withheld here before, and the source holds its payload (its writer, or one who got it
+        // since consent was given): the text comes in now.
+        try db.execute(
+          sql: "INSERT INTO payload (commitment, salt, json) VALUES (?, ?, ?)",
+          arguments: [event.commitment, payload.salt, payload.json])
+        try db.execute(sql: "DELETE FROM withheld WHERE hash = ?", arguments: [event.hash])
+        filled.append(event)
+      }
       if existing != event.hash {
         forks.append(
           "feed \(event.feed.prefix(8)) seq \(event.seq) is \(Hashing.hex(existing)) here but "
@@ -213,7 +242,7 @@ extension Journal {
           "feed \(event.feed.prefix(8)) seq \(event.seq) does not follow seq \(event.seq - 1) here")
       }
     }
-    return added
+    return (added, filled.count)
   }
 
   /// Events recorded here from now on sort after everything merged in, whatever its clocks said.

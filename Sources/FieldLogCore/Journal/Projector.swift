@@ -58,6 +58,15 @@ enum Projector {
       arguments: [event.hash])
     // Codings and memos of a redacted entry leave nothing behind.
     if type == .codingApplied || type == .memoAdded, redacted == true { return }
+    // An entry, coding or memo its writer did not share with this journal is not here at all.
+    if redacted != true, [.entryRecorded, .entryAmended, .codingApplied, .memoAdded].contains(type),
+      try db.tableExists("withheld"),
+      try Bool.fetchOne(
+        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM withheld WHERE hash = ?)"),
+        arguments: [event.hash]) == true
+    {
+      return
+    }
     guard type == .entryRecorded || type == .entryAmended,
       let json = try String.fetchOne(
         db,

@@ -308,9 +308,37 @@ enum Schema {
           ) STRICT;
           """)
     }
+    // Consent to share with the consortium (a team hub, partner institutions): a fourth scope.
+    // And the events that reached this journal without their payload, because their writer's
+    // participants had not consented to sharing (`withheld`): the one table of truth that a pull
+    // or merge writes beside the events. SQLite cannot change a CHECK in place, so `consent` is
+    // made anew with its rows (the old one renamed away first, so the new one's SQL names it
+    // plainly, as the replay's temporary copies expect).
+    migrator.registerMigration(sharing) { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE consent RENAME TO consent_v6;
+          CREATE TABLE consent (
+            participant_id TEXT NOT NULL REFERENCES participant(id),
+            scope TEXT NOT NULL
+              CHECK (scope IN ('recording', 'quotation', 'archive', 'share-consortium')),
+            state TEXT NOT NULL CHECK (state IN ('given', 'withdrawn')),
+            form TEXT CHECK (form IS NULL OR form IN ('written', 'verbal')),
+            date TEXT NOT NULL,
+            PRIMARY KEY (participant_id, scope)
+          ) WITHOUT ROWID, STRICT;
+          INSERT INTO consent SELECT participant_id, scope, state, form, date FROM consent_v6;
+          DROP TABLE consent_v6;
+          CREATE TABLE withheld (
+            hash BLOB PRIMARY KEY CHECK (length(hash) = 32),
+            source TEXT NOT NULL
+          ) STRICT;
+          """)
+    }
     return migrator
   }
 
+  static let sharing = "v7-sharing-consent"
   static let consentByDate = "v3-consent-by-date"
   static let foldedSearch = "v4-folded-search"
 

@@ -24,10 +24,13 @@ public struct VerificationReport: Encodable, Equatable, Sendable {
   public var events: Int
   public var payloads: Int
   public var redacted: [Redacted]
+  /// Events that came without their payload, because their writer did not share it (consent):
+  /// reported, not damage.
+  public var withheld: [Redacted] = []
   public var problems: [Problem]
 
   enum CodingKeys: String, CodingKey {
-    case ok, feeds, events, payloads, redacted, problems
+    case ok, feeds, events, payloads, redacted, withheld, problems
   }
 
   /// `ok` is derived from the problems, so it is written out by hand beside the stored properties.
@@ -38,6 +41,7 @@ public struct VerificationReport: Encodable, Equatable, Sendable {
       try container.encode(count, forKey: key)
     }
     try container.encode(redacted, forKey: .redacted)
+    try container.encode(withheld, forKey: .withheld)
     try container.encode(problems, forKey: .problems)
   }
 }
@@ -177,6 +181,8 @@ struct Verifier {
   private var unkeyed: Set<String> = []
   /// Checking a signature is the costliest step: they are checked in batches, on every core.
   private var pendingSignatures: [(StoredEvent, Data, Data)] = []
+  /// The feed this journal writes, if it writes one (a snapshot does not).
+  private var ownFeed: String?
   /// The last event read of the feed being read, and whether it has a signature.
   private var tail: (event: StoredEvent, signed: Bool)?
 
@@ -243,13 +249,20 @@ struct Verifier {
       heads[row["id"]] = (row["head_seq"], row["head_hash"])
     }
     let total = progress == nil ? nil : try Int.fetchOne(db, sql: "SELECT count(*) FROM event")
+    // A journal from before sharing (read without upgrading it) has no `withheld` table.
+    let withheld =
+      try db.tableExists("withheld")
+      ? "(p.commitment IS NULL AND EXISTS (SELECT 1 FROM withheld w WHERE w.hash = e.hash))"
+      : "0"
+    ownFeed = try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
     let events = try Row.fetchCursor(
       db,
       sql: """
         SELECT e.feed, e.seq, e.prev, e.recorded_at, e.type, e.subject, e.target, e.commitment,
           e.hash, p.salt, p.json, s.signature,
           (p.commitment IS NULL AND EXISTS (
-            SELECT 1 FROM event r WHERE r.target = e.hash AND r.type = 'redaction')) AS redacted
+            SELECT 1 FROM event r WHERE r.target = e.hash AND r.type = 'redaction')) AS redacted,
+          \(withheld) AS withheld
         FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
         LEFT JOIN signature s ON s.hash = e.hash
         ORDER BY e.feed, e.seq
@@ -342,6 +355,12 @@ struct Verifier {
       }
     } else if row["redacted"] as Bool? == true {
       report.redacted.append(.init(feed: event.feed, seq: event.seq, type: event.type))
+    } else if row["withheld"] as Bool? == true, event.feed != ownFeed {
+      report.withheld.append(.init(feed: event.feed, seq: event.seq, type: event.type))
+    } else if row["withheld"] as Bool? == true {
+      problem(
+        "its payload is missing and marked as withheld, but this journal wrote it: a writer "
+          + "always holds its own payloads", event)
     } else {
       problem("its payload is missing and no redaction names it", event)
     }

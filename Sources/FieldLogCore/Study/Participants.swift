@@ -41,6 +41,9 @@ public struct ParticipantRecord: Encodable, Equatable, Sendable {
 /// The scopes consent is given or withdrawn for.
 public enum ConsentScope: String, CaseIterable, Sendable {
   case recording, quotation, archive
+  /// May be shared within the consortium: with partner institutions and through a team hub. An
+  /// entry naming a participant without it goes to a hub without its text (docs/hub.md).
+  case shareConsortium = "share-consortium"
 
   /// Parses `recording,quotation` into scopes, refusing unknown ones.
   public static func parse(_ list: [String]) throws -> [ConsentScope] {
@@ -256,7 +259,7 @@ extension Journal {
       let scopes = scopes.isEmpty ? (form == nil ? ConsentScope.allCases : []) : scopes
       guard !scopes.isEmpty else {
         throw FieldLogError.invalidInput(
-          "name the scopes consent is given for with --scope (recording, quotation, archive)")
+          "name the scopes consent is given for with --scope (recording, quotation, archive, share-consortium)")
       }
       let day =
         try date.map { text -> String in
