@@ -107,6 +107,7 @@ let package = Package(
     ),
     // `fieldlog push`, `pull` and `sync` run this program beside `fieldlog`: the HTTP client
     // (Foundation's, with libcurl) stays out of `fieldlog`, so `add` starts as fast as before.
+    // A --static-swift-stdlib build of it links libcurl (Debian: libcurl4-openssl-dev).
     .executableTarget(
       name: "fieldlog-sync",
       dependencies: [

@@ -102,14 +102,23 @@ struct HubClient {
   ) throws -> Reply {
     let url = base.appendingPathComponent("v1/studies/\(study)/" + path)
     let data = try body.map { try JSONEncoder().encode($0) }
-    let answer: (status: Int, body: Data)
-    do {
-      answer = try transport.send(method: method, url: url, token: token, body: data)
-    } catch {
-      throw FieldLogError.io(
-        "cannot reach the hub at \(base.absoluteString): \(error.localizedDescription)",
-        hint: "check the URL, and that fieldlog-hub serve runs there")
+    var answer: (status: Int, body: Data)?
+    // A request that got no answer is sent again, twice at most: the hub acknowledges what it
+    // holds already, so a push that arrived before its reply was lost does no harm.
+    for attempt in 0..<3 where answer == nil {
+      do {
+        answer = try transport.send(method: method, url: url, token: token, body: data)
+      } catch {
+        guard attempt < 2 else {
+          throw FieldLogError.io(
+            "cannot reach the hub at \(base.absoluteString): \(error.localizedDescription)",
+            hint: "check the URL, and that fieldlog-hub serve runs there; run the command again "
+              + "when it does: nothing is sent twice")
+        }
+        Thread.sleep(forTimeInterval: Double(attempt + 1))
+      }
     }
+    guard let answer else { throw FieldLogError.io("no answer from the hub") }
     guard answer.status == 200 else {
       let said =
         (try? JSONDecoder().decode([String: String].self, from: answer.body))?["error"]

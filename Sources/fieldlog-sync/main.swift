@@ -8,6 +8,15 @@ import Foundation
 /// `fieldlog push`, `pull` and `sync` run this program (it lies beside `fieldlog`): the same
 /// commands, with an HTTP client plugged in.
 struct FoundationTransport: HubTransport {
+  /// A first push may take minutes on a slow line: allow five for a request (URLSession's default
+  /// on Linux is one minute, whatever the request says).
+  static let session: URLSession = {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = 300
+    configuration.timeoutIntervalForResource = 3600
+    return URLSession(configuration: configuration)
+  }()
+
   func send(method: String, url: URL, token: String, body: Data?) throws -> (
     status: Int, body: Data
   ) {
@@ -20,7 +29,7 @@ struct FoundationTransport: HubTransport {
     }
     let done = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var outcome: Result<(Int, Data), any Error> = .failure(URLError(.unknown))
-    URLSession.shared.dataTask(with: request) { data, response, error in
+    Self.session.dataTask(with: request) { data, response, error in
       if let error {
         outcome = .failure(error)
       } else {

@@ -480,6 +480,7 @@ struct TeamworkTests {
       CREATE UNIQUE INDEX code_sibling_name ON code(ifnull(parent_id, ''), folded);
       DROP TABLE key_file_use; DROP TABLE allowed_word;
       DROP TABLE coder; DROP TABLE study_profile; DROP TABLE vocabulary_removed;
+      DROP TABLE withheld;
       DELETE FROM grdb_migrations WHERE identifier <> 'v1-journal';
       """)
     let feed = try sqlite(anna.journal, "SELECT value FROM local WHERE key = 'writer_feed'")
