@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     .target(
@@ -106,13 +107,15 @@ let package = Package(
       ]
     ),
     // `fieldlog push`, `pull` and `sync` run this program beside `fieldlog`: the HTTP client
-    // (Foundation's, with libcurl) stays out of `fieldlog`, so `add` starts as fast as before.
-    // A --static-swift-stdlib build of it links libcurl (Debian: libcurl4-openssl-dev).
+    // (AsyncHTTPClient, with TLS) stays out of `fieldlog`, so `add` starts as fast as before.
+    // Foundation's URLSession was tried first: on Linux it spun the CPU while a reply was pending
+    // (docs/performance.md, "Team hub").
     .executableTarget(
       name: "fieldlog-sync",
       dependencies: [
         "FieldLogCLI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     .testTarget(

@@ -111,7 +111,7 @@ struct HubClient {
       } catch {
         guard attempt < 2 else {
           throw FieldLogError.io(
-            "cannot reach the hub at \(base.absoluteString): \(error.localizedDescription)",
+            "cannot reach the hub at \(base.absoluteString): \(error)",
             hint: "check the URL, and that fieldlog-hub serve runs there; run the command again "
               + "when it does: nothing is sent twice")
         }

@@ -1,47 +1,64 @@
+import AsyncHTTPClient
 import FieldLogCLI
 import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
 
 /// `fieldlog push`, `pull` and `sync` run this program (it lies beside `fieldlog`): the same
 /// commands, with an HTTP client plugged in.
-struct FoundationTransport: HubTransport {
-  /// A first push may take minutes on a slow line: allow five for a request (URLSession's default
-  /// on Linux is one minute, whatever the request says).
-  static let session: URLSession = {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = 300
-    configuration.timeoutIntervalForResource = 3600
-    return URLSession(configuration: configuration)
+struct NIOTransport: HubTransport {
+  /// One client for the process: it keeps the connection to the hub open between requests.
+  static let client: HTTPClient = {
+    var configuration = HTTPClient.Configuration(
+      redirectConfiguration: .disallow,
+      // A first push may take minutes on a slow line; a hub that is down is said at once.
+      timeout: .init(connect: .seconds(20), read: .seconds(300)))
+    // The commands send a request again themselves; a refused connection is an answer.
+    configuration.connectionPool.retryConnectionEstablishment = false
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
   }()
+
+  /// Why a request got no answer, in words.
+  struct Unanswered: Error, CustomStringConvertible {
+    var description: String
+  }
 
   func send(method: String, url: URL, token: String, body: Data?) throws -> (
     status: Int, body: Data
   ) {
-    var request = URLRequest(url: url, timeoutInterval: 300)
-    request.httpMethod = method
-    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-    if let body {
-      request.httpBody = body
-      request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    var headers = HTTPHeaders()
+    headers.add(name: "Authorization", value: "Bearer \(token)")
+    if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+    let request = try HTTPClient.Request(
+      url: url, method: HTTPMethod(rawValue: method), headers: headers,
+      body: body.map { .bytes($0) })
+    do {
+      let response = try Self.client.execute(request: request).wait()
+      return (Int(response.status.code), response.body.map { Data($0.readableBytesView) } ?? Data())
+    } catch {
+      throw Unanswered(description: Self.reason(error))
     }
-    let done = DispatchSemaphore(value: 0)
-    nonisolated(unsafe) var outcome: Result<(Int, Data), any Error> = .failure(URLError(.unknown))
-    Self.session.dataTask(with: request) { data, response, error in
-      if let error {
-        outcome = .failure(error)
-      } else {
-        outcome = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
-      }
-      done.signal()
-    }.resume()
-    done.wait()
-    let (status, data) = try outcome.get()
-    return (status, data)
+  }
+
+  static func reason(_ error: any Error) -> String {
+    switch error {
+    case let error as IOError:
+      String(cString: strerror(error.errnoCode)).lowercased()
+    case is NIOConnectionError:
+      "cannot resolve or connect to its host"
+    case let error as NIOSSLError:
+      "the TLS connection failed (\(error))"
+    case let error as HTTPClientError where error == .connectTimeout:
+      "no connection within 20 seconds"
+    case let error as HTTPClientError where error == .readTimeout:
+      "no answer within 5 minutes"
+    default:
+      String(describing: error)
+    }
   }
 }
 
-HubLink.transport = FoundationTransport()
+HubLink.transport = NIOTransport()
 FieldLog.runMain()
