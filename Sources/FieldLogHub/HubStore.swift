@@ -2,6 +2,7 @@ import Crypto
 import FieldLogCore
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// A refusal the hub answers with an HTTP status and a sentence (the CLI prints it).
@@ -40,22 +41,78 @@ public struct HubStore: Sendable {
     self.logger = logger
   }
 
+  /// Where a `postgres://user:password@host:port/database` URL points.
+  struct Place {
+    var host: String
+    var port: Int
+    var user: String
+    var password: String?
+    var database: String?
+
+    init(url: String) throws {
+      guard let parts = URLComponents(string: url),
+        parts.scheme == "postgres" || parts.scheme == "postgresql", let host = parts.host,
+        let user = parts.user
+      else {
+        throw HubError(
+          64,
+          "'\(url)' is not a PostgreSQL URL: give postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+        )
+      }
+      let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+      self.init(
+        host: host, port: parts.port ?? 5432, user: user, password: parts.password,
+        database: database.isEmpty ? nil : database)
+    }
+
+    init(host: String, port: Int, user: String, password: String?, database: String?) {
+      self.host = host
+      self.port = port
+      self.user = user
+      self.password = password
+      self.database = database
+    }
+  }
+
   /// A client for a `postgres://user:password@host:port/database` URL.
   public static func client(url: String, logger: Logger) throws -> PostgresClient {
-    guard let parts = URLComponents(string: url),
-      parts.scheme == "postgres" || parts.scheme == "postgresql", let host = parts.host,
-      let user = parts.user
-    else {
-      throw HubError(
-        64,
-        "'\(url)' is not a PostgreSQL URL: give postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
-    }
-    let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+    let place = try Place(url: url)
     var configuration = PostgresClient.Configuration(
-      host: host, port: parts.port ?? 5432, username: user, password: parts.password,
-      database: database.isEmpty ? nil : database, tls: .disable)
+      host: place.host, port: place.port, username: place.user, password: place.password,
+      database: place.database, tls: .disable)
     configuration.options.maximumConnections = 8
     return PostgresClient(configuration: configuration, backgroundLogger: logger)
+  }
+
+  /// Connects once, at most ten seconds, and says why not in the server's words: the client's
+  /// pool would otherwise wait for a connection as long as it takes.
+  public static func probe(url: String, logger: Logger) async throws {
+    let place = try Place(url: url)
+    let configuration = PostgresConnection.Configuration(
+      host: place.host, port: place.port, username: place.user, password: place.password,
+      database: place.database, tls: .disable)
+    let outcome = try await withThrowingTaskGroup(of: String?.self) { attempt in
+      attempt.addTask {
+        do {
+          let connection = try await PostgresConnection.connect(
+            configuration: configuration, id: 1, logger: logger)
+          try await connection.close()
+          return nil
+        } catch {
+          return reason(error)
+        }
+      }
+      attempt.addTask {
+        try await Task.sleep(for: .seconds(10))
+        return "no answer within 10 seconds"
+      }
+      defer { attempt.cancelAll() }
+      return try await attempt.next() ?? nil
+    }
+    if let outcome {
+      throw HubError(
+        74, "cannot connect to the database at \(place.host):\(place.port): \(outcome)")
+    }
   }
 
   /// A transaction whose refusals come out as the `HubError` thrown inside it, not wrapped.
@@ -120,8 +177,11 @@ public struct HubStore: Sendable {
     }
     if let error = error as? PSQLError {
       if let message = error.serverInfo?[.message] { return message }
+      if let underlying = error.underlying as? IOError {
+        return String(cString: strerror(underlying.errnoCode)).lowercased()
+      }
       return error.code == .connectionError || error.code == .serverClosedConnection
-        ? "cannot connect to the database" : "the database connection failed (\(error.code))"
+        ? "the connection failed" : "the database connection failed (\(error.code))"
     }
     return String(describing: error).prefix(200).description
   }

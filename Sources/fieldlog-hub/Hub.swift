@@ -51,6 +51,7 @@ struct DatabaseOptions: ParsableArguments {
       group.addTask { await client.run() }
       defer { group.cancelAll() }
       do {
+        try await HubStore.probe(url: url, logger: logger)
         return try await body(store)
       } catch let error as HubError {
         throw Failure(error.message, error.status < 100 ? Int32(error.status) : 1)

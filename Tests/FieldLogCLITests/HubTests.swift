@@ -620,4 +620,56 @@ struct HubTests {
     let caught = try sandbox.fieldlog(["verify"], journal: anna.journal)
     #expect(caught.status == 1 && caught.stdout.contains("marked as withheld"), "\(caught)")
   }
+
+  @Test(
+    "fieldlog-hub's bad input: each error names the value and, where there are some, the valid ones"
+  )
+  func hubBadInput() throws {
+    guard let admin = HubFixture.adminURL() else { return }
+    let sandbox = try Sandbox()
+    let hub = try HubFixture(sandbox: sandbox, adminURL: admin)
+    #expect(try hub.hub(["study", "add", "amsterdam"]).status == 0)
+    try hub.member("anna", role: "fieldworker")
+    let cases: [([String], Int32, String)] = [
+      (["study", "add", "amsterdam"], 65, "the study 'amsterdam' exists already"),
+      (["study", "add", "a b"], 65, "'a b' is not a study name"),
+      (
+        ["member", "add", "--study", "amsterdam", "--name", "x", "--role", "boss"], 65,
+        "'boss' is not a role; roles: coordinator, fieldworker, analyst, reader"
+      ),
+      (
+        ["member", "add", "--study", "gelderland", "--name", "x", "--role", "reader"], 65,
+        "'gelderland' is not a study on this hub; studies: amsterdam"
+      ),
+      (
+        ["member", "add", "--study", "amsterdam", "--name", "anna", "--role", "reader"], 65,
+        "'anna' is a member of 'amsterdam' already"
+      ),
+      (
+        ["member", "revoke", "--study", "amsterdam", "--name", "bram"], 65,
+        "'bram' is not a member of 'amsterdam'; members: anna"
+      ),
+      (["serve", "--listen", "nowhere"], 64, "--listen 'nowhere' is not HOST:PORT"),
+      (
+        ["study", "list", "--database-url", "mysql://x"], 64,
+        "'mysql://x' is not a PostgreSQL URL"
+      ),
+      (
+        ["study", "list", "--database-url", "postgres://x@127.0.0.1:1/db"], 74,
+        "cannot connect to the database at 127.0.0.1:1"
+      ),
+    ]
+    for (arguments, status, message) in cases {
+      let result = try hub.hub(arguments)
+      #expect(result.status == status, "\(arguments): \(result)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result)")
+      #expect(!result.stderr.contains("PSQLError") && !result.stderr.contains("Fatal"), "\(result)")
+    }
+    let missing = try Processes.run(HubFixture.binary, ["study", "list"])
+    #expect(
+      missing.status == 64 && missing.stderr.contains("FIELDLOG_HUB_DATABASE_URL"), "\(missing)")
+    #expect(
+      try hub.hub(["member", "list", "--study", "amsterdam"]).output.hasPrefix(
+        "anna\tfieldworker\texpires "))
+  }
 }
