@@ -160,6 +160,10 @@ struct HubClient {
     var feeds = 0
     var withheld = 0
     let unshared = try journal.unsharedHashes()
+    // Proof of holding this journal's own key: the hub gives a new (or relayed) feed only to it.
+    let proof =
+      try journal.localFeeds().contains(where: \.own)
+      ? try journal.ownershipProof(study: study, member: state.member) : nil
     for local in try journal.localFeeds() {
       let hub = there[local.feed]
       // One's own feed, a feed the hub lists as one's own, or (a coordinator) any feed.
@@ -178,7 +182,10 @@ struct HubClient {
       for batch in try journal.outgoing(feed: local.feed, after: after, batch: Self.batchEvents) {
         let result = try call(
           "POST", "feeds/\(local.feed)/events",
-          PushBody(publicKey: hub == nil ? Hashing.hex(key) : nil, events: batch),
+          PushBody(
+            publicKey: hub == nil ? Hashing.hex(key) : nil, events: batch,
+            relay: hub == nil && !local.own ? true : nil,
+            proof: local.own ? proof.map(Hashing.hex) : nil),
           as: PushResult.self)
         pushedHere += result.stored
         withheld += batch.filter { unshared.contains($0.hash) && $0.seq > from }.count

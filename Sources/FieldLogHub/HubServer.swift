@@ -44,7 +44,8 @@ public struct HubServer: Sendable {
         }
         return try json(
           try await store.push(
-            study: study, member: member, feed: feed, publicKey: key, events: body.events))
+            study: study, member: member, feed: feed, publicKey: key, events: body.events,
+            relay: body.relay == true, proof: body.proof.flatMap { Data(hexString: $0) }))
       }
     }
     studies.post("pull") { request, context in

@@ -348,7 +348,7 @@ public struct HubStore: Sendable {
   /// verify under the feed's registered key.
   public func push(
     study: String, member: HubMember, feed feedText: String, publicKey: Data?,
-    events: [WireEvent]
+    events: [WireEvent], relay: Bool = false, proof: Data? = nil
   ) async throws -> PushResult {
     guard member.role != .reader else {
       throw HubError(403, "'\(member.name)' is a reader in '\(study)': readers only pull")
@@ -379,10 +379,24 @@ public struct HubStore: Sendable {
         guard let publicKey, publicKey.count == 32 else {
           throw HubError(422, "feed \(feed.prefix(8)) is new here: send its public_key")
         }
+        // A feed becomes the pusher's only with proof that they hold its key; a coordinator may
+        // relay one without, for its writer to claim.
+        let owns = proof.map {
+          OwnershipProof.isValid(
+            $0, study: study, member: member.name, feed: feed, publicKey: publicKey)
+        }
+        guard owns == true || (member.role == .coordinator && relay) else {
+          throw HubError(
+            403,
+            "feed \(feed.prefix(8)) is new here, and '\(member.name)' did not prove to hold its "
+              + "key: only its writer registers a feed (a coordinator may relay it)")
+        }
+        let relayed = relay && member.role == .coordinator && owns != true
         try await db.query(
           """
-          INSERT INTO feed (id, study, public_key, owner, head_seq, head_hash)
-          VALUES (\(feedID), \(study), \(publicKey), \(member.name), 0, \(Data(count: 32)))
+          INSERT INTO feed (id, study, public_key, owner, head_seq, head_hash, relayed)
+          VALUES (\(feedID), \(study), \(publicKey), \(member.name), 0, \(Data(count: 32)),
+            \(relayed))
           ON CONFLICT (id) DO NOTHING
           """, logger: logger)
         head = try await Self.lockFeed(feedID, db, logger)
@@ -391,7 +405,14 @@ public struct HubStore: Sendable {
       guard head.study == study else {
         throw HubError(403, "feed \(feed.prefix(8)) belongs to another study on this hub")
       }
-      guard head.owner == member.name || member.role == .coordinator else {
+      // A feed a coordinator relayed is its writer's to claim, with proof that they hold its key.
+      let claims =
+        head.relayed && head.owner != member.name && member.role != .coordinator
+        && proof.map {
+          OwnershipProof.isValid(
+            $0, study: study, member: member.name, feed: feed, publicKey: head.key)
+        } == true
+      guard head.owner == member.name || member.role == .coordinator || claims else {
         throw HubError(
           403,
           "feed \(feed.prefix(8)) is '\(head.owner)'s; '\(member.name)' may push only their own "
@@ -434,6 +455,11 @@ public struct HubStore: Sendable {
       {
         throw HubError(422, problem + "; nothing was stored")
       }
+      if claims {
+        try await db.query(
+          "UPDATE feed SET owner = \(member.name), relayed = false WHERE id = \(feedID)",
+          logger: logger)
+      }
       try await Self.insert(fresh, feed: feedID, study: study, db, logger)
       guard let last = fresh.last, let lastHash = last.bytes?.hash else { return before }
       try await db.query(
@@ -451,17 +477,20 @@ public struct HubStore: Sendable {
     var key: Data
     var seq: Int64
     var hash: Data
+    var relayed: Bool
   }
 
   private static func lockFeed(_ id: UUID, _ db: PostgresConnection, _ logger: Logger)
     async throws -> LockedFeed?
   {
-    for try await (study, owner, key, seq, hash) in try await db.query(
+    for try await (study, owner, key, seq, hash, relayed) in try await db.query(
       """
-      SELECT study, owner, public_key, head_seq, head_hash FROM feed WHERE id = \(id) FOR UPDATE
+      SELECT study, owner, public_key, head_seq, head_hash, relayed FROM feed
+      WHERE id = \(id) FOR UPDATE
       """, logger: logger
-    ).decode((String, String, Data, Int64, Data).self) {
-      return LockedFeed(study: study, owner: owner, key: key, seq: seq, hash: hash)
+    ).decode((String, String, Data, Int64, Data, Bool).self) {
+      return LockedFeed(
+        study: study, owner: owner, key: key, seq: seq, hash: hash, relayed: relayed)
     }
     return nil
   }

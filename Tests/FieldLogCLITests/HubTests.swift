@@ -241,6 +241,7 @@ struct HubTests {
     #expect(batches.count == 11, "one batch per transaction: init and ten adds")
     let expected = batches.flatMap { $0 }
     let token = try hub.token(anna.token)
+    let proof = try journal.ownershipProof(study: "amsterdam", member: "anna")
     for seed in UInt64(1)...6 {
       _ = try hub.sql("TRUNCATE event, payload, feed")
       var random = SplitMix64(seed: seed)
@@ -254,7 +255,8 @@ struct HubTests {
         rounds += 1
         var progress = false
         for batch in deliveries {
-          let answer = try hub.push(batch, feed: local.feed, key: local.publicKey, token: token)
+          let answer = try hub.push(
+            batch, feed: local.feed, key: local.publicKey, token: token, proof: proof)
           statuses.insert(answer.status)
           #expect(!answer.body.contains("fork"), "seed \(seed): \(answer)")
           if answer.status == 200, answer.body.contains("\"stored\":0") == false { progress = true }
@@ -671,5 +673,49 @@ struct HubTests {
     #expect(
       try hub.hub(["member", "list", "--study", "amsterdam"]).output.hasPrefix(
         "anna\tfieldworker\texpires "))
+  }
+
+  @Test(
+    "a coordinator relays a colleague's journal that came by file; its writer pushes on from there")
+  func coordinatorRelays() throws {
+    guard let admin = HubFixture.adminURL() else { return }
+    let sandbox = try Sandbox()
+    let hub = try HubFixture(sandbox: sandbox, adminURL: admin)
+    let team = try team(
+      sandbox, hub,
+      [("sanne", "coordinator"), ("anna", "fieldworker"), ("bram", "fieldworker")])
+    let (sanne, anna, bram) = (team[0], team[1], team[2])
+    _ = try add(sandbox, anna, "Anna schrijft offline, op het platteland.")
+    let file = sandbox.url("anna-usb.sqlite")
+    #expect(try sandbox.fieldlog(["snapshot", "-o", file.path], journal: anna.journal).status == 0)
+    #expect(try sandbox.fieldlog(["merge", file.path], journal: sanne.journal).status == 0)
+    // A copy of Anna's journal does not make her feed Bram's: registering it takes her key.
+    let usb = try Journal.openForReading(at: file.path)
+    let first = try #require(try usb.localFeeds().first)
+    let early = try hub.push(
+      try #require(try usb.outgoing(feed: first.feed, after: 0, batch: 1000).first),
+      feed: first.feed, key: first.publicKey, token: try hub.token(bram.token))
+    #expect(early.status == 403 && early.body.contains("did not prove"), "\(early)")
+    let relayed = try hub.fieldlog("push", journal: sanne.journal, token: sanne.token)
+    #expect(relayed.status == 0 && relayed.stdout.contains("of 2 feeds"), "\(relayed)")
+    // Bram cannot take Anna's feed; Anna, back online, pushes on, and it is hers from then on.
+    _ = try add(sandbox, anna, "Anna is terug in de stad.")
+    let copy = sandbox.url("bram-has-anna.sqlite")
+    #expect(try sandbox.fieldlog(["snapshot", "-o", copy.path], journal: anna.journal).status == 0)
+    let journal = try Journal.openForReading(at: copy.path)
+    let annaFeed = try #require(
+      try journal.localFeeds().first { $0.headSeq > 0 && !$0.own })
+    let hubHead = Int64(try hub.sql("SELECT head_seq FROM feed WHERE id = '\(annaFeed.feed)'")) ?? 0
+    let next = try #require(
+      try journal.outgoing(feed: annaFeed.feed, after: hubHead, batch: 10).first)
+    let taken = try hub.push(next, feed: annaFeed.feed, key: nil, token: try hub.token(bram.token))
+    #expect(taken.status == 403, "\(taken)")
+    let back = try hub.fieldlog("sync", journal: anna.journal, token: anna.token)
+    #expect(back.status == 0 && back.stdout.hasPrefix("pushed 1 event"), "\(back)")
+    #expect(
+      try hub.sql("SELECT owner, relayed FROM feed WHERE id = '\(annaFeed.feed)'") == "anna|f")
+    #expect(try hub.fieldlog("sync", journal: bram.journal, token: bram.token).status == 0)
+    let listed = try sandbox.fieldlog(["search", "stad"], journal: bram.journal)
+    #expect(listed.stdout.contains("Anna is terug"), "\(listed)")
   }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -141,6 +142,25 @@ public enum WireCheck {
   }
 }
 
+/// A member's proof that they hold a feed's private key: an Ed25519 signature over
+/// "fieldlog.hub.owner.v1" 0x00 study 0x00 member 0x00 feed. A hub gives a feed to a member who is
+/// not a coordinator only with it, so a copy of a colleague's journal never makes its feed one's own.
+public enum OwnershipProof {
+  static func message(study: String, member: String, feed: String) -> Data {
+    let parts = ["fieldlog.hub.owner.v1", study, member, feed.lowercased()]
+    return Data(parts.joined(separator: "\u{0}").utf8)
+  }
+
+  public static func isValid(
+    _ proof: Data, study: String, member: String, feed: String, publicKey: Data
+  ) -> Bool {
+    guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
+      return false
+    }
+    return key.isValidSignature(proof, for: message(study: study, member: member, feed: feed))
+  }
+}
+
 /// The roles of a study's members (docs/hub.md, "Roles").
 public enum HubRole: String, CaseIterable, Codable, Sendable {
   /// Adds and revokes members; pushes any feed (relaying a colleague's), pulls.
@@ -228,14 +248,21 @@ public struct PullPage: Codable, Equatable, Sendable {
 public struct PushBody: Codable, Sendable {
   public var publicKey: String?
   public var events: [WireEvent]
+  /// A coordinator pushes a colleague's feed (from a journal that came by file): its writer may
+  /// claim it by pushing it later, with an ownership proof.
+  public var relay: Bool?
+  /// The pusher's `OwnershipProof` of the feed (hex), when it is their own journal's.
+  public var proof: String?
 
-  public init(publicKey: String?, events: [WireEvent]) {
+  public init(publicKey: String?, events: [WireEvent], relay: Bool? = nil, proof: String? = nil) {
     self.publicKey = publicKey
     self.events = events
+    self.relay = relay
+    self.proof = proof
   }
 
   enum CodingKeys: String, CodingKey {
-    case events
+    case events, relay, proof
     case publicKey = "public_key"
   }
 }

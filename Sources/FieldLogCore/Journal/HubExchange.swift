@@ -15,7 +15,8 @@ extension Journal {
   /// Every feed this journal holds, with its head and key.
   public func localFeeds() throws -> [LocalFeed] {
     try read { db in
-      let own = try EventLog.writerFeed(db)
+      // A snapshot has no feed of its own.
+      let own = try String.fetchOne(db, sql: "SELECT value FROM local WHERE key = 'writer_feed'")
       return try Row.fetchAll(
         db,
         sql: """
@@ -103,6 +104,15 @@ extension Journal {
             OR (e.type = 'memo.added'
               AND json_extract(p.json, '$.about') IN (SELECT value FROM json_each(?1)))
           """, arguments: [list]))
+  }
+
+  /// This journal's `OwnershipProof` of its own feed for a member of a study on a hub, signed with
+  /// the feed's private key.
+  public func ownershipProof(study: String, member: String) throws -> Data {
+    let feed = try read { db in try EventLog.writerFeed(db) }
+    let key = try keys.load(for: feed)
+    return try key.signature(
+      for: OwnershipProof.message(study: study, member: member, feed: feed))
   }
 
   /// The hashes (hex) of the events whose payload a hub does not get (`unshared`).

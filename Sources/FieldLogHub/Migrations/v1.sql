@@ -21,6 +21,9 @@ CREATE TABLE feed (
   owner text NOT NULL,
   head_seq bigint NOT NULL CHECK (head_seq >= 0),
   head_hash bytea NOT NULL CHECK (length(head_hash) = 32),
+  -- Pushed first by a coordinator relaying a colleague's journal: the first member who pushes
+  -- it afterwards (its writer) becomes its owner.
+  relayed boolean NOT NULL DEFAULT false,
   FOREIGN KEY (study, owner) REFERENCES member (study, name)
 );
 CREATE INDEX feed_study ON feed (study);

@@ -184,10 +184,11 @@ final class HubFixture: @unchecked Sendable {
 
   /// Pushes `events` of `feed` as a raw request.
   func push(
-    _ events: [WireEvent], feed: String, key: Data?, token: String, study: String = "amsterdam"
+    _ events: [WireEvent], feed: String, key: Data?, token: String, study: String = "amsterdam",
+    proof: Data? = nil
   ) throws -> (status: Int, body: String) {
     let body = try JSONEncoder().encode(
-      PushBody(publicKey: key.map(Hashing.hex), events: events))
+      PushBody(publicKey: key.map(Hashing.hex), events: events, proof: proof.map(Hashing.hex)))
     return try request(
       "POST", "/v1/studies/\(study)/feeds/\(feed)/events", token: token, body: body)
   }
