@@ -12,7 +12,7 @@ public struct HubServer: Sendable {
   public let store: HubStore
 
   /// The largest request body (a push of whole transactions); a bigger one gets 413.
-  public static let maxBody = 32 * 1024 * 1024
+  public static let maxBody = 128 * 1024 * 1024
   /// Events in one pull page, about (whole transactions may make it more).
   public static let pageEvents = 2_000
 

@@ -33,8 +33,9 @@ public struct HubStore: Sendable {
   public let client: PostgresClient
   let logger: Logger
 
-  /// Events in one push at most; a bigger batch is refused with 413.
-  public static let maxBatchEvents = 10_000
+  /// Events in one push at most; a bigger batch is refused with 413. A transaction travels whole,
+  /// so this is also the largest import a journal can push (one import is one transaction).
+  public static let maxBatchEvents = 100_000
 
   public init(client: PostgresClient, logger: Logger) {
     self.client = client
@@ -54,10 +55,12 @@ public struct HubStore: Sendable {
         parts.scheme == "postgres" || parts.scheme == "postgresql", let host = parts.host,
         let user = parts.user
       else {
+        var shown = URLComponents(string: url)
+        if shown?.password != nil { shown?.password = "..." }
         throw HubError(
           64,
-          "'\(url)' is not a PostgreSQL URL: give postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
-        )
+          "'\(shown?.string ?? "the URL")' is not a PostgreSQL URL: give "
+            + "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
       }
       let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
       self.init(
@@ -251,7 +254,8 @@ public struct HubStore: Sendable {
     guard inserted else {
       throw HubError(
         65,
-        "'\(name)' is a member of '\(study)' already: revoke them first to give a new token")
+        "'\(name)' is a member of '\(study)' already: 'fieldlog-hub member renew' gives them a "
+          + "new token")
     }
     return token
   }
@@ -271,6 +275,31 @@ public struct HubStore: Sendable {
     return members
   }
 
+  /// Gives a member a new token (a lost, expired or revoked one ends): they keep their name, role
+  /// and feeds.
+  public func renew(study: String, name: String, days: Int) async throws -> String {
+    try await requireStudy(study)
+    let token = Hashing.hex(Hashing.randomBytes(32))
+    let expires = Date().addingTimeInterval(Double(days) * 86_400)
+    let rows = try await client.query(
+      """
+      UPDATE member SET token_sha256 = \(Self.digest(token)), expires = \(expires), revoked = NULL
+      WHERE study = \(study) AND name = \(name) RETURNING name
+      """, logger: logger)
+    var found = false
+    for try await _ in rows { found = true }
+    guard found else { throw try await notAMember(name, study) }
+    return token
+  }
+
+  private func notAMember(_ name: String, _ study: String) async throws -> HubError {
+    let known = try await members(study: study).map(\.name)
+    return HubError(
+      65,
+      "'\(name)' is not a member of '\(study)'; members: "
+        + (known.isEmpty ? "none" : known.joined(separator: ", ")))
+  }
+
   /// Revokes a member's token; their feeds and events stay.
   public func revoke(study: String, name: String) async throws {
     try await requireStudy(study)
@@ -281,13 +310,7 @@ public struct HubStore: Sendable {
       """, logger: logger)
     var found = false
     for try await _ in rows { found = true }
-    guard found else {
-      let known = try await members(study: study).map(\.name)
-      throw HubError(
-        65,
-        "'\(name)' is not a member of '\(study)'; members: "
-          + (known.isEmpty ? "none" : known.joined(separator: ", ")))
-    }
+    guard found else { throw try await notAMember(name, study) }
   }
 
   /// The member a token belongs to, for this study: 401 for an unknown, expired or revoked token,
@@ -443,7 +466,12 @@ public struct HubStore: Sendable {
       }
       let before = PushResult(
         stored: 0, acknowledged: known.count, headSeq: head.seq, headHash: Self.hex(head.hash))
-      guard let first = fresh.first else { return before }
+      guard let first = fresh.first else {
+        guard head.seq > 0 else {
+          throw HubError(422, "feed \(feed.prefix(8)) is new here: push it with its first events")
+        }
+        return before
+      }
       guard first.seq == head.seq + 1 else {
         throw HubError(
           409,
@@ -455,12 +483,14 @@ public struct HubStore: Sendable {
       {
         throw HubError(422, problem + "; nothing was stored")
       }
+      let erased = try await Self.redactionTargets(of: fresh, study: study, db, logger)
+      try await Self.checkContent(fresh, erased: erased, member: member, study: study, db, logger)
       if claims {
         try await db.query(
           "UPDATE feed SET owner = \(member.name), relayed = false WHERE id = \(feedID)",
           logger: logger)
       }
-      try await Self.insert(fresh, feed: feedID, study: study, db, logger)
+      try await Self.insert(fresh, erased: erased, feed: feedID, study: study, db, logger)
       guard let last = fresh.last, let lastHash = last.bytes?.hash else { return before }
       try await db.query(
         "UPDATE feed SET head_seq = \(last.seq), head_hash = \(lastHash) WHERE id = \(feedID)",
@@ -495,22 +525,104 @@ public struct HubStore: Sendable {
     return nil
   }
 
-  /// Inserts verified events; redactions erase the payloads they name, here and from now on.
-  private static func insert(
-    _ events: [WireEvent], feed: UUID, study: String, _ db: PostgresConnection, _ logger: Logger
-  ) async throws {
-    let hashes = events.compactMap { $0.bytes?.hash }
-    // Payloads a redaction names (one held here, or one in this batch) are never stored.
-    var redacted = Set(events.filter { $0.type == "redaction" }.compactMap { $0.bytes?.target })
-    for try await target in try await db.query(
+  /// What redactions name among these events or their payloads: the hashes that a redaction held
+  /// here or in the batch names, and the commitments of every event they name (a payload pushed
+  /// again under another event is refused too).
+  private static func redactionTargets(
+    of events: [WireEvent], study: String, _ db: PostgresConnection, _ logger: Logger
+  ) async throws -> (hashes: Set<Data>, commitments: Set<Data>) {
+    let hashes = events.compactMap { $0.bytes?.hash }.map(Hashing.hex)
+    let commitments = events.compactMap { $0.bytes?.commitment }.map(Hashing.hex)
+    let batchTargets = events.filter { $0.type == "redaction" }.compactMap { $0.bytes?.target }
+    var named = Set(batchTargets)
+    var erasedCommitments = Set(
+      events.filter { named.contains($0.bytes?.hash ?? Data()) }.compactMap {
+        $0.bytes?.commitment
+      })
+    for try await (target, commitment) in try await db.query(
       """
-      SELECT r.target FROM event r JOIN feed f ON f.id = r.feed
+      SELECT c.hash, c.commitment FROM event r JOIN feed f ON f.id = r.feed
+      JOIN event c ON c.hash = r.target
       WHERE f.study = \(study) AND r.type = 'redaction'
-        AND r.target = ANY(SELECT decode(h, 'hex') FROM unnest(\(hashes.map(Hashing.hex))::text[]) h)
+        AND (c.hash = ANY(SELECT decode(h, 'hex') FROM unnest(\(hashes)::text[]) h)
+          OR c.commitment = ANY(SELECT decode(h, 'hex') FROM unnest(\(commitments)::text[]) h))
+      """, logger: logger
+    ).decode((Data, Data).self) {
+      named.insert(target)
+      erasedCommitments.insert(commitment)
+    }
+    // A redaction in this batch that names an event held here erases that event's payload.
+    for try await commitment in try await db.query(
+      """
+      SELECT e.commitment FROM event e JOIN feed f ON f.id = e.feed
+      WHERE f.study = \(study) AND e.hash = ANY(
+        SELECT decode(h, 'hex') FROM unnest(\(batchTargets.map(Hashing.hex))::text[]) h)
       """, logger: logger
     ).decode(Data.self) {
-      redacted.insert(target)
+      erasedCommitments.insert(commitment)
     }
+    return (named, erasedCommitments)
+  }
+
+  /// What the events say, beyond their signatures: a type this hub knows, a payload where one
+  /// must be and of its type (every journal that pulled it would refuse it otherwise, and the
+  /// hub keeps it for ever), and redactions only of what the pusher may erase: an entry version,
+  /// coding or memo of their own feeds (a coordinator: of any).
+  private static func checkContent(
+    _ events: [WireEvent], erased: (hashes: Set<Data>, commitments: Set<Data>), member: HubMember,
+    study: String, _ db: PostgresConnection, _ logger: Logger
+  ) async throws {
+    var targets: [Data: (type: String, owner: String)] = [:]
+    for event in events {
+      if let hash = event.bytes?.hash { targets[hash] = (event.type, member.name) }
+    }
+    let named = events.filter { $0.type == "redaction" }.compactMap { $0.bytes?.target }
+    for try await (hash, type, owner) in try await db.query(
+      """
+      SELECT e.hash, e.type, f.owner FROM event e JOIN feed f ON f.id = e.feed
+      WHERE f.study = \(study)
+        AND e.hash = ANY(SELECT decode(h, 'hex') FROM unnest(\(named.map(Hashing.hex))::text[]) h)
+      """, logger: logger
+    ).decode((Data, String, String).self) {
+      targets[hash] = (type, owner)
+    }
+    for event in events {
+      let hash = event.bytes?.hash ?? Data()
+      if let problem = WireCheck.contentProblem(of: event, erased: erased.hashes.contains(hash)) {
+        throw HubError(422, problem + "; nothing was stored")
+      }
+      guard event.type == "redaction", let target = event.bytes?.target else { continue }
+      let name = "feed \(event.feed.prefix(8)) seq \(event.seq)"
+      guard let found = targets[target] else {
+        guard member.role == .coordinator else {
+          throw HubError(
+            403,
+            "\(name) is a redaction of an event this hub does not hold; only a coordinator "
+              + "pushes one ahead of its event; nothing was stored")
+        }
+        continue
+      }
+      guard WireCheck.redactable.contains(found.type) else {
+        throw HubError(
+          422,
+          "\(name) is a redaction of a \(found.type) event; a redaction erases an entry version, "
+            + "a coding or a memo; nothing was stored")
+      }
+      guard found.owner == member.name || member.role == .coordinator else {
+        throw HubError(
+          403,
+          "\(name) erases an event of the feed of '\(found.owner)'; only its writer or a "
+            + "coordinator erases it on the hub (ask a coordinator to redact it); nothing was "
+            + "stored")
+      }
+    }
+  }
+
+  /// Inserts verified events; redactions erase the payloads they name, here and from now on.
+  private static func insert(
+    _ events: [WireEvent], erased: (hashes: Set<Data>, commitments: Set<Data>), feed: UUID,
+    study: String, _ db: PostgresConnection, _ logger: Logger
+  ) async throws {
     for chunk in stride(from: 0, to: events.count, by: 1_000).map({
       events[$0..<min($0 + 1_000, events.count)]
     }) {
@@ -542,12 +654,15 @@ public struct HubStore: Sendable {
         try bindings.append(bytes.commitment)
         try bindings.append(event.recordedAt)
         rows.append("(" + (1...10).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-        if let salt = bytes.salt, let json = event.payload, !redacted.contains(bytes.hash) {
+        if let salt = bytes.salt, let json = event.payload, !erased.hashes.contains(bytes.hash),
+          !erased.commitments.contains(bytes.commitment)
+        {
           let at = payloadBindings.count
+          try payloadBindings.append(study)
           try payloadBindings.append(bytes.commitment)
           try payloadBindings.append(salt)
           try payloadBindings.append(Data(json.utf8))
-          payloads.append("($\(at + 1), $\(at + 2), $\(at + 3))")
+          payloads.append("($\(at + 1), $\(at + 2), $\(at + 3), $\(at + 4))")
         }
       }
       try await db.query(
@@ -559,20 +674,17 @@ public struct HubStore: Sendable {
       if !payloads.isEmpty {
         try await db.query(
           PostgresQuery(
-            unsafeSQL: "INSERT INTO payload (commitment, salt, bytes) VALUES "
-              + payloads.joined(separator: ", ") + " ON CONFLICT (commitment) DO NOTHING",
+            unsafeSQL: "INSERT INTO payload (study, commitment, salt, bytes) VALUES "
+              + payloads.joined(separator: ", ") + " ON CONFLICT (study, commitment) DO NOTHING",
             binds: payloadBindings), logger: logger)
       }
     }
     // A redaction accepted now erases what it names, leaving no trace of it here.
-    let targets = events.filter { $0.type == "redaction" }.compactMap { $0.bytes?.target }
-    if !targets.isEmpty {
+    if !erased.commitments.isEmpty {
       try await db.query(
         """
-        DELETE FROM payload WHERE commitment IN (
-          SELECT e.commitment FROM event e JOIN feed f ON f.id = e.feed
-          WHERE f.study = \(study)
-            AND e.hash = ANY(SELECT decode(h, 'hex') FROM unnest(\(targets.map(Hashing.hex))::text[]) h))
+        DELETE FROM payload WHERE study = \(study) AND commitment = ANY(
+          SELECT decode(h, 'hex') FROM unnest(\(erased.commitments.map(Hashing.hex))::text[]) h)
         """, logger: logger)
     }
   }
@@ -605,7 +717,7 @@ public struct HubStore: Sendable {
         """
         SELECT e.seq, e.prev, e.recorded_at, e.type, e.subject, e.target, e.commitment, e.hash,
           e.signature, p.salt, p.bytes
-        FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+        FROM event e LEFT JOIN payload p ON p.study = \(study) AND p.commitment = e.commitment
         WHERE e.feed = \(id) AND e.seq > \(from) AND e.seq <= \(upTo) ORDER BY e.seq
         """, logger: logger
       ).decode(

@@ -184,7 +184,7 @@ struct StudyCommand: AsyncParsableCommand {
 struct MemberCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "member", abstract: "A study's members and their tokens.",
-    subcommands: [Add.self, List.self, Revoke.self])
+    subcommands: [Add.self, List.self, Renew.self, Revoke.self])
 
   struct StudyOption: ParsableArguments {
     @Option(help: "The study.") var study: String
@@ -243,6 +243,30 @@ struct MemberCommand: AsyncParsableCommand {
               : "expires \(day.string(from: member.expires))")
           print("\(member.name)\t\(member.role.rawValue)\t\(state)")
         }
+      }
+    }
+  }
+
+  struct Renew: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Give a member a new token (the old one ends); it is the last line printed, shown once.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var study: StudyOption
+    @Option(help: "Their name.") var name: String
+    @Option(help: "Days until the token expires.") var days = 365
+
+    func run() async throws {
+      guard (1...3650).contains(days) else {
+        throw ValidationError("--days \(days) is out of range: give 1-3650")
+      }
+      try await reporting {
+        let (study, name, days) = (study.study, self.name, self.days)
+        let token = try await database.withStore {
+          try await $0.renew(study: study, name: name, days: days)
+        }
+        print("a new token for \(name) in '\(study)' (the old one no longer works):")
+        print(token)
       }
     }
   }

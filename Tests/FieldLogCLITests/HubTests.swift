@@ -385,10 +385,14 @@ struct HubTests {
     #expect(
       payloadAnswer.status == 422 && payloadAnswer.body.contains("commitment"), "\(payloadAnswer)")
 
-    // 413: more events than a batch may hold, and a body larger than the hub takes.
-    let many = Array(repeating: next[0], count: 10_001)
+    // 413: more events than a batch may hold (100,000), and a body larger than the hub takes
+    // (128 MiB).
+    var small = next[0]
+    small.payload = nil
+    small.salt = nil
+    let many = Array(repeating: small, count: 100_001)
     #expect(try hub.push(many, feed: feed.feed, key: nil, token: annaToken).status == 413)
-    let huge = Data(repeating: UInt8(ascii: " "), count: 33 * 1024 * 1024)
+    let huge = Data(repeating: UInt8(ascii: " "), count: 129 * 1024 * 1024)
     #expect(
       try hub.request(
         "POST", "/v1/studies/amsterdam/feeds/\(feed.feed)/events", token: annaToken, body: huge
@@ -404,6 +408,14 @@ struct HubTests {
       try hub.hub(["member", "revoke", "--study", "amsterdam", "--name", "anna"]).status == 0)
     let revoked = try hub.fieldlog("pull", journal: anna.journal, token: anna.token)
     #expect(revoked.status == 1 && revoked.stderr.contains("revoked"), "\(revoked)")
+    // A new token keeps her name, role and feed: she pushes on.
+    let renewed = try hub.hub(["member", "renew", "--study", "amsterdam", "--name", "anna"])
+    #expect(renewed.status == 0, "\(renewed)")
+    let fresh = try #require(renewed.output.split(separator: "\n").last.map(String.init))
+    try PrivateFileForTests.write(fresh + "\n", to: anna.token)
+    _ = try add(sandbox, anna, "Na de nieuwe sleutel.")
+    let after = try hub.fieldlog("push", journal: anna.journal, token: anna.token)
+    #expect(after.status == 0 && after.stdout.hasPrefix("pushed 1 event"), "\(after)")
   }
 
   @Test(
@@ -413,8 +425,10 @@ struct HubTests {
     guard let admin = HubFixture.adminURL() else { return }
     let sandbox = try Sandbox()
     let hub = try HubFixture(sandbox: sandbox, adminURL: admin)
-    let team = try team(sandbox, hub, [("anna", "fieldworker"), ("bram", "fieldworker")])
-    let (anna, bram) = (team[0], team[1])
+    let team = try team(
+      sandbox, hub,
+      [("anna", "fieldworker"), ("bram", "fieldworker"), ("sanne", "coordinator")])
+    let (anna, bram, sanne) = (team[0], team[1], team[2])
     let secret = try add(sandbox, anna, "Mevrouw Jansen vertelt over haar schulden.")
     #expect(try hub.fieldlog("sync", journal: anna.journal, token: anna.token).status == 0)
     #expect(try hub.fieldlog("sync", journal: bram.journal, token: bram.token).status == 0)
@@ -431,17 +445,30 @@ struct HubTests {
     #expect(!found.stdout.contains("Jansen"), "\(found)")
     try requireWhole(sandbox, bram.journal)
 
-    // Bram redacts an entry of Anna's that reached him by a file, before Anna pushed it: when
-    // Anna's event arrives, the hub keeps it without its payload.
+    // Bram may not erase Anna's entry on the hub: only its writer or a coordinator may.
+    let own = try add(sandbox, anna, "Een notitie van Anna die Bram wil wissen.")
+    #expect(try hub.fieldlog("push", journal: anna.journal, token: anna.token).status == 0)
+    #expect(try hub.fieldlog("pull", journal: bram.journal, token: bram.token).status == 0)
+    let bramsCopy = sandbox.url("bram-copy.sqlite")
+    try FileManager.default.copyItem(at: bram.journal, to: bramsCopy)
+    #expect(
+      try sandbox.fieldlog(["redact", own, "--reason", "x", "--yes"], journal: bramsCopy).status
+        == 0)
+    let refused = try hub.fieldlog("push", journal: bramsCopy, token: bram.token)
+    #expect(refused.status == 1 && refused.stderr.contains("HTTP 403"), "\(refused)")
+    #expect(refused.stderr.contains("only its writer or a coordinator"), "\(refused)")
+
+    // Sanne, a coordinator, redacts an entry of Anna's that reached her by a file, before Anna
+    // pushed it: when Anna's event arrives, the hub keeps it without its payload.
     let late = try add(sandbox, anna, "Meneer De Wit noemt zijn diagnose.")
     let snapshot = sandbox.url("anna-copy.sqlite")
     #expect(
       try sandbox.fieldlog(["snapshot", "-o", snapshot.path], journal: anna.journal).status == 0)
-    #expect(try sandbox.fieldlog(["merge", snapshot.path], journal: bram.journal).status == 0)
+    #expect(try sandbox.fieldlog(["merge", snapshot.path], journal: sanne.journal).status == 0)
     let erased = try sandbox.fieldlog(
-      ["redact", late, "--reason", "geen toestemming", "--yes"], journal: bram.journal)
+      ["redact", late, "--reason", "geen toestemming", "--yes"], journal: sanne.journal)
     try #require(erased.status == 0, "\(erased)")
-    #expect(try hub.fieldlog("push", journal: bram.journal, token: bram.token).status == 0)
+    #expect(try hub.fieldlog("push", journal: sanne.journal, token: sanne.token).status == 0)
     #expect(try hub.fieldlog("push", journal: anna.journal, token: anna.token).status == 0)
     #expect(
       try hub.sql(

@@ -140,6 +140,42 @@ public enum WireCheck {
     }
     return nil
   }
+
+  /// The event types whose payload a writer may keep from a hub (entries of participants without
+  /// consent to share, and what is about them); any other event comes with its payload.
+  public static let withholdable = Set(
+    [
+      EventType.entryRecorded, .entryAmended, .entryRetracted, .entryUnretracted, .codingApplied,
+      .memoAdded,
+    ].map(\.rawValue))
+
+  /// The event types a redaction may name: what `redact` erases.
+  public static let redactable = Set(
+    [EventType.entryRecorded, .entryAmended, .codingApplied, .memoAdded].map(\.rawValue))
+
+  /// A problem with what an event says, which its signature cannot catch (its writer signed it):
+  /// a type this fieldlog does not know, a payload missing where it may not be, or one that is
+  /// not its type's. Every journal that pulls it would refuse it, so a hub refuses it first.
+  public static func contentProblem(of wire: WireEvent, erased: Bool) -> String? {
+    let name = "feed \(wire.feed.prefix(8)) seq \(wire.seq)"
+    guard let type = EventType(rawValue: wire.type) else {
+      return "\(name) has the type '\(wire.type)', which this hub does not know"
+    }
+    guard let json = wire.payload else {
+      return erased || withholdable.contains(wire.type)
+        ? nil : "\(name) (\(wire.type)) comes without its payload, which only an entry's may"
+    }
+    func decodes<T: EventPayload>(_ payload: T.Type) -> Bool {
+      (try? CanonicalJSON.decode(payload, from: Data(json.utf8))) != nil
+    }
+    guard decodes(type.payloadType) else {
+      return "\(name): its payload is not a \(wire.type) payload"
+    }
+    if type == .redaction, wire.target == nil {
+      return "\(name): a redaction must name the event it erases"
+    }
+    return nil
+  }
 }
 
 /// A member's proof that they hold a feed's private key: an Ed25519 signature over

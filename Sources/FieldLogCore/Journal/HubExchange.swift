@@ -32,8 +32,8 @@ extension Journal {
     }
   }
 
-  /// A feed's events after `seq`, in batches of whole transactions of about `batch` events (a
-  /// transaction larger than that is one batch of its own). Events after the feed's last signed
+  /// A feed's events after `seq`, in batches of whole transactions of about `batch` events or 8 MiB
+  /// of payloads, whichever comes first (a transaction larger than that is one batch of its own). Events after the feed's last signed
   /// event are left for a later push: nothing vouches for them yet. An event whose payload may not
   /// be shared (`unshared`) goes without it: its hash and commitment still chain it.
   public func outgoing(feed: String, after seq: Int64, batch: Int) throws -> [[WireEvent]] {
@@ -49,6 +49,7 @@ extension Journal {
           """, arguments: [feed, seq])
       var batches: [[WireEvent]] = []
       var current: [WireEvent] = []
+      var size = 0
       while let row = try rows.next() {
         let event = StoredEvent(row: row)
         let withheld = unshared.contains(event.hash)
@@ -56,9 +57,11 @@ extension Journal {
           event, signature: row["signature"], salt: withheld ? nil : row["salt"],
           json: withheld ? nil : row["json"])
         current.append(wire)
-        if wire.isSigned && current.count >= batch {
+        size += wire.payload?.utf8.count ?? 0
+        if wire.isSigned && (current.count >= batch || size >= 8 << 20) {
           batches.append(current)
           current = []
+          size = 0
         }
       }
       while let last = current.last, !last.isSigned { current.removeLast() }
@@ -68,11 +71,14 @@ extension Journal {
   }
 
   /// The events of this journal whose payload stays here when it shares with the consortium:
-  /// every version of an entry that names, in any version, a participant who has not given consent
-  /// to share (`share-consortium`), and the codings and memos on such an entry (a coding holds
-  /// the quote).
+  /// every version, retraction and unretraction of an entry that names, in any version (as a
+  /// participant, an interviewee or a holder), a participant who has not given consent to share
+  /// (`share-consortium`), and the codings on such an entry (a coding holds the quote) and the
+  /// memos on it or on its codings.
   static func unshared(_ db: Database) throws -> Set<Data> {
     var named: [String: Set<String>] = [:]
+    // The entry's participants, and the participants its fields name: an interview's interviewee,
+    // a nabije-kennis note's holder.
     for row in try Row.fetchAll(
       db,
       sql: """
@@ -80,6 +86,16 @@ extension Journal {
         FROM event e JOIN payload p ON p.commitment = e.commitment,
           json_each(p.json, '$.participants') pp
         WHERE e.type IN ('entry.recorded', 'entry.amended')
+        UNION
+        SELECT e.subject, json_extract(p.json, '$.fields.interviewee') FROM event e
+        JOIN payload p ON p.commitment = e.commitment
+        WHERE e.type IN ('entry.recorded', 'entry.amended')
+          AND json_extract(p.json, '$.fields.interviewee') IS NOT NULL
+        UNION
+        SELECT e.subject, json_extract(p.json, '$.fields.holder') FROM event e
+        JOIN payload p ON p.commitment = e.commitment
+        WHERE e.type IN ('entry.recorded', 'entry.amended')
+          AND json_extract(p.json, '$.fields.holder') IS NOT NULL
         """)
     {
       named[row["subject"], default: []].insert(row["pseudonym"])
@@ -96,13 +112,18 @@ extension Journal {
       try Data.fetchAll(
         db,
         sql: """
-          SELECT e.hash FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
-          WHERE (e.type IN ('entry.recorded', 'entry.amended')
-              AND e.subject IN (SELECT value FROM json_each(?1)))
-            OR (e.type = 'coding.applied'
+          WITH codings(id) AS (
+            SELECT e.subject FROM event e JOIN payload p ON p.commitment = e.commitment
+            WHERE e.type = 'coding.applied'
               AND json_extract(p.json, '$.entry') IN (SELECT value FROM json_each(?1)))
+          SELECT e.hash FROM event e LEFT JOIN payload p ON p.commitment = e.commitment
+          WHERE (e.type IN ('entry.recorded', 'entry.amended', 'entry.retracted',
+                'entry.unretracted')
+              AND e.subject IN (SELECT value FROM json_each(?1)))
+            OR (e.type = 'coding.applied' AND e.subject IN (SELECT id FROM codings))
             OR (e.type = 'memo.added'
-              AND json_extract(p.json, '$.about') IN (SELECT value FROM json_each(?1)))
+              AND (json_extract(p.json, '$.about') IN (SELECT value FROM json_each(?1))
+                OR json_extract(p.json, '$.about') IN (SELECT id FROM codings)))
           """, arguments: [list]))
   }
 
@@ -160,7 +181,7 @@ extension Journal {
         if let signature = bytes.signature { incoming.signatures[event.hash] = signature }
         if let salt = bytes.salt, let json = wire.payload {
           incoming.payloads[event.commitment] = (salt, json)
-        } else {
+        } else if WireCheck.withholdable.contains(event.type) {
           // Without its payload: erased by a redaction (which comes along, or is here), or
           // withheld by its writer; `insert` tells them apart.
           incoming.withheld.insert(event.hash)

@@ -217,7 +217,10 @@ extension Journal {
       }
       if existing == event.hash, !redacted.contains(event.hash),
         let payload = source.payloads[event.commitment],
-        withheldHere.contains(event.hash)
+        withheldHere.contains(event.hash),
+        try Bool.fetchOne(
+          db, sql: "SELECT EXISTS (SELECT 1 FROM payload WHERE commitment = ?)",
+          arguments: [event.commitment]) == false
       {
         // Withheld here before, and the source holds its payload (its writer, or one who got it
         // since consent was given): the text comes in now.

@@ -59,7 +59,7 @@ enum Projector {
     // Codings and memos of a redacted entry leave nothing behind.
     if type == .codingApplied || type == .memoAdded, redacted == true { return }
     // An entry, coding or memo its writer did not share with this journal is not here at all.
-    if redacted != true, [.entryRecorded, .entryAmended, .codingApplied, .memoAdded].contains(type),
+    if redacted != true, WireCheck.withholdable.contains(type.rawValue),
       try db.tableExists("withheld"),
       try Bool.fetchOne(
         db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM withheld WHERE hash = ?)"),

@@ -42,8 +42,11 @@ CREATE TABLE event (
   PRIMARY KEY (feed, seq)
 );
 CREATE INDEX event_target ON event (target) WHERE target IS NOT NULL;
+-- A payload belongs to its study: a pull serves only the study's own.
 CREATE TABLE payload (
-  commitment bytea PRIMARY KEY,
+  study text NOT NULL REFERENCES study (name),
+  commitment bytea NOT NULL,
   salt bytea NOT NULL,
-  bytes bytea NOT NULL
+  bytes bytea NOT NULL,
+  PRIMARY KEY (study, commitment)
 );
