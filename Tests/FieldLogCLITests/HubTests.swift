@@ -457,6 +457,17 @@ struct HubTests {
     let refused = try hub.fieldlog("push", journal: bramsCopy, token: bram.token)
     #expect(refused.status == 1 && refused.stderr.contains("HTTP 403"), "\(refused)")
     #expect(refused.stderr.contains("only its writer or a coordinator"), "\(refused)")
+    // A coordinator looks at Bram's journal and pushes his feed for him; Bram goes on from there.
+    let sent = sandbox.url("bram-to-sanne.sqlite")
+    #expect(try sandbox.fieldlog(["snapshot", "-o", sent.path], journal: bramsCopy).status == 0)
+    #expect(try sandbox.fieldlog(["merge", sent.path], journal: sanne.journal).status == 0)
+    let forBram = try hub.fieldlog("push", journal: sanne.journal, token: sanne.token)
+    #expect(forBram.status == 0, "\(forBram)")
+    var bramAgain = bram
+    bramAgain.journal = bramsCopy
+    _ = try add(sandbox, bramAgain, "Bram gaat verder.")
+    let onward = try hub.fieldlog("push", journal: bramsCopy, token: bram.token)
+    #expect(onward.status == 0 && onward.stdout.hasPrefix("pushed 1 event"), "\(onward)")
 
     // Sanne, a coordinator, redacts an entry of Anna's that reached her by a file, before Anna
     // pushed it: when Anna's event arrives, the hub keeps it without its payload.
