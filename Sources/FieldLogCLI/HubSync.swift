@@ -160,11 +160,12 @@ struct HubClient {
     var feeds = 0
     var withheld = 0
     let unshared = try journal.unsharedHashes()
+    let locals = try journal.localFeeds()
     // Proof of holding this journal's own key: the hub gives a new (or relayed) feed only to it.
     let proof =
-      try journal.localFeeds().contains(where: \.own)
+      locals.contains(where: \.own)
       ? try journal.ownershipProof(study: study, member: state.member) : nil
-    for local in try journal.localFeeds() {
+    for local in locals {
       let hub = there[local.feed]
       // One's own feed, a feed the hub lists as one's own, or (a coordinator) any feed.
       guard local.own || hub?.owner == state.member || state.role == .coordinator else { continue }
@@ -179,7 +180,9 @@ struct HubClient {
       }
       var pushedHere = 0
       let after = max(0, from - 1)
-      for batch in try journal.outgoing(feed: local.feed, after: after, batch: Self.batchEvents) {
+      for batch in try journal.outgoing(
+        feed: local.feed, after: after, batch: Self.batchEvents, withholding: unshared)
+      {
         let result = try call(
           "POST", "feeds/\(local.feed)/events",
           PushBody(
@@ -286,8 +289,7 @@ extension FieldLog {
         let pushed = try hub.client().push(journal)
         try HubSummary(
           pushed: pushed.stored, pushedFeeds: pushed.feeds, withheld: pushed.withheld
-        ).print(
-          json: hub.json, hub: hub)
+        ).print(json: hub.json, hub: hub)
       }
     }
   }

@@ -360,8 +360,8 @@ public struct HubStore: Sendable {
     ).decode((UUID, String, Int64, Data, Data).self) {
       feeds.append(
         HubFeed(
-          feed: id.uuidString.lowercased(), owner: owner, headSeq: seq, headHash: Self.hex(hash),
-          publicKey: Self.hex(key)))
+          feed: id.uuidString.lowercased(), owner: owner, headSeq: seq, headHash: Hashing.hex(hash),
+          publicKey: Hashing.hex(key)))
     }
     return feeds
   }
@@ -456,16 +456,16 @@ public struct HubStore: Sendable {
         ).decode((Int64, Data).self) {
           held[seq] = hash
         }
-        for event in known where held[event.seq].map(Self.hex) != event.hash.lowercased() {
+        for event in known where held[event.seq].map(Hashing.hex) != event.hash.lowercased() {
           throw HubError(
             409,
             "fork: feed \(feed.prefix(8)) seq \(event.seq) is "
-              + "\(held[event.seq].map(Self.hex) ?? "missing") here but \(event.hash) in this "
+              + "\(held[event.seq].map(Hashing.hex) ?? "missing") here but \(event.hash) in this "
               + "push; nothing was stored")
         }
       }
       let before = PushResult(
-        stored: 0, acknowledged: known.count, headSeq: head.seq, headHash: Self.hex(head.hash))
+        stored: 0, acknowledged: known.count, headSeq: head.seq, headHash: Hashing.hex(head.hash))
       guard let first = fresh.first else {
         guard head.seq > 0 else {
           throw HubError(422, "feed \(feed.prefix(8)) is new here: push it with its first events")
@@ -497,7 +497,7 @@ public struct HubStore: Sendable {
         logger: logger)
       return PushResult(
         stored: fresh.count, acknowledged: known.count, headSeq: last.seq,
-        headHash: Self.hex(lastHash))
+        headHash: Hashing.hex(lastHash))
     }
   }
 
@@ -746,6 +746,4 @@ public struct HubStore: Sendable {
   }
 
   static func digest(_ token: String) -> Data { Data(SHA256.hash(data: Data(token.utf8))) }
-
-  static func hex(_ data: Data) -> String { Hashing.hex(data) }
 }

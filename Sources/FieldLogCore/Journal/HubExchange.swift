@@ -32,27 +32,26 @@ extension Journal {
     }
   }
 
-  /// A feed's events after `seq`, in batches of whole transactions of about `batch` events or 8 MiB
-  /// of payloads, whichever comes first (a transaction larger than that is one batch of its own). Events after the feed's last signed
-  /// event are left for a later push: nothing vouches for them yet. An event whose payload may not
-  /// be shared (`unshared`) goes without it: its hash and commitment still chain it.
-  public func outgoing(feed: String, after seq: Int64, batch: Int) throws -> [[WireEvent]] {
+  /// A feed's events after `seq`, in batches of whole transactions of about `batch` events or
+  /// 8 MiB of payloads, whichever comes first (a transaction larger than that is one batch of its
+  /// own). Events after the feed's last signed event are left for a later push: nothing vouches for
+  /// them yet. An event whose payload may not be shared (`unsharedHashes`, found anew unless the
+  /// caller has it) goes without it: its hash and commitment still chain it.
+  public func outgoing(
+    feed: String, after seq: Int64, batch: Int, withholding: Set<String>? = nil
+  ) throws -> [[WireEvent]] {
     try read { db in
-      let unshared = try Self.unshared(db)
+      let unshared = try withholding ?? Set(Self.unshared(db).map(Hashing.hex))
       let rows = try Row.fetchCursor(
         db,
-        sql: """
-          SELECT e.*, p.salt, p.json, s.signature FROM event e
-          LEFT JOIN payload p ON p.commitment = e.commitment
-          LEFT JOIN signature s ON s.hash = e.hash
-          WHERE e.feed = ? AND e.seq > ? ORDER BY e.seq
-          """, arguments: [feed, seq])
+        sql: StoredEvent.withPayloadAndSignature + " WHERE e.feed = ? AND e.seq > ? ORDER BY e.seq",
+        arguments: [feed, seq])
       var batches: [[WireEvent]] = []
       var current: [WireEvent] = []
       var size = 0
       while let row = try rows.next() {
         let event = StoredEvent(row: row)
-        let withheld = unshared.contains(event.hash)
+        let withheld = unshared.contains(Hashing.hex(event.hash))
         let wire = WireEvent(
           event, signature: row["signature"], salt: withheld ? nil : row["salt"],
           json: withheld ? nil : row["json"])

@@ -117,13 +117,7 @@ extension Journal {
     var source = Incoming(
       path: path, events: [], payloads: [:], signatures: [:], keys: [:], withheld: [])
     let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT e.*, p.salt, p.json, s.signature FROM event e
-        LEFT JOIN payload p ON p.commitment = e.commitment
-        LEFT JOIN signature s ON s.hash = e.hash
-        ORDER BY e.position
-        """)
+      db, sql: StoredEvent.withPayloadAndSignature + " ORDER BY e.position")
     while let row = try rows.next() {
       let event = StoredEvent(row: row)
       source.events.append(event)

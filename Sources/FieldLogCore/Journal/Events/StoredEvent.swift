@@ -22,6 +22,16 @@ struct StoredEvent: Sendable {
   }
 }
 
+extension StoredEvent {
+  /// Every event with its payload's salt and JSON and its signature, where it has them: what a
+  /// merge reads of its source and a push sends. Callers add their WHERE and ORDER BY.
+  static let withPayloadAndSignature = """
+    SELECT e.*, p.salt, p.json, s.signature FROM event e
+    LEFT JOIN payload p ON p.commitment = e.commitment
+    LEFT JOIN signature s ON s.hash = e.hash
+    """
+}
+
 extension StoredEvent: FetchableRecord {
   /// Reads the event's columns by name, so a query may select more (the payload, say) beside them.
   init(row: Row) {
