@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on a fresh checkout: build fieldlog, create a journal from the Amsterdam
-# example in a temporary folder, record all four kinds of entry, list and search them, verify the
-# journal, and say where it is.
+# example in a temporary folder, record all four kinds of entry, list and search them, reflect and
+# check with a participant, verify the journal, and say where it is.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -56,6 +56,17 @@ first=$(fieldlog list --json --neighbourhood Holendrecht --since 2024-03-12 --un
   python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 fieldlog code apply "$first" "informele steun > buurtmoeders" --quote "via de buurtmoeder" >/dev/null
 fieldlog report codes --by neighbourhood
+echo "== the action-research loop (docs/par.md): a reflection, and a member check with P-017"
+fieldlog add reflection --cycle C1 --phase reflect --at 2024-04-12 \
+  --text "De buurvrouw doet meer dan het wijkteam wist. Volgende cyclus: haar vragen wat zij nodig heeft." \
+  >/dev/null
+fieldlog reflections --cycle C1
+fieldlog consent P-017 --given written --scope recording,quotation,member-check --letter v1 \
+  --date 2024-03-20
+fieldlog membercheck export P-017 -o "$work/membercheck"
+fieldlog membercheck record P-017 --response agrees --date 2024-04-10 \
+  --text "Zo is het gegaan; de buurvrouw gaat nog steeds mee."
+fieldlog membercheck status
 echo "== fieldlog export entries --excel -o entries.csv"
 fieldlog export entries --excel -o "$work/entries.csv"
 echo "== fieldlog verify"

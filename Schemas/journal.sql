@@ -42,22 +42,49 @@ CREATE TABLE coding (
 
 CREATE TABLE consent (
   participant_id TEXT NOT NULL REFERENCES participant(id),
-  scope TEXT NOT NULL
-    CHECK (scope IN ('recording', 'quotation', 'archive', 'share-consortium')),
+  scope TEXT NOT NULL CHECK (scope IN ('recording', 'quotation', 'archive',
+    'share-consortium', 'member-check')),
   state TEXT NOT NULL CHECK (state IN ('given', 'withdrawn')),
   form TEXT CHECK (form IS NULL OR form IN ('written', 'verbal')),
   date TEXT NOT NULL,
+  letter TEXT,
   PRIMARY KEY (participant_id, scope)
 ) WITHOUT ROWID, STRICT;
+
+CREATE TABLE consent_letter (
+  participant_id TEXT NOT NULL REFERENCES participant(id),
+  letter TEXT NOT NULL,
+  date TEXT NOT NULL,
+  PRIMARY KEY (participant_id, letter)
+) WITHOUT ROWID, STRICT;
+
+CREATE TABLE cycle (
+  id TEXT PRIMARY KEY,
+  code TEXT NOT NULL CHECK (code <> ''),
+  folded TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL CHECK (name <> ''),
+  starts TEXT NOT NULL CHECK (starts GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  ends TEXT NOT NULL
+    CHECK (ends GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]' AND ends >= starts),
+  neighbourhood_id TEXT REFERENCES neighbourhood(id),
+  initiative_id TEXT REFERENCES initiative(id)
+) STRICT;
+
+CREATE TABLE data_management (
+  field TEXT PRIMARY KEY CHECK (field IN ('study_end', 'research_data_until',
+    'research_data_years', 'key_file_until', 'sensitive_data')),
+  value TEXT NOT NULL
+) STRICT;
 
 CREATE TABLE entry (
   key INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE CHECK (length(id) = 36 AND id = lower(id)),
   kind TEXT NOT NULL
-    CHECK (kind IN ('observation', 'network-conversation', 'interview', 'nabije-kennis')),
+    CHECK (kind IN ('observation', 'network-conversation', 'interview', 'nabije-kennis',
+      'reflection')),
   title TEXT NOT NULL CHECK (title <> ''),
   body TEXT NOT NULL,
-  neighbourhood_id TEXT NOT NULL REFERENCES neighbourhood(id),
+  neighbourhood_id TEXT REFERENCES neighbourhood(id),
   initiative_id TEXT REFERENCES initiative(id),
   fields TEXT NOT NULL CHECK (json_valid(fields)),
   occurred_at TEXT NOT NULL,
@@ -68,7 +95,10 @@ CREATE TABLE entry (
   event_hash BLOB NOT NULL,
   retracted_at TEXT,
   retraction_reason TEXT,
-  redaction_reason TEXT
+  redaction_reason TEXT,
+  cycle_id TEXT REFERENCES cycle(id),
+  phase TEXT CHECK (phase IS NULL OR phase IN ('plan', 'act', 'observe', 'reflect')),
+  CHECK (neighbourhood_id IS NOT NULL OR kind = 'reflection')
 ) STRICT;
 
 CREATE TABLE entry_conflict (
@@ -143,9 +173,30 @@ CREATE TABLE key_file_use (
   first_used_at TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE letter (
+  id TEXT PRIMARY KEY,
+  version TEXT NOT NULL CHECK (version <> ''),
+  folded TEXT NOT NULL UNIQUE,
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')
+) STRICT;
+
 CREATE TABLE local (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE member_check (
+  id TEXT PRIMARY KEY,
+  participant_id TEXT NOT NULL REFERENCES participant(id),
+  response TEXT NOT NULL
+    CHECK (response IN ('agrees', 'amends', 'disagrees', 'no-response')),
+  text TEXT NOT NULL,
+  entry_id TEXT REFERENCES entry(id),
+  version INTEGER CHECK (version IS NULL OR version >= 1),
+  cycle_id TEXT REFERENCES cycle(id),
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  author TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE memo (
@@ -155,7 +206,8 @@ CREATE TABLE memo (
   text TEXT NOT NULL,
   author TEXT NOT NULL,
   written_at TEXT NOT NULL
-) STRICT;
+, cycle_id TEXT REFERENCES cycle(id), phase TEXT
+  CHECK (phase IS NULL OR phase IN ('plan', 'act', 'observe', 'reflect')), shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1))) STRICT;
 
 CREATE TABLE merged (
   feed TEXT PRIMARY KEY,
@@ -242,6 +294,8 @@ CREATE UNIQUE INDEX event_by_hash ON event(hash);
 CREATE INDEX event_by_subject ON event(subject);
 
 CREATE INDEX event_by_target ON event(target) WHERE target IS NOT NULL;
+
+CREATE INDEX member_check_by_participant ON member_check(participant_id, date);
 
 CREATE INDEX memo_by_about ON memo(about_id);
 

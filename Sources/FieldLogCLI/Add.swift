@@ -6,7 +6,8 @@ extension FieldLog {
   struct Add: JournalCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Record an entry: observation, network-conversation, interview or nabije-kennis.",
+      abstract:
+        "Record an entry: observation, network-conversation, interview, nabije-kennis or reflection.",
       discussion: """
         The body comes from --text, --file PATH, standard input ('-'), or, on a terminal, \
         $VISUAL or $EDITOR on a template that lists the entry's fields. What is written there \
@@ -27,7 +28,10 @@ extension FieldLog {
           default: return field.name
           }
         }
-        return "\(kind.rawValue): " + fields.joined(separator: ", ") + "."
+        return "\(kind.rawValue): "
+          + (fields.isEmpty
+            ? "no fields, and no neighbourhood or question needed."
+            : fields.joined(separator: ", ") + ".")
       }.joined(separator: "\n")
     }
 
@@ -36,7 +40,7 @@ extension FieldLog {
 
     @Argument(
       help:
-        "The kind: observation, network-conversation, interview, nabije-kennis (alias proximate-knowledge).",
+        "The kind: observation, network-conversation, interview, nabije-kennis (alias proximate-knowledge), reflection.",
       completion: Completions.kinds)
     var kind: String?
 
@@ -58,7 +62,8 @@ extension FieldLog {
         }
       } else if kind == nil {
         throw ValidationError(
-          "give the kind: observation, network-conversation, interview or nabije-kennis")
+          "give the kind: observation, network-conversation, interview, nabije-kennis or reflection"
+        )
       }
     }
     @Flag(help: "Record it even when an entry of this kind, time and text exists already.")
@@ -82,6 +87,8 @@ extension FieldLog {
         participants: entry.participant, newParticipants: entry.newParticipant,
         fields: entry.fieldPairs, occurredAt: entry.at)
       draft.allowDuplicate = allowDuplicate
+      draft.cycle = entry.cycle
+      draft.phase = entry.phase
       if let body = try entry.body() {
         draft.body = body
         try output.print(journal.record(draft))

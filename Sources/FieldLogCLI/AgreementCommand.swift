@@ -21,11 +21,14 @@ extension FieldLog {
     var code: String?
     @Option(help: "entry or character.", completion: AgreementUnit.completion)
     var unit: String = "entry"
+    @Flag(help: "Count codings of the researchers' reflections too.")
+    var includeReflections = false
 
     func run(_ journal: Journal) throws {
       let unit = try AgreementUnit.parse(unit)
       let names = coders.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-      let report = try journal.agreement(coders: names, code: code, unit: unit)
+      let report = try journal.agreement(
+        coders: names, code: code, unit: unit, includeReflections: includeReflections)
       if output.json {
         try Output.json(report)
         return

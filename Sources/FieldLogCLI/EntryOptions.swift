@@ -29,6 +29,10 @@ struct EntryOptions: ParsableArguments {
   var newParticipant: [String] = []
   @Option(help: "A kind-specific field, key=value (repeatable).")
   var field: [String] = []
+  @Option(help: "The action-research cycle, e.g. C2 (default: the one cycle its day falls in).")
+  var cycle: String?
+  @Option(help: "The phase of the cycle: plan, act, observe or reflect.")
+  var phase: String?
 
   func validate() throws {
     if let stdin, stdin != "-" {
@@ -68,7 +72,8 @@ struct EntryOptions: ParsableArguments {
       questions: question.isEmpty ? nil : question, tags: tag.isEmpty ? nil : tag,
       // --participant replaces the list; --new-participant alone adds to it.
       participants: participant.isEmpty ? nil : participant,
-      newParticipants: newParticipant, fields: fieldPairs, occurredAt: at)
+      newParticipants: newParticipant, fields: fieldPairs, occurredAt: at, cycle: cycle,
+      phase: phase)
   }
 
   /// The body is to be written in the editor: none was given and a person is at the terminal.

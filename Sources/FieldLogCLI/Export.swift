@@ -83,7 +83,7 @@ extension FieldLog {
 
     func run(_ journal: Journal) throws {
       let output = try outputFile.checked(journal, keyFile: keyFile.path(journal: journal.path))
-      let (people, unguarded) = try guardedPeople(journal)
+      let (people, unguarded) = try keyFile.guardedPeople(journal, noNameGuard: noNameGuard)
       if allowNames && !people.isEmpty {
         Output.stderr("warning: --allow-names: real names from the key file are not checked for")
       }
@@ -199,29 +199,6 @@ extension FieldLog {
         throw ValidationError(
           "--format \(wanted) contradicts -o \(output), whose extension is \(implied)")
       }
-    }
-
-    /// The names the guard looks for, and the note that no guard is active when there is no key
-    /// file (said once, after the export, so a refusal's stderr starts with its error). A journal
-    /// that was used with a key file refuses to export without it (66) unless --no-name-guard.
-    private func guardedPeople(_ journal: Journal) throws -> ([KeyFile.Person], String?) {
-      if noNameGuard {
-        Output.stderr("warning: --no-name-guard: no real-name guard is active for this export")
-        return ([], nil)
-      }
-      guard let keys = try keyFile.openForReading(journal: journal) else {
-        let path = keyFile.path(journal: journal.path)
-        if try !journal.keyFileFingerprints().isEmpty {
-          throw FieldLogError.keyFileNotFound(path: path, usedBefore: true)
-        }
-        return ([], "note: no key file at '\(path)': no real-name guard is active")
-      }
-      if try journal.rememberKeyFile(fingerprint: try keys.fingerprint()) {
-        Output.stderr(
-          "note: '\(keys.path)' is not the key file this journal was used with before; "
-            + "it is remembered now")
-      }
-      return (try keys.people(), nil)
     }
 
     /// Code points and UTF-16 units differ in these sources, so one kind of tool will misplace

@@ -38,6 +38,31 @@ public struct KeyFileOptions: ParsableArguments {
     return try KeyFile.openForWriting(at: path)
   }
 
+  /// The names the guard looks for, and the note that no guard is active when there is no key
+  /// file (said once, after the export, so a refusal's stderr starts with its error). A journal
+  /// that was used with a key file refuses to export without it (66) unless --no-name-guard.
+  func guardedPeople(_ journal: Journal, noNameGuard: Bool) throws -> (
+    [KeyFile.Person], String?
+  ) {
+    if noNameGuard {
+      Output.stderr("warning: --no-name-guard: no real-name guard is active for this export")
+      return ([], nil)
+    }
+    guard let keys = try openForReading(journal: journal) else {
+      let path = path(journal: journal.path)
+      if try !journal.keyFileFingerprints().isEmpty {
+        throw FieldLogError.keyFileNotFound(path: path, usedBefore: true)
+      }
+      return ([], "note: no key file at '\(path)': no real-name guard is active")
+    }
+    if try journal.rememberKeyFile(fingerprint: try keys.fingerprint()) {
+      Output.stderr(
+        "note: '\(keys.path)' is not the key file this journal was used with before; "
+          + "it is remembered now")
+    }
+    return (try keys.people(), nil)
+  }
+
   /// Lets the journal remember that it is used with this key file (by fingerprint, no names), once
   /// the change to the key file succeeded, so a refused change leaves the journal as it was.
   func remember(_ keyFile: KeyFile, journal: Journal) throws {
@@ -51,7 +76,7 @@ extension FieldLog {
       commandName: "keys",
       abstract:
         "The key file: real names behind pseudonyms, kept apart from the journal (mode 0600).",
-      subcommands: [KeysAdd.self, KeysList.self, KeysSet.self, KeysRemove.self])
+      subcommands: [KeysAdd.self, KeysList.self, KeysSet.self, KeysRemove.self, KeysPurge.self])
   }
 
   struct KeysAdd: JournalCommand {
@@ -141,6 +166,77 @@ extension FieldLog {
       Output.table(
         ["PSEUDONYM", "NAME", "CONTACT"],
         try keys.people().map { [$0.pseudonym, $0.name, $0.contact ?? ""] })
+    }
+  }
+
+  struct KeysPurge: JournalCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "purge",
+      abstract: "Remove the key records the study's retention makes due (with a preview).",
+      discussion: """
+        --due purges every record 'fieldlog retention' lists as due; naming pseudonyms purges \
+        those, each of which must be due. The preview comes first; on a terminal you confirm \
+        it, elsewhere --yes does. Research data is never touched: erasure stays with 'redact'.
+        """)
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var keyFile: KeyFileOptions
+    @Argument(help: "Pseudonyms whose records to purge (each must be due).")
+    var pseudonyms: [String] = []
+    @Flag(help: "Purge every key record that is due.")
+    var due = false
+    @Flag(help: "Show what would be purged, and purge nothing.")
+    var dryRun = false
+    @Flag(help: "Purge without asking.")
+    var yes = false
+
+    func validate() throws {
+      if due == !pseudonyms.isEmpty {
+        throw ValidationError("give --due, or the pseudonyms whose key records to purge")
+      }
+    }
+
+    func run(_ journal: Journal) throws {
+      let keys = try keyFile.openExisting(journal: journal)
+      let records = try keys.people().map(\.pseudonym)
+      let report = try journal.retention(keyRecords: records)
+      var chosen = report.keyRecordsDue
+      if !due {
+        chosen = try pseudonyms.map { typed in
+          let folded = typed.lowercased()
+          if let record = report.keyRecordsDue.first(where: { $0.pseudonym.lowercased() == folded })
+          {
+            return record
+          }
+          if let kept = report.keyRecordsKept.first(where: { $0.pseudonym.lowercased() == folded })
+          {
+            throw FieldLogError.invalidInput(
+              "the key record of \(kept.pseudonym) is not due: \(kept.reason); nothing was purged",
+              hint: "'fieldlog retention' lists what is due; to correct a name, use 'keys remove'")
+          }
+          throw FieldLogError.unknownName(
+            kind: "key record", value: typed,
+            suggestions: Text.suggestions(for: typed, among: records), known: records)
+        }
+      }
+      guard !chosen.isEmpty else { return print("no key records are due; nothing was purged") }
+      print("key records to purge from \(keys.path):")
+      for record in chosen { print("  \(record.pseudonym): \(record.reason)") }
+      if dryRun { return print("dry run: nothing was purged") }
+      if !yes {
+        guard Output.stdinIsTerminal else {
+          throw CommandFailure(
+            message: "confirm the purge with --yes (or run it on a terminal); nothing was purged",
+            hint: nil, exitCode: 64)
+        }
+        FileHandle.standardError.write(Data("purge \(chosen.count) key records? [y/N] ".utf8))
+        let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard answer == "y" || answer == "yes" else { return print("nothing was purged") }
+      }
+      for record in chosen {
+        try keys.remove(record.pseudonym, reason: "retention: \(record.reason)")
+      }
+      print("purged \(chosen.count) key record\(chosen.count == 1 ? "" : "s")")
     }
   }
 }

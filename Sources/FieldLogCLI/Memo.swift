@@ -18,9 +18,16 @@ extension FieldLog {
     var about: String
     @Argument(help: "The memo.")
     var text: String
+    @Option(help: "The action-research cycle it belongs to, e.g. C2.")
+    var cycle: String?
+    @Option(help: "The phase of the cycle: plan, act, observe or reflect.")
+    var phase: String?
+    @Flag(help: "Share it with the participants it concerns, in their member-check document.")
+    var share = false
 
     func run(_ journal: Journal) throws {
-      let memo = try journal.addMemo(about: about, text: text)
+      let memo = try journal.addMemo(
+        about: about, text: text, cycle: cycle, phase: phase, shared: share)
       print(memo.id)
     }
   }
@@ -43,8 +50,10 @@ extension FieldLog {
       } else {
         for memo in memos {
           let about = memo.aboutPath.map { "'\($0)'" } ?? String(memo.about.prefix(8))
+          let marks = [memo.cycle, memo.phase, memo.shared ? "shared" : nil].compactMap { $0 }
           print(
-            "\(memo.id.prefix(8))  \(memo.time)  \(memo.author)  about \(memo.aboutKind) \(about)")
+            "\(memo.id.prefix(8))  \(memo.time)  \(memo.author)  about \(memo.aboutKind) \(about)"
+              + (marks.isEmpty ? "" : "  [" + marks.joined(separator: ", ") + "]"))
           print(
             "  "
               + memo.text.split(separator: "\n", omittingEmptySubsequences: false).joined(

@@ -65,12 +65,19 @@ struct FilterOptions: ParsableArguments {
   var code: String?
   @Option(help: "Only entries that name this participant (a pseudonym; case does not matter).")
   var participant: String?
+  @Option(help: "Only entries of this action-research cycle, e.g. C2 (given or by their day).")
+  var cycle: String?
+  @Option(help: "Only entries of this phase: plan, act, observe or reflect.")
+  var phase: String?
+  @Flag(help: "Count the researchers' reflections among the entries too.")
+  var includeReflections = false
 
   func filter() throws -> EntryFilter {
     EntryFilter(
       kind: try kind.map(EntryKind.parse), neighbourhood: neighbourhood, initiative: initiative,
       question: question, author: author, tag: tag, since: since, until: until,
-      includeRetracted: includeRetracted, code: code, participant: participant)
+      includeRetracted: includeRetracted, code: code, participant: participant, cycle: cycle,
+      phase: try phase.map(Phase.parse), includeReflections: includeReflections)
   }
 }
 

@@ -27,6 +27,13 @@ enum Output {
     FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
   }
 
+  /// The same, indented, for a document people read and tools import (a DMP).
+  static func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+    return try encoder.encode(value)
+  }
+
   /// The width to fit human-readable output to: `COLUMNS` when it is set to a number (as a shell
   /// or a script may ask), else the terminal's when stdout is one; nil for a file or a pipe, which
   /// get every cell whole.
@@ -178,8 +185,9 @@ enum Output {
     }
     if let available = terminalWidth {
       let gaps = 2 * (widths.count - 1)
-      // A column never narrows below its header (or 3 columns), so the table stays readable.
-      let floors = headerWidths.map { max(3, $0) }
+      // A column never narrows below its header, or the header's first 8 columns for a long one
+      // (`SHARE-C…`), nor below 3, so the table stays readable.
+      let floors = headerWidths.map { max(3, min(8, $0)) }
       while widths.reduce(0, +) + gaps > available {
         let shrinkable = widths.indices.filter { widths[$0] > floors[$0] }
         guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
@@ -200,15 +208,20 @@ enum Output {
   }
 
   /// The table of entries `list` prints; times in the study's time zone.
+  /// A CYCLE column (its code and phase) appears when some entry listed has a cycle.
   static func entries(_ entries: [EntryRecord], zone: TimeZone) {
+    let cycles = entries.contains { $0.cycle != nil || $0.phase != nil }
     table(
-      ["ID", "WHEN", "KIND", "NEIGHBOURHOOD", "TITLE"],
+      ["ID", "WHEN", "KIND", "NEIGHBOURHOOD"] + (cycles ? ["CYCLE"] : []) + ["TITLE"],
       entries.map { entry in
         [
           entry.shortID, FieldTime.display(entry.occurredAt, in: zone), entry.kind.rawValue,
-          entry.neighbourhood,
-          (entry.retracted == nil ? "" : "[retracted] ") + entry.title,
+          entry.neighbourhood ?? "-",
         ]
+          + (cycles
+            ? [[entry.cycle, entry.phase?.rawValue].compactMap { $0 }.joined(separator: " ")]
+            : [])
+          + [(entry.retracted == nil ? "" : "[retracted] ") + entry.title]
       })
   }
 }

@@ -53,7 +53,8 @@ extension FieldLog {
     @OptionGroup var report: ReportOptions
     @OptionGroup var filters: FilterOptions
     @Option(
-      help: "Group by neighbourhood, initiative, question, kind, author or coder.",
+      help:
+        "Group by neighbourhood, initiative, question, kind, author, coder, cycle or phase.",
       completion: ReportGrouping.completion)
     var by: String?
     @Option(help: "Count only this coder's codings.")

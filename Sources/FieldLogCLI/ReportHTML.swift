@@ -35,7 +35,9 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
-      let groupings: [ReportGrouping] = [.neighbourhood, .initiative, .question, .kind]
+      let groupings: [ReportGrouping] = [
+        .neighbourhood, .initiative, .question, .kind, .cycle, .phase,
+      ]
       let grouping = try ReportGrouping.parse(by, among: groupings)
       let request = ReportRequest(
         filter: try filters.filter(), filterArguments: filters.arguments, grouping: grouping,

@@ -36,10 +36,20 @@ extension FieldLog {
         "occurred:      \(shown(entry.occurredAt))",
         "version:       \(entry.version)"
           + (entry.version > 1 ? " ('fieldlog history \(entry.shortID)' shows the others)" : ""),
-        "neighbourhood: \(entry.neighbourhood)",
+        "neighbourhood: \(entry.neighbourhood ?? "-")",
       ]
+      if entry.cycle != nil || entry.phase != nil {
+        lines.append(
+          "cycle:         "
+            + [
+              entry.cycle.map { $0 + (entry.cycleByDate ? " (from its date)" : "") },
+              entry.phase.map { "phase \($0.rawValue)" },
+            ].compactMap { $0 }.joined(separator: ", "))
+      }
       if let initiative = entry.initiative { lines.append("initiative:    \(initiative)") }
-      lines.append("questions:     " + entry.questions.joined(separator: ", "))
+      if !entry.questions.isEmpty {
+        lines.append("questions:     " + entry.questions.joined(separator: ", "))
+      }
       if !entry.tags.isEmpty {
         lines.append("tags:          " + entry.tags.joined(separator: ", "))
       }
@@ -104,7 +114,8 @@ extension FieldLog {
         print("codings:")
         for coding in codings {
           printWrapped(
-            "  \(coding.shortID)  ", "\(coding.codePath)  \(Self.segment(coding))  by \(coding.coder)")
+            "  \(coding.shortID)  ",
+            "\(coding.codePath)  \(Self.segment(coding))  by \(coding.coder)")
           if let memo = coding.memo { printWrapped("    memo: ", Self.oneLine(memo)) }
         }
       }

@@ -10,7 +10,7 @@ extension FieldLog {
       subcommands: [
         ShowStudy.self, AddNeighbourhood.self, AddInitiative.self, AddQuestion.self,
         RenameStudy.self, DescribeStudy.self, RemoveNeighbourhood.self, RemoveInitiative.self,
-        RemoveQuestion.self,
+        RemoveQuestion.self, AddCycle.self, AddLetter.self, SetRetention.self,
       ],
       defaultSubcommand: ShowStudy.self)
   }

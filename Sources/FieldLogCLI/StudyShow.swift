@@ -40,6 +40,30 @@ extension FieldLog {
         }
         show(study.codebook, depth: 0)
       }
+      if !study.cycles.isEmpty {
+        print("\ncycles:")
+        for cycle in study.cycles {
+          let place = [cycle.neighbourhood, cycle.initiative].compactMap { $0 }
+          print(
+            "  \(cycle.id)  \(cycle.from) to \(cycle.to)  \(cycle.name)"
+              + (place.isEmpty ? "" : " (" + place.joined(separator: ", ") + ")"))
+        }
+      }
+      if !study.letters.isEmpty {
+        print("\ninformation letters:")
+        for letter in study.letters { print("  \(letter.version)  from \(letter.date)") }
+      }
+      let retention = study.retention
+      if !retention.isEmpty || study.sensitiveData != nil {
+        print("\ndata management:")
+        if let end = retention.studyEnd { print("  study ends:        \(end)") }
+        if let due = retention.researchDataDue {
+          let years = retention.researchDataYears.map { " (\($0) years after the end)" } ?? ""
+          print("  research data:     kept until \(due)\(years)")
+        }
+        if let keys = retention.keyFileUntil { print("  key file:          kept until \(keys)") }
+        if let sensitive = study.sensitiveData { print("  sensitive data:    \(sensitive)") }
+      }
     }
   }
 }

@@ -15,6 +15,11 @@ extension FieldLog {
       help: "A checkpoint file: also prove the journal still holds at least the history it saw.")
     var checkpoint: String?
 
+    @Flag(
+      help:
+        "Also flag entries recorded under an information letter a participant did not consent on.")
+    var consent = false
+
     /// Opened to read only: `verify` never writes, not even a schema upgrade or a signature.
     func run() throws {
       try run(try Journal.openForReading(at: journalOptions.path, keys: journalOptions.keys))
@@ -30,6 +35,8 @@ extension FieldLog {
       var report = try journal.verify(progress: progress?.report)
       progress?.finish()
       if let saw { report.problems += try journal.problems(against: saw) }
+      if consent { report.consent = try journal.consentFindings() }
+      let consentFlagged = !(report.consent ?? []).isEmpty
       if output.json {
         try Output.json(report)
       } else {
@@ -59,13 +66,21 @@ extension FieldLog {
               + " still holds the history it saw "
               + "at \(saw.taken)")
         }
+        for finding in report.consent ?? [] {
+          print(
+            "consent: entry \(finding.entry.prefix(8)) names \(finding.participant), recorded under "
+              + "letter \(finding.letter), on which \(finding.participant) has not consented")
+        }
+        if consent && !consentFlagged {
+          print("consent: every entry names only participants who consented on its letter")
+        }
         print(
           report.ok
             ? "ok: \(journal.path) is whole: \(summary)"
             : "damaged: \(Counted.phrase(report.problems.count, "problem")) in \(journal.path); "
               + summary)
       }
-      if !report.ok {
+      if !report.ok || consentFlagged {
         throw ExitCode(1)
       }
     }

@@ -81,7 +81,8 @@ struct API: Sendable {
       neighbourhoods: study.neighbourhoods.map(\.name),
       initiatives: study.initiatives.map { .init(name: $0.name, neighbourhood: $0.neighbourhood) },
       questions: study.questions.map { .init(id: $0.id, text: $0.text) },
-      kinds: EntryKind.allCases.map(\.rawValue),
+      kinds: EntryKind.allCases.map(\.rawValue), cycles: study.cycles.map(\.id),
+      phases: Phase.allCases.map(\.rawValue),
       authors: Array(Set(feeds.compactMap(\.author))).sorted(),
       coders: try journal.coders().map(\.name),
       me: feeds.first(where: \.own)?.author,
@@ -275,7 +276,8 @@ struct API: Sendable {
       initiative: value("initiative"), question: value("question"), author: value("author"),
       tag: value("tag"), since: value("since"), until: value("until"),
       includeRetracted: value("include_retracted") == "true", code: value("code"),
-      participant: value("participant"))
+      participant: value("participant"), cycle: value("cycle"),
+      phase: try value("phase").map(Phase.parse))
   }
 }
 

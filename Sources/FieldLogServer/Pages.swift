@@ -68,6 +68,8 @@ enum Pages {
       <label>Initiative <select name="initiative"></select></label>
       <label>Question <select name="question"></select></label>
       <label>Kind <select name="kind"></select></label>
+      <label>Cycle <select name="cycle"></select></label>
+      <label>Phase <select name="phase"></select></label>
       <label>Author <select name="author"></select></label>
       <label>Tag <input name="tag" size="8"></label>
       <label>Coder <select name="coder"></select></label>

@@ -61,7 +61,7 @@ public struct PageScreen: Sendable {
   {
     EntrySummary(
       id: entry.id, shortId: entry.shortID, title: shown.title, kind: entry.kind.rawValue,
-      neighbourhood: entry.neighbourhood, initiative: entry.initiative,
+      neighbourhood: entry.neighbourhood ?? "", initiative: entry.initiative,
       occurredAt: entry.occurredAt, author: entry.author, version: entry.version,
       codings: codings, withheld: shown.withheld,
       snippet: shown.withheld == nil && !holdsName(entry.snippet) ? entry.snippet : nil,
@@ -165,6 +165,9 @@ struct StudyView: Encodable {
   var initiatives: [Initiative]
   var questions: [Question]
   var kinds: [String]
+  /// The action-research cycles (their ids) and the phases, for the filters.
+  var cycles: [String]
+  var phases: [String]
   var authors: [String]
   var coders: [String]
   /// The journal's author: whoever codes here codes as them.

@@ -81,7 +81,7 @@ public struct HTMLReport: Sendable {
         pairs, unit: request.unit,
         command: command(["report", "cooccurrence", "--unit", request.unit.rawValue, "--csv"])),
       Charts.timeline(
-        timeline,
+        timeline, cycles: try journal.cycles(),
         command: command(["report", "timeline", "--by", "neighbourhood", "--by", "kind", "--csv"])
       ),
       Charts.agreement(

@@ -27,11 +27,17 @@ extension Charts {
 
   /// Entries per month stacked by kind, a strip per neighbourhood, with each neighbourhood's
   /// fieldwork period marked under its strip.
-  static func timeline(_ table: ReportTable, command: String) -> Chart {
+  static func timeline(_ table: ReportTable, cycles declared: [Study.Cycle] = [], command: String)
+    -> Chart
+  {
     let title = "Fieldwork over time"
     let answers =
       "When and where did fieldwork happen, and of which kind: where are the quiet months?"
-    let cycles = "The study declares no cycles, so none are marked."
+    let cycles =
+      declared.isEmpty
+      ? "The study declares no cycles, so none are marked."
+      : "Shaded bands mark the study's action-research cycles: "
+        + declared.map { "\($0.id) \($0.from) to \($0.to)" }.joined(separator: "; ") + "."
     guard let first = table.rows.first?[0].text, let last = table.rows.last?[0].text else {
       return Chart(
         id: "timeline", title: title, answers: answers, canvas: nil,
@@ -82,6 +88,20 @@ extension Charts {
       }
       canvas.text(
         "entries", x: 12, y: base - stripHeight / 2, size: 9, anchor: .middle, vertical: true)
+      // The cycles, as bands behind the bars, placed by day within their months.
+      for (number, cycle) in declared.enumerated() {
+        guard let x1 = position(of: cycle.from, in: months, left: left, band: band, end: false),
+          let x2 = position(of: cycle.to, in: months, left: left, band: band, end: true),
+          x2 > x1
+        else { continue }
+        canvas.rect(
+          x: x1, y: base - stripHeight - 4, width: x2 - x1, height: stripHeight + 4,
+          fill: number % 2 == 0 ? "#E3ECF7" : "#EFE6F5",
+          title: "cycle \(cycle.id): \(cycle.name), \(cycle.from) to \(cycle.to)")
+        canvas.text(
+          cycle.id, x: x1 + 3, y: base - stripHeight + 6, size: 9, maxWidth: x2 - x1 - 4,
+          bold: true, fill: "#333")
+      }
       for (column, month) in months.enumerated() {
         var height = 0.0
         let x = left + band * Double(column)
@@ -121,6 +141,25 @@ extension Charts {
       id: "timeline", title: title, answers: answers, canvas: canvas,
       note: "Entries per month, stacked by kind (each kind its colour and pattern). " + cycles,
       table: table, command: command)
+  }
+
+  /// Where a day (`YYYY-MM-DD`) falls on the month axis: its month's band, by the day within it;
+  /// `end` puts it at the end of that day. Clamped to the axis; nil when the day is off it
+  /// altogether.
+  static func position(of day: String, in months: [String], left: Double, band: Double, end: Bool)
+    -> Double?
+  {
+    guard let first = months.first, let last = months.last, day.count == 10 else { return nil }
+    let month = String(day.prefix(7))
+    if month < first { return end ? nil : left }
+    if month > last { return end ? left + band * Double(months.count) : nil }
+    guard let index = months.firstIndex(of: month), let dayNumber = Int(day.suffix(2)) else {
+      return nil
+    }
+    let length = Double(
+      FieldTime.daysIn(month: Int(month.suffix(2)) ?? 1, year: Int(month.prefix(4)) ?? 2000))
+    let fraction = (Double(dayNumber) - (end ? 0 : 1)) / length
+    return left + band * (Double(index) + fraction)
   }
 
   // MARK: 5 agreement

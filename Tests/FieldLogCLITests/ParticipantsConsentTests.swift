@@ -146,9 +146,9 @@ struct ParticipantsConsentTests {
     let fresh = try ConsentFixture.participant(sandbox, "P-017")
     #expect(
       fresh["consent"]?.array?.compactMap { $0["scope"]?.string } == [
-        "recording", "quotation", "archive", "share-consortium",
+        "recording", "quotation", "archive", "share-consortium", "member-check",
       ])
-    for scope in ["recording", "quotation", "archive", "share-consortium"] {
+    for scope in ["recording", "quotation", "archive", "share-consortium", "member-check"] {
       #expect(ConsentFixture.consent(fresh, scope) == ("none", nil, nil), "\(fresh)")
     }
 

@@ -271,7 +271,10 @@ enum ReportHTML {
     let page = try ReportHTML.page(sandbox)
     #expect(ReportHTML.svgs(page).count == 1, "only the codebook is drawn")
     #expect(page.contains("Nothing is coded in these entries yet"))
-    #expect(page.contains("No entries match. The study declares no cycles"))
+    #expect(
+      page.contains(
+        "No entries match. Shaded bands mark the study&#39;s action-research cycles: C1 "
+          + "2024-03-01 to 2024-06-30"))
     #expect(page.contains("Nobody has coded, so there is no agreement to show"))
     try ReportHTML.expectWellFormed(sandbox, page)
   }

@@ -11,14 +11,15 @@ struct TeamworkTests {
   }
 
   /// A journal made by `init` from the Amsterdam study in its own folder, with the suites' pseudonyms.
-  func fieldworker(_ name: String, in sandbox: Sandbox, from colleague: URL? = nil) throws
-    -> Fieldworker
-  {
+  func fieldworker(
+    _ name: String, in sandbox: Sandbox, from colleague: URL? = nil,
+    study: URL = Paths.amsterdamStudy
+  ) throws -> Fieldworker {
     let folder = sandbox.url(name)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let journal = folder.appendingPathComponent("journal.sqlite")
     let start =
-      colleague.map { ["--from", $0.path] } ?? ["--study", Paths.amsterdamStudy.path]
+      colleague.map { ["--from", $0.path] } ?? ["--study", study.path]
     try expectOK(sandbox.fieldlog(["init", "--author", name] + start, journal: journal))
     if colleague == nil {
       for pseudonym in Sandbox.participants {
@@ -469,7 +470,13 @@ struct TeamworkTests {
   @Test("a journal made before feeds were signed is signed when this fieldlog first opens it")
   func legacyJournalIsSignedOnFirstOpen() throws {
     let sandbox = try Sandbox()
-    let anna = try fieldworker("Anna", in: sandbox)
+    // The example study as fieldlog 0.1 knew it: without the action-research loop, whose events
+    // a journal of then cannot hold.
+    let example = try String(contentsOf: Paths.amsterdamStudy, encoding: .utf8)
+    let study = try sandbox.write(
+      "study-0.1.yaml",
+      text: try #require(example.components(separatedBy: "\n# The action-research loop").first))
+    let anna = try fieldworker("Anna", in: sandbox, study: study)
     let entry = try add("Van voor de handtekeningen.", sandbox, anna)
     // Take the journal back to schema step v1-journal, as fieldlog 0.1 made it.
     _ = try sqlite(
@@ -481,6 +488,20 @@ struct TeamworkTests {
       DROP TABLE key_file_use; DROP TABLE allowed_word;
       DROP TABLE coder; DROP TABLE study_profile; DROP TABLE vocabulary_removed;
       DROP TABLE withheld;
+      DROP TABLE member_check; DROP TABLE consent_letter; DROP TABLE letter;
+      DROP TABLE data_management; DROP TABLE cycle;
+      ALTER TABLE memo RENAME TO memo_v8;
+      CREATE TABLE memo (
+        id TEXT PRIMARY KEY,
+        about_id TEXT NOT NULL,
+        about_kind TEXT NOT NULL CHECK (about_kind IN ('entry', 'code', 'coding')),
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        written_at TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO memo SELECT id, about_id, about_kind, text, author, written_at FROM memo_v8;
+      DROP TABLE memo_v8;
+      CREATE INDEX memo_by_about ON memo(about_id);
       DELETE FROM grdb_migrations WHERE identifier <> 'v1-journal';
       """)
     let feed = try sqlite(anna.journal, "SELECT value FROM local WHERE key = 'writer_feed'")

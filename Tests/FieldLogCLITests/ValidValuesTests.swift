@@ -36,7 +36,7 @@ struct ValidValuesTests {
       ], listed: "did you mean 'family'? known: family, "),
     Case(
       name: "a --by dimension", args: ["report", "codes", "--by", "wijk"],
-      listed: "known: kind, coder, author, "),
+      listed: "known: kind, coder, cycle, phase, author, "),
     Case(
       name: "an initiative",
       args: [

@@ -51,9 +51,10 @@ struct VerifyTests {
     let report = try JSON.parse(json.stdoutData)
     #expect(report["ok"] == .bool(true))
     #expect(report["problems"] == .array([]))
-    // 1 feed.opened + 2 neighbourhoods + 5 initiatives + 4 questions + 10 codes
-    // + 5 participants + 3 entries + the consent the interview's consent field registered
-    #expect(report["events"]?.int == 31, "\(report)")
+    // 1 feed.opened + 2 neighbourhoods + 5 initiatives + 4 questions + 10 codes + 2 cycles
+    // + 1 letter + 1 retention declaration + 5 participants + 3 entries + the consent the
+    // interview's consent field registered
+    #expect(report["events"]?.int == 35, "\(report)")
     let independent = try sandbox.independentVerify()
     #expect(independent.status == 0, "\(independent)")
   }

@@ -51,6 +51,10 @@ import Testing
     case .neighbourhoodRemoved, .initiativeRemoved, .questionRemoved:
       return try again(Payload.VocabularyRemoved.self)
     case .redaction: return try again(Payload.Redaction.self)
+    case .cycleAdded: return try again(Payload.CycleAdded.self)
+    case .letterAdded: return try again(Payload.LetterAdded.self)
+    case .memberCheckRecorded: return try again(Payload.MemberCheckRecorded.self)
+    case .dataManagementDeclared: return try again(Payload.DataManagementDeclared.self)
     }
   }
 

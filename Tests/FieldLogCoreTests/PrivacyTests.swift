@@ -45,14 +45,14 @@ import Testing
     #expect(try journal.missingQuotationConsent(entry).isEmpty)
     #expect(QuotationConsent.withheldBody(missing: []) == nil)
     let given = try #require(try journal.participants().first)
-    #expect(given.consent.map(\.state) == ["given", "given", "none", "none"])
+    #expect(given.consent.map(\.state) == ["given", "given", "none", "none", "none"])
     #expect(given.consent[1].form == "verbal")
     #expect(given.consent[1].date == "2024-03-01")
 
     try journal.recordConsent("P-017", form: nil, scopes: [], date: "2024-04-01")
     #expect(
       try journal.participants().first?.consent.map(\.state) == [
-        "withdrawn", "withdrawn", "withdrawn", "withdrawn",
+        "withdrawn", "withdrawn", "withdrawn", "withdrawn", "withdrawn",
       ])
     #expect(try journal.missingQuotationConsent(entry) == ["P-017"])
     #expect(throws: FieldLogError.self) {

@@ -36,8 +36,17 @@ enum Fixture {
 
   struct FixtureMissing: Error { var name: String }
 
+  /// The Amsterdam example without its action-research loop (cycles, letters, retention), which
+  /// came later: these suites name events by their seq in a journal made from it.
   static var amsterdam: Study {
-    get throws { try Study.load(from: example("werkplaats-amsterdam.yaml")) }
+    get throws {
+      var study = try Study.load(from: example("werkplaats-amsterdam.yaml"))
+      study.cycles = []
+      study.letters = []
+      study.retention = Study.Retention()
+      study.sensitiveData = nil
+      return study
+    }
   }
 
   /// A new journal for the Amsterdam example in `folder`.
@@ -89,6 +98,7 @@ enum Fixture {
   static func projectionDump(_ path: String) throws -> [String: [[String]]] {
     let withoutRowID: Set = [
       "entry_question", "entry_tag", "entry_participant", "consent", "entry_conflict",
+      "consent_letter",
     ]
     return try raw(path).read { db in
       var dump: [String: [[String]]] = [:]

@@ -28,7 +28,7 @@ struct ReadRouteTests {
         study.objects("questions").map { $0.string("id") ?? "" } == ["RQ1", "RQ2", "RQ3", "RQ4"])
       #expect(
         study.strings("kinds")
-          == ["observation", "network-conversation", "interview", "nabije-kennis"])
+          == ["observation", "network-conversation", "interview", "nabije-kennis", "reflection"])
       #expect(study.strings("authors") == [Harness.author])
       #expect(study.strings("coders")?.contains(Harness.author) == true)
       #expect(study.strings("coders")?.contains(Harness.other) == true)
@@ -234,7 +234,7 @@ struct ReadRouteTests {
       #expect(error.string("message")?.contains("gedicht") == true)
       #expect(
         error.strings("known").map { Set($0) }
-          == ["observation", "network-conversation", "interview", "nabije-kennis"],
+          == ["observation", "network-conversation", "interview", "nabije-kennis", "reflection"],
         "an unknown kind should list the known kinds in error.known: \(reply)")
     }
   }

@@ -74,7 +74,8 @@ extension Journal {
   /// Agreement between coders on the entries any of them coded (retracted and redacted ones aside),
   /// per code and over all codes together; `entries`, when given, limits the units to those ids.
   public func agreement(
-    coders: [String], code: String? = nil, unit: AgreementUnit, entries only: Set<String>? = nil
+    coders: [String], code: String? = nil, unit: AgreementUnit, entries only: Set<String>? = nil,
+    includeReflections: Bool = false
   ) throws -> AgreementReport {
     guard coders.count >= 2 else {
       throw FieldLogError.invalidInput("name at least two coders, e.g. --coders Sanne,Ahmed")
@@ -86,7 +87,9 @@ extension Journal {
           "the coders '\(coders.joined(separator: ","))' name the same coder twice; name different coders"
         )
       }
-      let rows = try AgreementCodingRow.codings(by: coders, in: db).filter { row in
+      let rows = try AgreementCodingRow.codings(
+        by: coders, reflections: includeReflections, in: db
+      ).filter { row in
         only.map { $0.contains(row.entryID) } ?? true
       }
       let nodes = try Codebook.nodes(db)

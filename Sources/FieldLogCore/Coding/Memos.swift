@@ -13,12 +13,17 @@ public struct MemoRecord: Encodable, Equatable, Sendable {
   public var author: String
   public var time: String
   public var text: String
+  /// The cycle (its code) and phase it was written in, when given.
+  public var cycle: String?
+  public var phase: String?
+  /// Whether it may be shown to the participants it concerns (member checking).
+  public var shared: Bool
 
   enum CodingKeys: String, CodingKey {
     case id, about
     case aboutPath = "about_path"
     case aboutKind = "about_kind"
-    case author, time, text
+    case author, time, text, cycle, phase, shared
   }
 }
 
@@ -40,7 +45,10 @@ extension Journal {
   }
 
   /// Adds a memo about an entry, code or coding.
-  public func addMemo(about typed: String, text: String) throws -> MemoRecord {
+  public func addMemo(
+    about typed: String, text: String, cycle: String? = nil, phase: String? = nil,
+    shared: Bool = false
+  ) throws -> MemoRecord {
     let text = try Text.body(text, source: "the memo")
     guard !Text.isBlank(text) else {
       throw FieldLogError.invalidInput("the memo is empty")
@@ -59,7 +67,9 @@ extension Journal {
         .memoAdded, subject: id,
         payload: Payload.MemoAdded(
           about: about.id, aboutKind: about.kind.rawValue, text: text,
-          author: try EventLog.author(db)),
+          author: try EventLog.author(db),
+          cycle: try cycle.map { try ActionResearch.cycle($0, in: db).id },
+          phase: try phase.map(Phase.parse)?.rawValue, shared: shared ? true : nil),
         in: db)
       guard let memo = try MemoRow.find(id.lowercased, in: db) else {
         throw FieldLogError.damaged("the memo was not stored")
@@ -84,7 +94,8 @@ extension Journal {
       MemoRecord(
         id: row.id, about: row.aboutID,
         aboutPath: row.subject == .code ? Codebook.path(row.aboutID, in: nodes) : nil,
-        aboutKind: row.subject.rawValue, author: row.author, time: row.writtenAt, text: row.text)
+        aboutKind: row.subject.rawValue, author: row.author, time: row.writtenAt, text: row.text,
+        cycle: row.cycle, phase: row.phase, shared: row.shared)
     }
   }
 }

@@ -76,6 +76,8 @@ public enum ReportGrouping: String, CaseIterable, Sendable {
   case author
   /// Who applied the code.
   case coder
+  /// The entry's action-research cycle, and its phase.
+  case cycle, phase
 }
 
 /// Whose codings `report codes` counts.

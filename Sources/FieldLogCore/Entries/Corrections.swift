@@ -14,13 +14,18 @@ public struct EntryChanges: Sendable, Equatable {
   /// `key=value` pairs; an empty value removes the field.
   public var fields: [(String, String)]
   public var occurredAt: String?
+  /// A cycle or phase to give the entry.
+  public var cycle: String?
+  public var phase: String?
 
   public init(
     title: String? = nil, body: String? = nil, neighbourhood: String? = nil,
     initiative: String? = nil, questions: [String]? = nil, tags: [String]? = nil,
     participants: [String]? = nil, newParticipants: [String] = [], fields: [(String, String)] = [],
-    occurredAt: String? = nil
+    occurredAt: String? = nil, cycle: String? = nil, phase: String? = nil
   ) {
+    self.cycle = cycle
+    self.phase = phase
     self.title = title
     self.body = body
     self.neighbourhood = neighbourhood
@@ -37,7 +42,7 @@ public struct EntryChanges: Sendable, Equatable {
     lhs.title == rhs.title && lhs.body == rhs.body && lhs.neighbourhood == rhs.neighbourhood
       && lhs.initiative == rhs.initiative && lhs.questions == rhs.questions && lhs.tags == rhs.tags
       && lhs.participants == rhs.participants && lhs.newParticipants == rhs.newParticipants
-      && lhs.occurredAt == rhs.occurredAt
+      && lhs.occurredAt == rhs.occurredAt && lhs.cycle == rhs.cycle && lhs.phase == rhs.phase
       && lhs.fields.map { "\($0.0)=\($0.1)" } == rhs.fields.map { "\($0.0)=\($0.1)" }
   }
 
@@ -47,10 +52,10 @@ public struct EntryChanges: Sendable, Equatable {
   /// The draft of the next version: the current one with these changes.
   public func applied(to current: EntryRecord) -> EntryDraft {
     let movesPlace =
-      neighbourhood.map { Text.identityFold($0) != Text.identityFold(current.neighbourhood) }
+      neighbourhood.map { Text.identityFold($0) != Text.identityFold(current.neighbourhood ?? "") }
       ?? false
     // A title that was taken from the body's first line follows the new body; one given stays.
-    return EntryDraft(
+    var draft = EntryDraft(
       kind: current.kind,
       title: title ?? (body != nil && current.hasDerivedTitle ? nil : current.title),
       body: body ?? current.body,
@@ -61,6 +66,10 @@ public struct EntryChanges: Sendable, Equatable {
       participants: participants ?? current.participants.map(\.typed),
       newParticipants: newParticipants, fields: fields, baseFields: current.fields,
       occurredAt: occurredAt ?? current.occurredAt)
+    // A cycle taken from the entry's day stays so: a new day may fall in another cycle.
+    draft.cycle = cycle ?? (current.cycleByDate ? nil : current.cycle)
+    draft.phase = phase ?? current.phase?.rawValue
+    return draft
   }
 }
 

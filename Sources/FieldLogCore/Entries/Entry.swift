@@ -66,6 +66,10 @@ public struct EntryDraft: Sendable, Equatable {
   public var occurredAt: String?
   /// Record it even when an entry of the same kind, time and body exists (`--allow-duplicate`).
   public var allowDuplicate = false
+  /// The action-research cycle (its code) as typed; nil leaves it to the entry's day.
+  public var cycle: String?
+  /// The phase of the cycle as typed; never guessed.
+  public var phase: String?
 
   public init(
     kind: EntryKind, title: String? = nil, body: String = "", neighbourhood: String? = nil,
@@ -93,7 +97,8 @@ public struct EntryDraft: Sendable, Equatable {
       && lhs.questions == rhs.questions && lhs.tags == rhs.tags
       && lhs.participants == rhs.participants && lhs.newParticipants == rhs.newParticipants
       && lhs.baseFields == rhs.baseFields && lhs.occurredAt == rhs.occurredAt
-      && lhs.allowDuplicate == rhs.allowDuplicate
+      && lhs.allowDuplicate == rhs.allowDuplicate && lhs.cycle == rhs.cycle
+      && lhs.phase == rhs.phase
       && lhs.fields.map { "\($0.0)=\($0.1)" } == rhs.fields.map { "\($0.0)=\($0.1)" }
   }
 }
@@ -104,7 +109,8 @@ public struct EntryRecord: Codable, Equatable, Sendable {
   public var kind: EntryKind
   public var title: String
   public var body: String
-  public var neighbourhood: String
+  /// Nil only for a reflection recorded without one.
+  public var neighbourhood: String?
   public var initiative: String?
   public var questions: [String]
   public var tags: [String]
@@ -112,6 +118,12 @@ public struct EntryRecord: Codable, Equatable, Sendable {
   public var fields: [String: JSONValue]
   public var occurredAt: String
   public var recordedAt: String
+  /// The action-research cycle (its code): the one given, else the one cycle its day falls in.
+  public var cycle: String? = nil
+  /// Whether `cycle` was taken from the entry's day rather than given.
+  public var cycleByDate = false
+  /// The phase of the cycle, when given.
+  public var phase: Phase? = nil
   public var author: String
   public var version: Int
   /// The matching passage, for search results only.
@@ -131,7 +143,8 @@ public struct EntryRecord: Codable, Equatable, Sendable {
     case id, kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
     case occurredAt = "occurred_at"
     case recordedAt = "recorded_at"
-    case author, version, snippet, retracted, redacted
+    case author, version, snippet, retracted, redacted, cycle, phase
+    case cycleByDate = "cycle_by_date"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -150,6 +163,9 @@ public struct EntryRecord: Codable, Equatable, Sendable {
     try container.encode(recordedAt, forKey: .recordedAt)
     try container.encode(author, forKey: .author)
     try container.encode(version, forKey: .version)
+    try container.encodeIfPresent(cycle, forKey: .cycle)
+    if cycle != nil { try container.encode(cycleByDate, forKey: .cycleByDate) }
+    try container.encodeIfPresent(phase, forKey: .phase)
     try container.encodeIfPresent(snippet, forKey: .snippet)
     try container.encodeIfPresent(retracted, forKey: .retracted)
     try container.encodeIfPresent(redacted, forKey: .redacted)
@@ -157,6 +173,18 @@ public struct EntryRecord: Codable, Equatable, Sendable {
 
   /// The first 8 hex digits of the id, as the CLI shows it.
   public var shortID: String { String(id.prefix(8)) }
+
+  /// The pseudonyms the entry names: its participants, an interview's interviewee and a
+  /// nabije-kennis note's holder.
+  public var peopleNamed: [String] {
+    var named = participants.map(\.pseudonym)
+    for field in ["interviewee", "holder"] {
+      if case .string(let pseudonym)? = fields[field], !named.contains(pseudonym) {
+        named.append(pseudonym)
+      }
+    }
+    return named
+  }
 
   /// Whether the title was taken from the body's first line rather than given.
   public var hasDerivedTitle: Bool { (try? EntryRecorder.title(nil, body: body)) == title }
@@ -197,15 +225,25 @@ enum EntryRecorder {
     }
     let title = try title(draft.title, body: body)
 
-    guard let neighbourhoodName = try draft.neighbourhood ?? soleNeighbourhood(db) else {
+    // A reflection is the researcher's own: it belongs to a neighbourhood only when one is named.
+    let reflection = draft.kind == .reflection
+    let neighbourhoodName =
+      reflection ? draft.neighbourhood : try draft.neighbourhood ?? soleNeighbourhood(db)
+    guard neighbourhoodName != nil || reflection else {
       throw FieldLogError.invalidInput(
         "name the neighbourhood with --neighbourhood",
         hint: "'fieldlog study show' lists the study's neighbourhoods")
     }
-    let neighbourhood = try Vocabulary.neighbourhood(neighbourhoodName, in: db)
-    let initiative = try draft.initiative.map {
-      try Vocabulary.initiative($0, in: neighbourhood, db: db)
+    let neighbourhood = try neighbourhoodName.map { try Vocabulary.neighbourhood($0, in: db) }
+    let initiative = try draft.initiative.map { name -> Vocabulary.Item in
+      guard let neighbourhood else {
+        throw FieldLogError.invalidInput(
+          "name the neighbourhood of the initiative '\(name)' with --neighbourhood")
+      }
+      return try Vocabulary.initiative(name, in: neighbourhood, db: db)
     }
+    let cycle = try draft.cycle.map { try ActionResearch.cycle($0, in: db).id }
+    let phase = try draft.phase.map(Phase.parse)
     // A new participant is registered with the role the entry gives them and its neighbourhood,
     // as `participant add --role --neighbourhood` would.
     for raw in draft.newParticipants {
@@ -214,7 +252,7 @@ enum EntryRecorder {
         draft.kind == .networkConversation ? try Fields.networkRole($0) : $0
       }
       try ParticipantRegister.add(
-        participant.pseudonym, role: role, neighbourhood: neighbourhood.name, in: db, at: now)
+        participant.pseudonym, role: role, neighbourhood: neighbourhood?.name, in: db, at: now)
     }
 
     var questions: [String] = []
@@ -223,7 +261,7 @@ enum EntryRecorder {
         String(code).trimmingCharacters(in: .whitespaces), in: db)
       if !questions.contains(question.id) { questions.append(question.id) }
     }
-    guard !questions.isEmpty else {
+    guard !questions.isEmpty || reflection else {
       throw FieldLogError.invalidInput(
         "name at least one research question with --question",
         hint: "'fieldlog study show' lists the study's questions")
@@ -272,9 +310,10 @@ enum EntryRecorder {
     }
 
     return Payload.EntryVersion(
-      kind: draft.kind.rawValue, title: title, body: body, neighbourhood: neighbourhood.id,
+      kind: draft.kind.rawValue, title: title, body: body, neighbourhood: neighbourhood?.id,
       initiative: initiative?.id, questions: questions, tags: tags, participants: participants,
-      fields: fields, occurredAt: occurred.rfc3339, author: try EventLog.author(db))
+      fields: fields, occurredAt: occurred.rfc3339, author: try EventLog.author(db),
+      cycle: cycle, phase: phase?.rawValue)
   }
 
   /// Refuses a second entry of the same kind, time of fieldwork and body (a command run twice),

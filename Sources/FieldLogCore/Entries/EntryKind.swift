@@ -1,6 +1,6 @@
 import Foundation
 
-/// The four kinds of entry a researcher records.
+/// The kinds of entry a researcher records: four of fieldwork, and the researcher's reflections.
 public enum EntryKind: String, CaseIterable, Sendable, Codable {
   /// Field notes of something seen or taken part in.
   case observation
@@ -10,6 +10,9 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
   case interview
   /// "Nabije kennis": the proximate knowledge of people close to residents (alias `proximate-knowledge`).
   case nabijeKennis = "nabije-kennis"
+  /// The researcher's own position, doubts and decisions (the reflexive journal): needs no
+  /// neighbourhood or research question, and is left out of coding counts unless asked for.
+  case reflection
 
   /// Parses a kind as typed, accepting the English alias `proximate-knowledge`.
   public static func parse(_ text: String) throws -> EntryKind {
@@ -25,6 +28,9 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
   }
 
   /// The fields this kind has, in the order templates list them.
+  /// The kinds of fieldwork: every kind but the reflection.
+  public static let fieldwork = allCases.filter { $0 != .reflection }
+
   public var fields: [FieldSpec] {
     switch self {
     case .observation:
@@ -58,6 +64,8 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
         .init("holder-role", .text, "their role, e.g. buurtmoeder, imam, sleutelfiguur"),
         .init("context", .text, "how the knowledge came about"),
       ]
+    case .reflection:
+      return []
     }
   }
 }

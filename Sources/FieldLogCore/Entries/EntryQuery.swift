@@ -19,13 +19,23 @@ public struct EntryFilter: Sendable, Equatable {
   public var code: String?
   /// Only entries that name this participant (a registered pseudonym, in any case).
   public var participant: String?
+  /// Only entries of this action-research cycle (given, or by their day).
+  public var cycle: String?
+  /// Only entries of this phase.
+  public var phase: Phase?
+  /// Whether reflections count among the entries; without, only `kind: .reflection` shows them.
+  public var includeReflections = false
 
   public init(
     kind: EntryKind? = nil, neighbourhood: String? = nil, initiative: String? = nil,
     question: String? = nil, author: String? = nil, tag: String? = nil, since: String? = nil,
     until: String? = nil, includeRetracted: Bool = false, code: String? = nil,
-    participant: String? = nil
+    participant: String? = nil, cycle: String? = nil, phase: Phase? = nil,
+    includeReflections: Bool = false
   ) {
+    self.cycle = cycle
+    self.phase = phase
+    self.includeReflections = includeReflections
     self.kind = kind
     self.neighbourhood = neighbourhood
     self.initiative = initiative

@@ -290,6 +290,7 @@ struct Exporter {
           "id", "kind", "occurred_at", "recorded_at", "author", "neighbourhood", "initiative",
           "questions", "tags", "participants", "title", "body", "version",
         ] + Self.fieldNames.map { "field.\($0)" }
+        + ["cycle", "phase", "member_check", "consent_letter"]
     case .codings:
       columns = [
         "coding_id", "entry_id", "kind", "neighbourhood", "initiative", "questions", "code",
@@ -327,6 +328,7 @@ struct Exporter {
   }
 
   private func entryRows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    let flags = try ParFlags(db)
     let cursor = try ExchangeQueries.entries(matching: try request.filter.sql(db), in: db)
     let counts = try request.table == .matrix ? CodingRow.countsByEntryAndCode(db) : [:]
     while let entry = try cursor.next() {
@@ -336,7 +338,8 @@ struct Exporter {
         let perCode = codePaths.map { counts[entry.id]?[$0.id] ?? 0 }
         var object: [String: JSONValue] = [
           "id": .string(entry.id), "kind": .string(entry.kind.rawValue),
-          "occurred_at": .string(entry.occurredAt), "neighbourhood": .string(entry.neighbourhood),
+          "occurred_at": .string(entry.occurredAt),
+          "neighbourhood": entry.neighbourhood.map(JSONValue.string) ?? .null,
           "initiative": entry.initiative.map(JSONValue.string) ?? .null,
           "questions": .array(entry.questions.map(JSONValue.string)),
           "tags": .array(entry.tags.map(JSONValue.string)),
@@ -348,7 +351,7 @@ struct Exporter {
           Row(
             entry: entry.id,
             cells: [
-              entry.id, entry.kind.rawValue, entry.occurredAt, entry.neighbourhood,
+              entry.id, entry.kind.rawValue, entry.occurredAt, entry.neighbourhood ?? "",
               entry.initiative ?? "", questions, tags,
             ] + perCode.map(String.init), withheld: false, json: { .object(object) }))
         continue
@@ -363,11 +366,27 @@ struct Exporter {
           entry: entry.id,
           cells: [
             entry.id, entry.kind.rawValue, entry.occurredAt, entry.recordedAt, entry.author,
-            entry.neighbourhood, entry.initiative ?? "", questions, tags,
+            entry.neighbourhood ?? "", entry.initiative ?? "", questions, tags,
             entry.participants.map(\.typed).joined(separator: "|"), record.title, body,
             String(entry.version),
-          ] + Self.fieldNames.map { entry.fields[$0].map(Fields.text(of:)) ?? "" },
-          withheld: withheld, json: { [record] in try Self.jsonValue(record) }))
+          ] + Self.fieldNames.map { entry.fields[$0].map(Fields.text(of:)) ?? "" }
+            + [
+              entry.cycle ?? "", entry.phase?.rawValue ?? "", flags.memberCheck(entry),
+              flags.consentLetter(entry),
+            ],
+          withheld: withheld,
+          json: { [record] in
+            guard case .object(var members) = try Self.jsonValue(record) else {
+              return try Self.jsonValue(record)
+            }
+            // Flags, present only when they flag something, so an unflagged record is the
+            // entry as `show --json` prints it.
+            let checked = flags.memberCheck(entry)
+            let letters = flags.consentLetter(entry)
+            if !checked.isEmpty { members["member_check"] = .string(checked) }
+            if !letters.isEmpty { members["consent_letter"] = .string(letters) }
+            return .object(members)
+          }))
     }
   }
 
@@ -397,7 +416,7 @@ struct Exporter {
         var members: [String: JSONValue] = [:]
         if case .object(let encoded) = try Self.jsonValue(coding) { members = encoded }
         members["kind"] = .string(entry.kind.rawValue)
-        members["neighbourhood"] = .string(entry.neighbourhood)
+        members["neighbourhood"] = entry.neighbourhood.map(JSONValue.string) ?? .null
         members["initiative"] = entry.initiative.map(JSONValue.string) ?? .null
         members["questions"] = .array(entry.questions.map(JSONValue.string))
         return .object(members)
@@ -406,7 +425,8 @@ struct Exporter {
         Row(
           entry: entry.id,
           cells: [
-            coding.id, entry.id, entry.kind.rawValue, entry.neighbourhood, entry.initiative ?? "",
+            coding.id, entry.id, entry.kind.rawValue, entry.neighbourhood ?? "",
+            entry.initiative ?? "",
             entry.questions.joined(separator: "|"), coding.code, coding.codePath, coding.coder,
             coding.start.map(String.init) ?? "", coding.end.map(String.init) ?? "",
             coding.quote ?? "", coding.memo ?? "", coding.codedAt, coding.orphaned ? "1" : "0",
@@ -447,5 +467,38 @@ struct Exporter {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(row.json()) + Data("\n".utf8)
+  }
+}
+
+/// The action-research flags an entry export carries: what the participants it names said in
+/// their member checks, and whom it names without consent on its letter.
+struct ParFlags {
+  let checks: [MemberCheck]
+  let letters: [String: [String]]
+
+  init(_ db: Database) throws {
+    checks = try MemberCheckRow.all(participant: nil, in: db)
+    var letters: [String: [String]] = [:]
+    for finding in try ConsentRow.unconsentedLetters(in: db) {
+      letters[finding.entry, default: []].append("\(finding.pseudonym) lacks \(finding.letter)")
+    }
+    self.letters = letters
+  }
+
+  /// Per participant the entry names, their latest response about it (or, failing that, about
+  /// everything written about them): `P-017 disagrees|P-021 agrees`.
+  func memberCheck(_ entry: EntryRecord) -> String {
+    entry.peopleNamed.compactMap { pseudonym -> String? in
+      let mine = checks.filter { $0.participant.lowercased() == pseudonym.lowercased() }
+      guard
+        let latest = mine.last(where: { $0.entry == entry.id })
+          ?? mine.last(where: { $0.entry == nil })
+      else { return nil }
+      return "\(latest.participant) \(latest.response.rawValue)"
+    }.joined(separator: "|")
+  }
+
+  func consentLetter(_ entry: EntryRecord) -> String {
+    (letters[entry.id] ?? []).joined(separator: "|")
   }
 }

@@ -146,7 +146,7 @@ public enum WireCheck {
   public static let withholdable = Set(
     [
       EventType.entryRecorded, .entryAmended, .entryRetracted, .entryUnretracted, .codingApplied,
-      .memoAdded,
+      .memoAdded, .memberCheckRecorded,
     ].map(\.rawValue))
 
   /// The event types a redaction may name: what `redact` erases.
@@ -209,12 +209,12 @@ public enum HubRole: String, CaseIterable, Codable, Sendable {
   case reader
 
   /// The event types of fieldwork, which an analyst's feed may not hold: entries and their
-  /// versions, participants, consent and redaction. Codes, codings, memos and the study's
+  /// versions, participants, consent, member checks and redaction. Codes, codings, memos and the study's
   /// vocabulary (which every new journal records) are theirs to push.
   public static let fieldworkTypes = Set(
     [
       EventType.entryRecorded, .entryAmended, .entryRetracted, .entryUnretracted,
-      .participantAdded, .consentGiven, .consentWithdrawn, .redaction,
+      .participantAdded, .consentGiven, .consentWithdrawn, .redaction, .memberCheckRecorded,
     ].map(\.rawValue))
 }
 

@@ -57,6 +57,9 @@ struct ImportRecord {
   var redacted = false
   /// The entry was retracted where it came from, and why; it stays retracted.
   var retraction: String? = nil
+  /// Its action-research cycle (a code this study knows) and phase.
+  var cycle: String? = nil
+  var phase: String? = nil
 }
 
 extension Journal {
@@ -253,12 +256,20 @@ struct ImportRecorder {
         pairs.append((key, Fields.text(of: value)))
       }
     }
-    let draft = EntryDraft(
+    var draft = EntryDraft(
       kind: kind, title: record.title, body: record.body, neighbourhood: record.neighbourhood,
       initiative: record.initiative, questions: record.questions, tags: record.tags,
       participants: record.participants, fields: pairs, baseFields: base,
       occurredAt: record.occurredAt)
+    draft.cycle = record.cycle
+    draft.phase = record.phase
     var payload = try EntryRecorder.payload(for: draft, in: db, now: Date())
+    // An export names the cycle an entry's day falls in as its cycle: here too it stays the day's.
+    if let cycle = payload.cycle,
+      try cycle == ActionResearch.cycleID(ofDay: String(payload.occurredAt.prefix(10)), in: db)
+    {
+      payload.cycle = nil
+    }
     if let author = record.author { payload.author = try Text.line(author, what: "author") }
     if let version = record.version, version > 1 { payload.version = version }
     if let recordedAt = record.recordedAt {
@@ -464,7 +475,8 @@ enum JSONLinesReader: EntryFileReader {
           fields: fields, occurredAt: try string("occurred_at"),
           recordedAt: try string("recorded_at"),
           author: try string("author"), version: version,
-          redacted: object["redacted"].map { $0 != .null } ?? false, retraction: retraction))
+          redacted: object["redacted"].map { $0 != .null } ?? false, retraction: retraction,
+          cycle: try string("cycle"), phase: try string("phase")))
     }
   }
 
@@ -494,7 +506,10 @@ enum CSVEntryReader: EntryFileReader {
     let known: Set = [
       "id", "kind", "occurred_at", "recorded_at", "author", "neighbourhood", "initiative",
       "questions",
-      "tags", "participants", "title", "body", "version",
+      "tags", "participants", "title", "body", "version", "cycle", "phase",
+      // What `export entries` derives for the reader (member checks, consent on the letter):
+      // read, and worked out anew in this journal.
+      "member_check", "consent_letter",
     ]
     let fieldNames = Set(EntryKind.allCases.flatMap { $0.fields.map(\.name) })
     let unknown = header.filter {
@@ -547,7 +562,8 @@ enum CSVEntryReader: EntryFileReader {
         participants: list("participants"), fields: fields, occurredAt: optional("occurred_at"),
         recordedAt: optional("recorded_at"), author: optional("author"), version: version,
         // CSV has no column for it: a redacted entry shows as its placeholder.
-        redacted: Placeholder.isRedacted(title: cells["title"], body: cells["body"]))
+        redacted: Placeholder.isRedacted(title: cells["title"], body: cells["body"]),
+        cycle: optional("cycle"), phase: optional("phase"))
     }
   }
 

@@ -293,7 +293,7 @@ extension Journal {
         sourcesXML.close("VariableValue")
       }
       value("kind", "TextValue", entry.kind.rawValue)
-      value("neighbourhood", "TextValue", entry.neighbourhood)
+      value("neighbourhood", "TextValue", entry.neighbourhood ?? "")
       value("initiative", "TextValue", entry.initiative ?? "")
       // QualCoder reads no Case SourceRef; this lets its users find and link a case's sources.
       value(

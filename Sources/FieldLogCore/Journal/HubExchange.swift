@@ -105,8 +105,13 @@ extension Journal {
         .shareConsortium, among: pseudonyms.sorted(), in: db)
       if !lacking.isEmpty { entries.append(entry) }
     }
-    guard !entries.isEmpty else { return [] }
+    // A member check quotes its participant: it stays here when they have not consented to
+    // sharing, as does one about an entry that stays.
+    let unsharedPeople = try ParticipantRegister.lacking(
+      .shareConsortium, among: try ParticipantRow.pseudonyms(in: db), in: db)
+    guard !entries.isEmpty || !unsharedPeople.isEmpty else { return [] }
     let list = String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)
+    let people = String(decoding: try JSONEncoder().encode(unsharedPeople), as: UTF8.self)
     return Set(
       try Data.fetchAll(
         db,
@@ -123,7 +128,10 @@ extension Journal {
             OR (e.type = 'memo.added'
               AND (json_extract(p.json, '$.about') IN (SELECT value FROM json_each(?1))
                 OR json_extract(p.json, '$.about') IN (SELECT id FROM codings)))
-          """, arguments: [list]))
+            OR (e.type = 'member-check.recorded'
+              AND (json_extract(p.json, '$.entry') IN (SELECT value FROM json_each(?1))
+                OR json_extract(p.json, '$.participant') IN (SELECT value FROM json_each(?2))))
+          """, arguments: [list, people]))
   }
 
   /// This journal's `OwnershipProof` of its own feed for a member of a study on a hub, signed with

@@ -161,7 +161,8 @@ enum Projector {
     let fields = String(decoding: CanonicalJSON.encode(.object(entry.fields)), as: UTF8.self)
     let arguments: StatementArguments = [
       entry.kind, entry.title, entry.body, entry.neighbourhood, entry.initiative, fields,
-      entry.occurredAt, occurred.utc, entry.author, entry.version ?? 1, event.hash, id,
+      entry.occurredAt, occurred.utc, entry.author, entry.version ?? 1, event.hash, entry.cycle,
+      entry.phase, id,
     ]
     let key: Int64
     if let existing = try Row.fetchOne(
@@ -175,7 +176,8 @@ enum Projector {
       try db.cachedStatement(
         sql: """
           UPDATE entry SET kind = ?, title = ?, body = ?, neighbourhood_id = ?, initiative_id = ?,
-            fields = ?, occurred_at = ?, occurred_utc = ?, author = ?, version = ?, event_hash = ?
+            fields = ?, occurred_at = ?, occurred_utc = ?, author = ?, version = ?, event_hash = ?,
+            cycle_id = ?, phase = ?
           WHERE id = ?
           """
       ).execute(arguments: arguments)
@@ -193,8 +195,9 @@ enum Projector {
       try db.cachedStatement(
         sql: """
           INSERT INTO entry (kind, title, body, neighbourhood_id, initiative_id, fields,
-            occurred_at, occurred_utc, author, version, event_hash, id, recorded_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            occurred_at, occurred_utc, author, version, event_hash, cycle_id, phase, id,
+            recorded_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """
       ).execute(arguments: arguments + [entry.recordedAt ?? event.recordedAt])
       key = db.lastInsertedRowID
@@ -350,10 +353,14 @@ extension Payload.MemoAdded: EventPayload {
     guard try !Projector.isRedacted(entry: about, in: db) else { return }
     try db.cachedStatement(
       sql: """
-        INSERT INTO memo (id, about_id, about_kind, text, author, written_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO memo (id, about_id, about_kind, text, author, written_at, cycle_id, phase,
+          shared)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
-    ).execute(arguments: [event.subject, about, aboutKind, text, author, event.recordedAt])
+    ).execute(arguments: [
+      event.subject, about, aboutKind, text, author, event.recordedAt, cycle, phase,
+      shared == true ? 1 : 0,
+    ])
   }
 }
 
@@ -394,15 +401,25 @@ extension Payload.ConsentChanged: EventPayload {
     for scope in scopes {
       try db.cachedStatement(
         sql: """
-          INSERT INTO consent (participant_id, scope, state, form, date) VALUES (?, ?, ?, ?, ?)
+          INSERT INTO consent (participant_id, scope, state, form, date, letter)
+          VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (participant_id, scope)
-          DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date
+          DO UPDATE SET state = excluded.state, form = excluded.form, date = excluded.date,
+            letter = excluded.letter
           WHERE excluded.date > consent.date OR (excluded.date = consent.date
             AND (excluded.state = 'withdrawn' OR consent.state = 'given'))
           """
       ).execute(arguments: [
-        event.subject, scope, type == .consentGiven ? "given" : "withdrawn", form, date,
+        event.subject, scope, type == .consentGiven ? "given" : "withdrawn", form, date, letter,
       ])
+    }
+    // The letters a participant consented on, whatever they later withdrew: `verify --consent`
+    // asks whether an entry's letter is among them.
+    if type == .consentGiven, let letter {
+      try Projector.insertOnce(
+        "consent_letter",
+        ["participant_id": event.subject, "letter": Text.identityFold(letter), "date": date],
+        conflict: "(participant_id, letter)", in: db)
     }
   }
 }
@@ -455,5 +472,56 @@ extension Projector {
         ON CONFLICT (field) DO UPDATE SET value = excluded.value
         """
     ).execute(arguments: [field, value])
+  }
+}
+
+extension Payload.CycleAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.insertOnce(
+      "cycle",
+      [
+        "id": event.subject, "code": code, "folded": Text.identityFold(code), "name": name,
+        "starts": from, "ends": to, "neighbourhood_id": neighbourhood,
+        "initiative_id": initiative,
+      ], in: db)
+  }
+}
+
+extension Payload.LetterAdded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.insertOnce(
+      "letter",
+      [
+        "id": event.subject, "version": version, "folded": Text.identityFold(version), "date": date,
+      ],
+      in: db)
+  }
+}
+
+extension Payload.MemberCheckRecorded: EventPayload {
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try Projector.insertOnce(
+      "member_check",
+      [
+        "id": event.subject, "participant_id": ParticipantRegister.id(participant).lowercased,
+        "response": response, "text": text, "entry_id": entry, "version": version,
+        "cycle_id": cycle, "date": date, "author": author, "recorded_at": event.recordedAt,
+      ], in: db)
+  }
+}
+
+extension Payload.DataManagementDeclared: EventPayload {
+  /// A declaration replaces the one before, so a period left out is no longer declared.
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.execute(sql: "DELETE FROM data_management")
+    let values: [(String, String?)] = [
+      ("study_end", studyEnd), ("research_data_until", researchDataUntil),
+      ("research_data_years", researchDataYears.map(String.init)),
+      ("key_file_until", keyFileUntil), ("sensitive_data", sensitiveData),
+    ]
+    for case (let field, let value?) in values {
+      try db.cachedStatement(sql: "INSERT INTO data_management (field, value) VALUES (?, ?)")
+        .execute(arguments: [field, value])
+    }
   }
 }

@@ -11,12 +11,7 @@ struct ReportScope {
 
   /// The scope of `filter` (nil: every entry), with every name in it checked against the study.
   init(_ filter: EntryFilter?, in db: Database) throws {
-    guard let filter, filter != EntryFilter() else {
-      clause = ""
-      arguments = StatementArguments()
-      return
-    }
-    let (where_, arguments) = try filter.sql(db)
+    let (where_, arguments) = try (filter ?? EntryFilter()).sql(db)
     // The inner alias is `e` too: EntryFilter's clauses are written against it.
     clause = " AND e.id IN (SELECT e.id FROM entry e WHERE \(where_))"
     self.arguments = arguments

@@ -335,6 +335,114 @@ enum Schema {
           ) STRICT;
           """)
     }
+    // The participatory action-research loop (docs/par.md): cycles and their phases, reflections
+    // (an entry kind without a neighbourhood), information-letter versions that consent names, a
+    // fourth consent scope (member-check), member checks, and the study's retention and data
+    // declarations. `entry` and `consent` are made anew for their CHECKs; the old ones are renamed
+    // away with legacy_alter_table, so that the tables that reference them keep naming `entry`
+    // and the new SQL reads `CREATE TABLE entry (` as the replay's temporary copies expect.
+    migrator.registerMigration("v8-par-loop") { db in
+      try db.execute(
+        sql: """
+          PRAGMA legacy_alter_table = ON;
+          CREATE TABLE cycle (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL CHECK (code <> ''),
+            folded TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL CHECK (name <> ''),
+            starts TEXT NOT NULL CHECK (starts GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+            ends TEXT NOT NULL
+              CHECK (ends GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]' AND ends >= starts),
+            neighbourhood_id TEXT REFERENCES neighbourhood(id),
+            initiative_id TEXT REFERENCES initiative(id)
+          ) STRICT;
+          ALTER TABLE entry RENAME TO entry_v7;
+          CREATE TABLE entry (
+            key INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE CHECK (length(id) = 36 AND id = lower(id)),
+            kind TEXT NOT NULL
+              CHECK (kind IN ('observation', 'network-conversation', 'interview', 'nabije-kennis',
+                'reflection')),
+            title TEXT NOT NULL CHECK (title <> ''),
+            body TEXT NOT NULL,
+            neighbourhood_id TEXT REFERENCES neighbourhood(id),
+            initiative_id TEXT REFERENCES initiative(id),
+            fields TEXT NOT NULL CHECK (json_valid(fields)),
+            occurred_at TEXT NOT NULL,
+            occurred_utc TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            event_hash BLOB NOT NULL,
+            retracted_at TEXT,
+            retraction_reason TEXT,
+            redaction_reason TEXT,
+            cycle_id TEXT REFERENCES cycle(id),
+            phase TEXT CHECK (phase IS NULL OR phase IN ('plan', 'act', 'observe', 'reflect')),
+            CHECK (neighbourhood_id IS NOT NULL OR kind = 'reflection')
+          ) STRICT;
+          INSERT INTO entry (key, id, kind, title, body, neighbourhood_id, initiative_id, fields,
+            occurred_at, occurred_utc, recorded_at, author, version, event_hash, retracted_at,
+            retraction_reason, redaction_reason)
+          SELECT key, id, kind, title, body, neighbourhood_id, initiative_id, fields, occurred_at,
+            occurred_utc, recorded_at, author, version, event_hash, retracted_at,
+            retraction_reason, redaction_reason
+          FROM entry_v7;
+          DROP TABLE entry_v7;
+          CREATE INDEX entry_by_time ON entry(occurred_utc, recorded_at);
+          CREATE INDEX entry_by_neighbourhood ON entry(neighbourhood_id, occurred_utc);
+          ALTER TABLE consent RENAME TO consent_v7;
+          CREATE TABLE consent (
+            participant_id TEXT NOT NULL REFERENCES participant(id),
+            scope TEXT NOT NULL CHECK (scope IN ('recording', 'quotation', 'archive',
+              'share-consortium', 'member-check')),
+            state TEXT NOT NULL CHECK (state IN ('given', 'withdrawn')),
+            form TEXT CHECK (form IS NULL OR form IN ('written', 'verbal')),
+            date TEXT NOT NULL,
+            letter TEXT,
+            PRIMARY KEY (participant_id, scope)
+          ) WITHOUT ROWID, STRICT;
+          INSERT INTO consent (participant_id, scope, state, form, date)
+          SELECT participant_id, scope, state, form, date FROM consent_v7;
+          DROP TABLE consent_v7;
+          PRAGMA legacy_alter_table = OFF;
+          ALTER TABLE memo ADD COLUMN cycle_id TEXT REFERENCES cycle(id);
+          ALTER TABLE memo ADD COLUMN phase TEXT
+            CHECK (phase IS NULL OR phase IN ('plan', 'act', 'observe', 'reflect'));
+          ALTER TABLE memo ADD COLUMN shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1));
+          CREATE TABLE letter (
+            id TEXT PRIMARY KEY,
+            version TEXT NOT NULL CHECK (version <> ''),
+            folded TEXT NOT NULL UNIQUE,
+            date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]')
+          ) STRICT;
+          CREATE TABLE consent_letter (
+            participant_id TEXT NOT NULL REFERENCES participant(id),
+            letter TEXT NOT NULL,
+            date TEXT NOT NULL,
+            PRIMARY KEY (participant_id, letter)
+          ) WITHOUT ROWID, STRICT;
+          CREATE TABLE member_check (
+            id TEXT PRIMARY KEY,
+            participant_id TEXT NOT NULL REFERENCES participant(id),
+            response TEXT NOT NULL
+              CHECK (response IN ('agrees', 'amends', 'disagrees', 'no-response')),
+            text TEXT NOT NULL,
+            entry_id TEXT REFERENCES entry(id),
+            version INTEGER CHECK (version IS NULL OR version >= 1),
+            cycle_id TEXT REFERENCES cycle(id),
+            date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+            author TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+          ) STRICT;
+          CREATE INDEX member_check_by_participant ON member_check(participant_id, date);
+          CREATE TABLE data_management (
+            field TEXT PRIMARY KEY CHECK (field IN ('study_end', 'research_data_until',
+              'research_data_years', 'key_file_until', 'sensitive_data')),
+            value TEXT NOT NULL
+          ) STRICT;
+          """)
+    }
     return migrator
   }
 

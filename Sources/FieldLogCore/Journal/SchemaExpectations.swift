@@ -98,11 +98,11 @@ enum SchemaExpectations {
   /// Projection tables, children before parents: the order in which `rebuild` empties them. They
   /// hold nothing but a replay of the events.
   static let projectionTables = [
-    "entry_conflict", "memo", "coding", "entry_fts", "entry_participant", "entry_tag",
-    "entry_question", "entry",
-    "consent",
-    "participant", "code", "initiative", "question", "neighbourhood", "writer",
-    "coder", "study_profile", "vocabulary_removed",
+    "entry_conflict", "memo", "coding", "member_check", "entry_fts", "entry_participant",
+    "entry_tag", "entry_question", "entry",
+    "consent", "consent_letter",
+    "participant", "cycle", "code", "initiative", "question", "neighbourhood", "writer",
+    "coder", "study_profile", "vocabulary_removed", "letter", "data_management",
   ]
 
   /// A STRICT table's SQL as SQLite keeps it, one column or constraint a line.

@@ -28,9 +28,12 @@ public struct VerificationReport: Encodable, Equatable, Sendable {
   /// reported, not damage.
   public var withheld: [Redacted] = []
   public var problems: [Problem]
+  /// With `verify --consent`: entries recorded under a letter version that a participant they
+  /// name has not consented on. Not damage, but a finding for the ethics file.
+  public var consent: [ConsentFinding]? = nil
 
   enum CodingKeys: String, CodingKey {
-    case ok, feeds, events, payloads, redacted, withheld, problems
+    case ok, feeds, events, payloads, redacted, withheld, problems, consent
   }
 
   /// `ok` is derived from the problems, so it is written out by hand beside the stored properties.
@@ -43,6 +46,26 @@ public struct VerificationReport: Encodable, Equatable, Sendable {
     try container.encode(redacted, forKey: .redacted)
     try container.encode(withheld, forKey: .withheld)
     try container.encode(problems, forKey: .problems)
+    try container.encodeIfPresent(consent, forKey: .consent)
+  }
+}
+
+/// An entry that names a participant who has not consented on the letter it was recorded under.
+public struct ConsentFinding: Codable, Equatable, Sendable {
+  public var entry: String
+  public var participant: String
+  public var letter: String
+}
+
+extension Journal {
+  /// Entries recorded under a version of the information letter (the latest declared on or before
+  /// the entry's day) that a participant they name has not consented on.
+  public func consentFindings() throws -> [ConsentFinding] {
+    try read { db in
+      try ConsentRow.unconsentedLetters(in: db).map {
+        ConsentFinding(entry: $0.entry, participant: $0.pseudonym, letter: $0.letter)
+      }
+    }
   }
 }
 

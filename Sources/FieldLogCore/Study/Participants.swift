@@ -44,6 +44,8 @@ public enum ConsentScope: String, CaseIterable, Sendable {
   /// May be shared within the consortium: with partner institutions and through a team hub. An
   /// entry naming a participant without it goes to a hub without its text (docs/hub.md).
   case shareConsortium = "share-consortium"
+  /// May be contacted again, to check what was written about them (member checking).
+  case memberCheck = "member-check"
 
   /// Parses `recording,quotation` into scopes, refusing unknown ones.
   public static func parse(_ list: [String]) throws -> [ConsentScope] {
@@ -127,7 +129,7 @@ enum ParticipantRegister {
   /// consent not yet given must not count as given (and dates order consent against withdrawals).
   static func recordConsent(
     _ registered: String, form: ConsentForm?, scopes: [ConsentScope], day: String,
-    in db: Database
+    letter: String? = nil, in db: Database
   ) throws {
     let today = try FieldTime.now().localDate
     guard day <= today else {
@@ -142,7 +144,7 @@ enum ParticipantRegister {
       payload: Payload.ConsentChanged(
         pseudonym: registered, scopes: scopes.map(\.rawValue), form: form?.rawValue, date: day,
         author: try EventLog.author(db),
-        knew: try ConsentHistory.known(participant: subject.lowercased, in: db)),
+        knew: try ConsentHistory.known(participant: subject.lowercased, in: db), letter: letter),
       in: db)
   }
 
@@ -252,14 +254,21 @@ extension Journal {
   /// returns the pseudonym as registered.
   @discardableResult
   public func recordConsent(
-    _ pseudonym: String, form: ConsentForm?, scopes: [ConsentScope], date: String? = nil
+    _ pseudonym: String, form: ConsentForm?, scopes: [ConsentScope], date: String? = nil,
+    letter: String? = nil
   ) throws -> String {
     try write { db in
       let registered = try ParticipantRegister.known(pseudonym, in: db)
+      if letter != nil && form == nil {
+        throw FieldLogError.invalidInput(
+          "--letter names the letter consent is given on; a withdrawal needs none")
+      }
+      let version = try letter.map { try ActionResearch.letter($0, in: db).version }
       let scopes = scopes.isEmpty ? (form == nil ? ConsentScope.allCases : []) : scopes
       guard !scopes.isEmpty else {
         throw FieldLogError.invalidInput(
-          "name the scopes consent is given for with --scope (recording, quotation, archive, share-consortium)")
+          "name the scopes consent is given for with --scope ("
+            + ConsentScope.allCases.map(\.rawValue).joined(separator: ", ") + ")")
       }
       let day =
         try date.map { text -> String in
@@ -269,7 +278,7 @@ extension Journal {
           return try FieldTime.parse(text, what: "date").localDate
         } ?? FieldTime.now().localDate
       try ParticipantRegister.recordConsent(
-        registered, form: form, scopes: scopes, day: day, in: db)
+        registered, form: form, scopes: scopes, day: day, letter: version, in: db)
       return registered
     }
   }

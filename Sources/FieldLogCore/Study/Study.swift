@@ -39,7 +39,9 @@ public struct Study: Sendable, Equatable, Encodable {
   enum CodingKeys: String, CodingKey {
     case name = "study"
     case timeZone = "timezone"
-    case description, neighbourhoods, initiatives, questions, codebook, team
+    case description, neighbourhoods, initiatives, questions, codebook, team, cycles, letters
+    case retention
+    case sensitiveData = "sensitive_data"
   }
 
   public var initiatives: [Initiative]
@@ -51,6 +53,14 @@ public struct Study: Sendable, Equatable, Encodable {
   public var allowWords: [String] = []
   /// The coders the study knows besides each journal's author (`team:` in a study file).
   public var team: [String]
+  /// The cycles of the action research (`cycles:`).
+  public var cycles: [Cycle] = []
+  /// The versions of the information letter (`letters:`).
+  public var letters: [Letter] = []
+  /// How long data is kept (`retention:`).
+  public var retention = Retention()
+  /// Whether the study holds special categories of personal data: yes, no or unknown.
+  public var sensitiveData: String?
 
   public init(
     name: String, description: String? = nil, neighbourhoods: [Neighbourhood] = [],
@@ -77,6 +87,10 @@ public struct Study: Sendable, Equatable, Encodable {
     try container.encode(questions, forKey: .questions)
     try container.encode(codebook, forKey: .codebook)
     if !team.isEmpty { try container.encode(team, forKey: .team) }
+    if !cycles.isEmpty { try container.encode(cycles, forKey: .cycles) }
+    if !letters.isEmpty { try container.encode(letters, forKey: .letters) }
+    if !retention.isEmpty { try container.encode(retention, forKey: .retention) }
+    try container.encodeIfPresent(sensitiveData, forKey: .sensitiveData)
   }
 
   /// The pattern a research question id follows: a letter, then up to 31 letters, digits, `.`, `_`, `-`.
@@ -176,7 +190,7 @@ private struct StudyReader {
       document, at: "the top level",
       allowed: [
         "study", "description", "timezone", "neighbourhoods", "initiatives", "questions",
-        "codebook", "allow_words", "team",
+        "codebook", "allow_words", "team", "cycles", "letters", "retention", "sensitive_data",
       ])
     var study = Study(name: try text(root, "study", at: "the top level", required: true) ?? "")
     study.description = try text(root, "description", at: "the top level", required: false)
@@ -281,7 +295,120 @@ private struct StudyReader {
       }
       study.team.append(coder)
     }
+    try actionResearch(root, into: &study, neighbourhoods: seen)
     return study
+  }
+
+  /// A day as written in the study file, `YYYY-MM-DD`.
+  func day(_ map: [String: Any], _ key: String, at place: String, required: Bool) throws
+    -> String?
+  {
+    guard let text = try text(map, key, at: place, required: required) else { return nil }
+    guard text.count == 10, (try? ActionResearch.day(text, what: key)) == text else {
+      throw fail(path(place, key), "'\(text)' is not a day like 2024-03-12")
+    }
+    return text
+  }
+
+  /// `cycles`, `letters`, `retention` and `sensitive_data` (docs/par.md).
+  func actionResearch(
+    _ root: [String: Any], into study: inout Study, neighbourhoods: [String: String]
+  ) throws {
+    var seenCycles: Set<String> = []
+    for (index, item) in try list(root, "cycles", at: "the top level", required: false)
+      .enumerated()
+    {
+      let place = "cycles[\(index + 1)]"
+      let map = try mapping(
+        item, at: place, allowed: ["id", "name", "from", "to", "neighbourhood", "initiative"])
+      let id = try text(map, "id", at: place, required: true) ?? ""
+      guard Study.isValidQuestionID(id) else {
+        throw fail(
+          "\(place).id",
+          "'\(id)' is not a cycle id: use a letter, then letters, digits, '.', '_' or '-' (like C1)"
+        )
+      }
+      guard seenCycles.insert(Text.identityFold(id)).inserted else {
+        throw fail(place, "repeats the cycle id '\(id)'")
+      }
+      let from = try day(map, "from", at: place, required: true) ?? ""
+      let to = try day(map, "to", at: place, required: true) ?? ""
+      guard from <= to else { throw fail(place, "ends (\(to)) before it begins (\(from))") }
+      var neighbourhood = try text(map, "neighbourhood", at: place, required: false)
+      if let given = neighbourhood {
+        guard let known = neighbourhoods[Text.identityFold(given)] else {
+          throw fail(
+            "\(place).neighbourhood",
+            "names an unknown neighbourhood '\(given)' (known: "
+              + neighbourhoods.values.sorted().joined(separator: ", ") + ")")
+        }
+        neighbourhood = known
+      }
+      let initiative = try text(map, "initiative", at: place, required: false)
+      if let initiative {
+        guard
+          study.initiatives.contains(where: {
+            Text.identityFold($0.name) == Text.identityFold(initiative)
+              && (neighbourhood == nil || $0.neighbourhood == neighbourhood)
+          })
+        else {
+          throw fail("\(place).initiative", "names an unknown initiative '\(initiative)'")
+        }
+        guard neighbourhood != nil else {
+          throw fail(place, "names an initiative without its neighbourhood")
+        }
+      }
+      study.cycles.append(
+        .init(
+          id: id, name: try text(map, "name", at: place, required: true) ?? "", from: from, to: to,
+          neighbourhood: neighbourhood, initiative: initiative))
+    }
+    var seenLetters: Set<String> = []
+    for (index, item) in try list(root, "letters", at: "the top level", required: false)
+      .enumerated()
+    {
+      let place = "letters[\(index + 1)]"
+      let map = try mapping(item, at: place, allowed: ["version", "date"])
+      let version = try text(map, "version", at: place, required: true) ?? ""
+      guard seenLetters.insert(Text.identityFold(version)).inserted else {
+        throw fail(place, "repeats the letter version '\(version)'")
+      }
+      study.letters.append(
+        .init(version: version, date: try day(map, "date", at: place, required: true) ?? ""))
+    }
+    if root["retention"] != nil {
+      let place = "'retention'"
+      let map = try mapping(
+        root["retention"], at: place,
+        allowed: ["study_end", "research_data_until", "research_data_years", "key_file_until"])
+      var retention = Study.Retention(
+        studyEnd: try day(map, "study_end", at: place, required: false),
+        researchDataUntil: try day(map, "research_data_until", at: place, required: false),
+        keyFileUntil: try day(map, "key_file_until", at: place, required: false))
+      if let years = map["research_data_years"] {
+        guard let number = (years as? String).flatMap({ Int($0) }), (1...100).contains(number)
+        else {
+          throw fail("\(place).research_data_years", "must be a number of years from 1 to 100")
+        }
+        guard retention.studyEnd != nil else {
+          throw fail(place, "gives research_data_years without study_end, the day it counts from")
+        }
+        retention.researchDataYears = number
+      }
+      if retention.researchDataUntil != nil && retention.researchDataYears != nil {
+        throw fail(place, "gives both research_data_until and research_data_years; keep one")
+      }
+      study.retention = retention
+    }
+    if let answer = root["sensitive_data"] {
+      let text = answer as? String ?? ""
+      guard Study.sensitiveDataAnswers.contains(Text.identityFold(text)) else {
+        throw fail(
+          "'sensitive_data'",
+          "must be one of " + Study.sensitiveDataAnswers.joined(separator: ", "))
+      }
+      study.sensitiveData = Text.identityFold(text)
+    }
   }
 
   func codes(_ items: [Any], at place: String) throws -> [Study.Code] {

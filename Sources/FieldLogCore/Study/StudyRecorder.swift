@@ -30,6 +30,16 @@ enum StudyRecorder {
     for coder in study.team {
       try Coders.register(coder, in: db, at: date)
     }
+    for cycle in study.cycles {
+      try ActionResearch.addCycle(cycle, in: db, at: date)
+    }
+    for letter in study.letters {
+      try ActionResearch.addLetter(letter, in: db, at: date)
+    }
+    if !study.retention.isEmpty || study.sensitiveData != nil {
+      try ActionResearch.declare(
+        study.retention, sensitiveData: study.sensitiveData, in: db, at: date)
+    }
   }
 
   @discardableResult
@@ -318,6 +328,11 @@ extension Journal {
         }
       }
       study.codebook = children(of: nil)
+      study.cycles = try CycleRow.all(in: db).map(\.cycle)
+      study.letters = try LetterRow.all(in: db).map { .init(version: $0.version, date: $0.date) }
+      let declared = try DataManagementRow.current(in: db)
+      study.retention = declared.retention
+      study.sensitiveData = declared.sensitiveData
       return study
     }
   }

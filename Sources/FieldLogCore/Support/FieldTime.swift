@@ -220,7 +220,7 @@ public struct FieldTime: Equatable, Comparable, Sendable {
     return daysFromCivil(year: year, month: month, day: day)
   }
 
-  static func daysIn(month: Int, year: Int) -> Int {
+  public static func daysIn(month: Int, year: Int) -> Int {
     switch month {
     case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
     case 4, 6, 9, 11: return 30

@@ -171,7 +171,7 @@
   }
 
   // ---- filters ----
-  const filterNames = ['neighbourhood', 'initiative', 'question', 'kind', 'author', 'tag', 'coder', 'code', 'q'];
+  const filterNames = ['neighbourhood', 'initiative', 'question', 'kind', 'cycle', 'phase', 'author', 'tag', 'coder', 'code', 'q'];
 
   function fillFilters() {
     const study = state.study;
@@ -180,6 +180,8 @@
       initiative: study.initiatives.map((i) => i.name),
       question: study.questions.map((q) => q.id),
       kind: study.kinds,
+      cycle: study.cycles,
+      phase: study.phases,
       author: study.authors,
       coder: study.coders,
       code: state.codes.map((c) => c.path),

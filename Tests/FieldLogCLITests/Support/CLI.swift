@@ -139,6 +139,9 @@ enum Paths {
   }
   static let validateJSON = packageRoot.appendingPathComponent("Tests/Tools/validate-json.py")
   static let verifyJournal = packageRoot.appendingPathComponent("Tests/Tools/verify-journal.py")
+  /// The RDA maDMP 1.2 JSON Schema the project wrote from the standard's field list.
+  static let madmpSchema = packageRoot.appendingPathComponent(
+    "Tests/FieldLogCLITests/Fixtures/madmp/maDMP-schema-1.2.json")
 
   static let sqlite3 = executable("sqlite3", preferred: "/usr/bin/sqlite3")
   static let script = executable("script", preferred: "/usr/bin/script")

@@ -31,6 +31,14 @@ public enum EventType: String, Sendable, CaseIterable {
   case questionRemoved = "question.removed"
   /// Erases the payload of the event it targets; carries only what identifies nobody.
   case redaction
+  /// A cycle of the action research (plan, act, observe, reflect), with its dates.
+  case cycleAdded = "cycle.added"
+  /// A version of the information letter that consent refers to, with the date it took effect.
+  case letterAdded = "letter.added"
+  /// A participant's response to what was written about them (member checking).
+  case memberCheckRecorded = "member-check.recorded"
+  /// The study's retention periods and whether it holds special categories of personal data.
+  case dataManagementDeclared = "data-management.declared"
 }
 
 /// What an event of one type carries: the members of its canonical JSON (docs/journal-format.md),
@@ -69,6 +77,10 @@ extension EventType {
     case .studyDescribed: Payload.StudyDescribed.self
     case .neighbourhoodRemoved, .initiativeRemoved, .questionRemoved: Payload.VocabularyRemoved.self
     case .redaction: Payload.Redaction.self
+    case .cycleAdded: Payload.CycleAdded.self
+    case .letterAdded: Payload.LetterAdded.self
+    case .memberCheckRecorded: Payload.MemberCheckRecorded.self
+    case .dataManagementDeclared: Payload.DataManagementDeclared.self
     }
   }
 }

@@ -38,7 +38,9 @@ enum Payload {
 
   /// One version of an entry: `entry.recorded` (version 1, no reason) and `entry.amended`.
   struct EntryVersion: Codable {
-    var kind, title, body, neighbourhood: String
+    var kind, title, body: String
+    /// The neighbourhood's id; absent only for a reflection, which belongs to no neighbourhood.
+    var neighbourhood: String?
     var initiative: String?
     var questions, tags: [String]
     var participants: [ParticipantRef]
@@ -54,6 +56,11 @@ enum Payload {
     var importedFrom: String?
     /// The hashes (hex) of concurrent versions this one replaces besides the one it was made from.
     var resolves: [String]?
+    /// The id of the action-research cycle it was given (`--cycle`); absent when none was, and
+    /// then readers take the one cycle its date falls in, if there is exactly one.
+    var cycle: String? = nil
+    /// The phase of the cycle (`Phase`); never guessed.
+    var phase: String? = nil
 
     enum CodingKeys: String, CodingKey {
       case kind, title, body, neighbourhood, initiative, questions, tags, participants, fields
@@ -61,7 +68,7 @@ enum Payload {
       case author, reason, version
       case recordedAt = "recorded_at"
       case importedFrom = "imported_from"
-      case resolves
+      case resolves, cycle, phase
     }
   }
 
@@ -91,11 +98,17 @@ enum Payload {
 
   struct MemoAdded: Codable {
     var about, aboutKind, text, author: String
+    /// The cycle and phase it belongs to, when given.
+    var cycle: String? = nil
+    var phase: String? = nil
+    /// Whether the team chose to show it to the participants it concerns (`memo --share`); absent
+    /// when not.
+    var shared: Bool? = nil
 
     enum CodingKeys: String, CodingKey {
       case about
       case aboutKind = "about_kind"
-      case text, author
+      case text, author, cycle, phase, shared
     }
   }
 
@@ -118,6 +131,8 @@ enum Payload {
     /// The hashes (hex) of this participant's consent events the writer's journal held: changes
     /// it knew of, and so is not concurrent with (`conflicts`). Absent in events before it existed.
     var knew: [String]? = nil
+    /// The version of the information letter consent was given on (`--letter v2`), as declared.
+    var letter: String? = nil
   }
 
   /// A coder the study knows: `coder.added`.
@@ -140,7 +155,9 @@ enum Payload {
     /// Who redacted.
     var redactedBy: String
     /// The author of the entry's latest version, which the placeholder keeps.
-    var author, entry, kind, neighbourhood: String
+    var author, entry, kind: String
+    /// Absent for a reflection, as in the version it erases.
+    var neighbourhood: String?
     var initiative: String?
     var questions: [String]
     var occurredAt: String
@@ -152,6 +169,46 @@ enum Payload {
       case author, entry, kind, neighbourhood, initiative, questions
       case occurredAt = "occurred_at"
       case version
+    }
+  }
+
+  /// `cycle.added`: one cycle of the action research. Its id is derived from its code, so two
+  /// journals that add the same cycle agree on it.
+  struct CycleAdded: Codable {
+    var code, name: String
+    /// The first and last day, `YYYY-MM-DD`, both included.
+    var from, to: String
+    var neighbourhood, initiative: String?
+  }
+
+  /// `letter.added`: a version of the information letter, and the day it took effect.
+  struct LetterAdded: Codable {
+    var version, date: String
+  }
+
+  /// `member-check.recorded`: what a participant said about what was written about them.
+  struct MemberCheckRecorded: Codable {
+    var participant, response, text, date, author: String
+    /// The entry it is about, and the version of it the participant saw or that holds their
+    /// amendment.
+    var entry: String?
+    var version: Int?
+    var cycle: String?
+  }
+
+  /// `data-management.declared`: the study's retention and sensitivity, as its study file or
+  /// `study set-retention` gives them; each declaration replaces the one before.
+  struct DataManagementDeclared: Codable {
+    var studyEnd, researchDataUntil: String?
+    var researchDataYears: Int?
+    var keyFileUntil, sensitiveData: String?
+
+    enum CodingKeys: String, CodingKey {
+      case studyEnd = "study_end"
+      case researchDataUntil = "research_data_until"
+      case researchDataYears = "research_data_years"
+      case keyFileUntil = "key_file_until"
+      case sensitiveData = "sensitive_data"
     }
   }
 }

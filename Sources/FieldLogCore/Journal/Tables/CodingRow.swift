@@ -212,7 +212,10 @@ struct AgreementCodingRow: Sendable {
 
   /// The codings of these coders (as stored) that are not orphaned, on entries neither retracted
   /// nor redacted.
-  static func codings(by coders: [String], in db: Database) throws -> [AgreementCodingRow] {
+  /// Reflections count only when `reflections` says so (`agreement --include-reflections`).
+  static func codings(by coders: [String], reflections: Bool, in db: Database) throws
+    -> [AgreementCodingRow]
+  {
     try fetchAll(
       db,
       sql: """
@@ -220,6 +223,7 @@ struct AgreementCodingRow: Sendable {
         FROM coding c JOIN entry e ON e.id = c.entry_id
         WHERE c.coder IN (\(coders.map { _ in "?" }.joined(separator: ","))) AND c.orphaned = 0
           AND e.retracted_at IS NULL AND e.redaction_reason IS NULL
+          \(reflections ? "" : "AND e.kind <> 'reflection'")
         """, arguments: StatementArguments(coders))
   }
 }

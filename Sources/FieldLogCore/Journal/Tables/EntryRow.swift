@@ -4,8 +4,9 @@ import GRDB
 /// An entry at its latest version as the `entry` projection and its side tables hold it: the
 /// neighbourhood and initiative by name, questions, tags and participants as unit-separated lists.
 struct EntryRow: FetchableRecord {
-  var id, kind, title, body, neighbourhood: String
-  var initiative: String?
+  var id, kind, title, body: String
+  var neighbourhood, initiative, cycle, phase: String?
+  var cycleByDate: Bool
   /// The canonical JSON of the fields.
   var fields, occurredAt, recordedAt, author: String
   var version: Int
@@ -17,7 +18,9 @@ struct EntryRow: FetchableRecord {
   static let columns = """
     e.id, e.kind, e.title, e.body, n.name AS neighbourhood, i.name AS initiative, e.fields,
     e.occurred_at, e.recorded_at, e.author, e.version, e.retracted_at, e.retraction_reason,
-    e.redaction_reason,
+    e.redaction_reason, e.phase,
+    \(ParSQL.cycleCode(given: "e.cycle_id", day: "substr(e.occurred_at, 1, 10)")) AS cycle,
+    \(ParSQL.cycleByDate(given: "e.cycle_id", day: "substr(e.occurred_at, 1, 10)")) AS by_date,
     (SELECT group_concat(code, char(31)) FROM (
       SELECT q.code FROM entry_question eq JOIN question q ON q.id = eq.question_id
       WHERE eq.entry_id = e.id ORDER BY eq.position)) AS questions,
@@ -28,7 +31,7 @@ struct EntryRow: FetchableRecord {
       WHERE entry_id = e.id ORDER BY position)) AS participants
     """
   static let joins = """
-    JOIN neighbourhood n ON n.id = e.neighbourhood_id
+    LEFT JOIN neighbourhood n ON n.id = e.neighbourhood_id
     LEFT JOIN initiative i ON i.id = e.initiative_id
     """
 
@@ -43,6 +46,9 @@ struct EntryRow: FetchableRecord {
     body = row["body"]
     neighbourhood = row["neighbourhood"]
     initiative = row["initiative"]
+    cycle = row["cycle"]
+    phase = row["phase"]
+    cycleByDate = row["by_date"]
     fields = row["fields"]
     occurredAt = row["occurred_at"]
     recordedAt = row["recorded_at"]
@@ -72,7 +78,7 @@ struct EntryRow: FetchableRecord {
       throw FieldLogError.damaged(
         "an entry has an unknown kind '\(kind)'; run 'fieldlog rebuild'")
     }
-    return EntryRecord(
+    var record = EntryRecord(
       id: id, kind: kind, title: title, body: body, neighbourhood: neighbourhood,
       initiative: initiative, questions: questions, tags: tags, participants: participants,
       fields: fields, occurredAt: occurredAt, recordedAt: recordedAt, author: author,
@@ -81,6 +87,10 @@ struct EntryRow: FetchableRecord {
         EntryRecord.Retraction(at: $0, reason: retractionReason ?? "")
       },
       redacted: redactionReason)
+    record.cycle = cycle
+    record.cycleByDate = cycleByDate
+    record.phase = phase.flatMap(Phase.init(rawValue:))
+    return record
   }
 }
 
@@ -271,6 +281,20 @@ extension EntryFilter {
     if let kind {
       clauses.append("e.kind = ?")
       _ = arguments.append(contentsOf: [kind.rawValue])
+    } else if !includeReflections {
+      // The researcher's reflections are not fieldwork: they are listed, counted and exported
+      // only when asked for.
+      clauses.append("e.kind <> 'reflection'")
+    }
+    if let cycle {
+      let found = try ActionResearch.cycle(cycle, in: db)
+      clauses.append(
+        ParSQL.cycleCode(given: "e.cycle_id", day: "substr(e.occurred_at, 1, 10)") + " = ?")
+      _ = arguments.append(contentsOf: [found.code])
+    }
+    if let phase {
+      clauses.append("e.phase = ?")
+      _ = arguments.append(contentsOf: [phase.rawValue])
     }
     var place: Vocabulary.Item?
     if let neighbourhood {

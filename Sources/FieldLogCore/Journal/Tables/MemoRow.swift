@@ -12,7 +12,8 @@ struct MemoRow: Sendable {
   var aboutID: String
   var subject: MemoSubject
   var author, writtenAt, text: String
-
+  var cycle, phase: String?
+  var shared: Bool
 }
 
 extension MemoRow: FetchableRecord {
@@ -25,7 +26,8 @@ extension MemoRow: FetchableRecord {
     }
     self.init(
       id: row["id"], aboutID: row["about_id"], subject: subject, author: row["author"],
-      writtenAt: row["written_at"], text: row["text"])
+      writtenAt: row["written_at"], text: row["text"], cycle: row["cycle"], phase: row["phase"],
+      shared: row["shared"])
   }
 
   /// Memos where `clause` holds, oldest first.
@@ -35,8 +37,9 @@ extension MemoRow: FetchableRecord {
     try fetchAll(
       db,
       sql: """
-        SELECT id, about_id, about_kind, author, written_at, text FROM memo
-        WHERE \(clause) ORDER BY written_at, id
+        SELECT id, about_id, about_kind, author, written_at, text, phase, shared,
+          (SELECT code FROM cycle WHERE cycle.id = memo.cycle_id) AS cycle
+        FROM memo WHERE \(clause) ORDER BY written_at, id
         """, arguments: arguments)
   }
 
@@ -70,5 +73,17 @@ extension MemoRow: FetchableRecord {
         AND about_id NOT IN (SELECT c.id FROM coding c JOIN entry e ON e.id = c.entry_id
           WHERE e.retracted_at IS NOT NULL)
         """, in: db)
+  }
+
+  /// The memos the team chose to share (`memo add --share`) about the entries that name a
+  /// participant, and about their codings, oldest first.
+  static func shared(aboutEntries entries: [String], in db: Database) throws -> [MemoRow] {
+    guard !entries.isEmpty else { return [] }
+    let list = Array(repeating: "?", count: entries.count).joined(separator: ", ")
+    return try memos(
+      where: """
+        shared = 1 AND (about_id IN (\(list))
+          OR about_id IN (SELECT id FROM coding WHERE entry_id IN (\(list))))
+        """, StatementArguments(entries + entries), in: db)
   }
 }

@@ -30,6 +30,13 @@ enum ReportRows {
       case .kind: ("", "e.kind")
       case .author: ("", "e.author")
       case .coder: ("", "c.coder")
+      case .cycle:
+        (
+          "",
+          "ifnull(" + ParSQL.cycleCode(given: "e.cycle_id", day: "substr(e.occurred_at, 1, 10)")
+            + ", '(none)')"
+        )
+      case .phase: ("", "ifnull(e.phase, '(none)')")
       }
     return try CodeTally.fetchCursor(
       db,
