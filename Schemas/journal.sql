@@ -55,7 +55,7 @@ CREATE TABLE consent_letter (
   participant_id TEXT NOT NULL REFERENCES participant(id),
   letter TEXT NOT NULL,
   date TEXT NOT NULL,
-  PRIMARY KEY (participant_id, letter)
+  PRIMARY KEY (participant_id, letter, date)
 ) WITHOUT ROWID, STRICT;
 
 CREATE TABLE cycle (

@@ -27,7 +27,10 @@ extension FieldLog {
     var scope: [String] = []
     @Option(help: "The day it was given or withdrawn (default: today).")
     var date: String?
-    @Option(help: "The version of the information letter it was given on, e.g. v2.")
+    @Option(
+      help:
+        "The version of the information letter it was given on, e.g. v2 (default: the one in force on its day)."
+    )
     var letter: String?
 
     static let scopeList = ConsentScope.allCases.map(\.rawValue).joined(separator: ", ")

@@ -41,20 +41,11 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
-      let declared = try journal.dataManagement()
-      var retention = declared.retention
-      if let studyEnd { retention.studyEnd = studyEnd }
-      if let researchDataUntil {
-        retention.researchDataUntil = researchDataUntil
-        retention.researchDataYears = nil
-      }
-      if let researchDataYears {
-        retention.researchDataYears = researchDataYears
-        retention.researchDataUntil = nil
-      }
-      if let keyFileUntil { retention.keyFileUntil = keyFileUntil }
       try journal.declareDataManagement(
-        retention, sensitiveData: sensitiveData ?? declared.sensitiveData)
+        Study.Retention(
+          studyEnd: studyEnd, researchDataUntil: researchDataUntil,
+          researchDataYears: researchDataYears, keyFileUntil: keyFileUntil),
+        sensitiveData: sensitiveData)
       print("declared the study's retention")
     }
   }

@@ -412,7 +412,8 @@ import Testing
       #expect(linted.status == 0, "xmllint: \(linted)")
     }
 
-    // When P-018 gives quotation consent, the joint quote appears
+    // Even when P-018 gives quotation consent, the joint entry's quote stays out of P-017's
+    // document: it may be P-018's words, which P-017 could tell apart. Its codes are shown.
     try ok(
       sandbox.fieldlog([
         "consent", "P-018", "--given", "written", "--scope", "quotation", "--letter", "v1",
@@ -420,8 +421,101 @@ import Testing
         "2024-02-01",
       ]))
     try ok(sandbox.fieldlog(["membercheck", "export", "P-017", "-o", folder.path, "--force"]))
-    #expect(
-      try String(contentsOf: markdown, encoding: .utf8).contains("vertelt over de voedselbank"))
+    let again = try String(contentsOf: markdown, encoding: .utf8)
+    #expect(!again.contains("vertelt over de voedselbank"), "\(again)")
+    #expect(again.contains("Dit verslag gaat ook over anderen"), "\(again)")
+    #expect(again.contains("schuring"), "\(again)")
+  }
+
+  @Test("an interviewee is named too: in their member check, and retention keeps their key record")
+  func intervieweesAreNamed() throws {
+    // Given P-030 only as the interviewee of an interview, with quotation and member-check consent
+    let sandbox = try makeSandbox()
+    try ok(
+      sandbox.fieldlog([
+        "consent", "P-030", "--given", "written", "--scope", "quotation,member-check", "--date",
+        "2024-02-01",
+      ]))
+    let interview = try sandbox.add(
+      "interview",
+      [
+        "--text", "Ik ga naar het voedselpunt omdat niemand daar vragen stelt.", "--neighbourhood",
+        "Holendrecht", "--question", "RQ1", "--at", "2024-04-10", "--field", "interviewee=P-030",
+      ])
+    let id = try #require(interview["id"]?.string)
+    try ok(
+      sandbox.fieldlog([
+        "code", "apply", id, "schuring", "--quote", "niemand daar vragen stelt",
+      ]))
+
+    // When and then: list --participant and the member-check document find the interview
+    #expect(ids(try sandbox.list(["--participant", "P-030"])) == [id])
+    let folder = sandbox.url("membercheck")
+    try ok(sandbox.fieldlog(["membercheck", "export", "P-030", "-o", folder.path]))
+    let document = try String(
+      contentsOf: folder.appendingPathComponent("P-030.md"), encoding: .utf8)
+    #expect(document.contains("> niemand daar vragen stelt"), "\(document)")
+
+    // When P-030 withdraws every consent, the interview still names them: their key record stays
+    try ok(sandbox.fieldlog(["keys", "add", "P-030", "--name", "Joke Dekker"]))
+    try ok(sandbox.fieldlog(["consent", "P-030", "--withdraw", "--date", "2024-05-01"]))
+    let retention = try json(sandbox, ["retention", "--today", "2025-01-01"])
+    #expect(retention["key_records_due"] == .array([]), "\(retention)")
+    let refused = try sandbox.fieldlog(["keys", "purge", "P-030", "--yes"])
+    #expect(refused.status == 65, "\(refused)")
+    #expect(refused.stderr.contains("1 entry names them"), "\(refused)")
+    #expect(try keyRecords(sandbox) == ["P-030"])
+  }
+
+  @Test("memos about a reflection stay out of export memos unless --include-reflections")
+  func reflectionMemosStayOut() throws {
+    let sandbox = try makeSandbox()
+    let reflection = try reflect(sandbox, "Ik twijfel aan mijn rol.", on: "2024-04-01")
+    let entry = try observe(sandbox, "De koffieochtend.", on: "2024-04-02")
+    try ok(sandbox.fieldlog(["memo", "add", "--about", reflection, "Mijn eigen twijfel."]))
+    try ok(sandbox.fieldlog(["memo", "add", "--about", entry, "Over de koffieochtend."]))
+    let plain = try ok(sandbox.fieldlog(["export", "memos"]))
+    #expect(plain.stdout.contains("Over de koffieochtend."), "\(plain)")
+    #expect(!plain.stdout.contains("Mijn eigen twijfel."), "\(plain)")
+    let asked = try ok(sandbox.fieldlog(["export", "memos", "--include-reflections"]))
+    #expect(asked.stdout.contains("Mijn eigen twijfel."), "\(asked)")
+  }
+
+  @Test("set-retention changes what it names; a colleague's other declaration does not undo it")
+  func retentionDeclarationsAreByField() throws {
+    let sandbox = try makeSandbox()
+    let colleague = sandbox.url("colleague.sqlite")
+    try ok(
+      sandbox.fieldlog(
+        ["init", "--from", sandbox.journal.path, "--author", "Bram"], journal: colleague))
+    // Sanne extends the key file; Bram, not knowing, declares the data not sensitive
+    try ok(sandbox.fieldlog(["study", "set-retention", "--key-file-until", "2030-01-01"]))
+    try ok(
+      sandbox.fieldlog(["study", "set-retention", "--sensitive-data", "no"], journal: colleague))
+    try ok(sandbox.fieldlog(["merge", colleague.path]))
+    let study = try json(sandbox, ["study", "show"])
+    #expect(study["retention"]?["key_file_until"]?.string == "2030-01-01", "\(study)")
+    #expect(study["retention"]?["study_end"]?.string == "2027-12-31", "\(study)")
+    #expect(study["sensitive_data"]?.string == "no", "\(study)")
+    try ok(sandbox.fieldlog(["verify"]))
+  }
+
+  @Test("consent recorded without --letter counts for the letter in force on its day")
+  func consentWithoutLetter() throws {
+    let sandbox = try makeSandbox()
+    try ok(
+      sandbox.fieldlog([
+        "consent", "P-017", "--given", "written", "--scope", "recording", "--date", "2024-02-01",
+      ]))
+    try observe(sandbox, "Onder brief v1.", on: "2024-04-10", ["--participant", "P-017"])
+    try ok(sandbox.fieldlog(["verify", "--consent"]))
+    // After v2 took effect (2024-09-01), that consent no longer covers a new entry
+    let later = try observe(
+      sandbox, "Onder brief v2.", on: "2024-09-10", ["--participant", "P-017"])
+    let flagged = try sandbox.fieldlog(["verify", "--consent"])
+    #expect(flagged.status == 1, "\(flagged)")
+    #expect(flagged.stdout.contains("entry \(later.prefix(8)) names P-017"), "\(flagged)")
+    #expect(!flagged.stdout.contains("Onder brief v1"), "\(flagged)")
   }
 
   @Test("membercheck export is refused without member-check consent, and writes nothing")

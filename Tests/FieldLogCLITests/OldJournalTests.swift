@@ -100,4 +100,52 @@ import Testing
     #expect(try JSON.parse(ownerList.stdoutData).array?.count == 10, "\(ownerList)")
     #expect(ownerList.stdout == colleagueList.stdout)
   }
+
+  /// A journal of fieldlog d4afa36 (schema step v7-sharing-consent), made by make-sharing.sh: the
+  /// last before v8-par-loop made the entry and consent tables anew.
+  static let sharing = folder.appendingPathComponent("sharing-d4afa36.sqlite")
+
+  @Test("a v7 journal verifies unopened, and after v8-par-loop its entries are as they were")
+  func sharingJournalCrossesTheActionResearchStep() throws {
+    let sandbox = try Sandbox()
+    let journal = sandbox.url("sharing.sqlite")
+    try FileManager.default.copyItem(at: Self.sharing, to: journal)
+    let config = sandbox.url("config")
+    try FileManager.default.copyItem(at: Self.folder.appendingPathComponent("config"), to: config)
+    let env = ["XDG_CONFIG_HOME": config.path]
+
+    // verify reads it as it is, without taking the new schema step.
+    let unopened = try sandbox.fieldlog(["verify"], env: env, journal: journal)
+    #expect(unopened.status == 0, "\(unopened)")
+    let steps = try sandbox.sqlite("SELECT count(*) FROM grdb_migrations", journal: journal)
+    #expect(steps.stdout == "7\n", "verify took no schema step: \(steps)")
+
+    // Opened, it takes the step; every entry, retracted and redacted ones too, reads as that
+    // fieldlog listed it, with the same key (the search index's rowid) and codings.
+    let listed = try sandbox.fieldlog(
+      ["list", "--json", "--include-retracted"], env: env, journal: journal)
+    try #require(listed.status == 0, "\(listed)")
+    let expected = try JSON.parse(
+      Data(contentsOf: Self.folder.appendingPathComponent("sharing-d4afa36.list.json")))
+    #expect(try JSON.parse(listed.stdoutData) == expected)
+    let searched = try sandbox.fieldlog(["search", "buurtmoeder"], env: env, journal: journal)
+    #expect(searched.stdout.contains("Koffieochtend in de buurtkamer"), "\(searched)")
+    for command in [["verify"], ["rebuild"], ["verify"]] {
+      let result = try sandbox.fieldlog(command, env: env, journal: journal)
+      #expect(result.status == 0, "\(command): \(result)")
+    }
+    let independent = try sandbox.python([Paths.verifyJournal.path, journal.path])
+    #expect(independent.status == 0, "\(independent)")
+
+    // Its owner writes on with the new kinds and scopes.
+    for command in [
+      ["add", "reflection", "--text", "Na de update: terugkijken op de koffieochtend."],
+      ["consent", "P-017", "--given", "written", "--scope", "member-check"],
+      ["membercheck", "record", "P-017", "--response", "agrees", "--text", "Klopt."],
+      ["verify"],
+    ] {
+      let result = try sandbox.fieldlog(command, env: env, journal: journal)
+      #expect(result.status == 0, "\(command): \(result)")
+    }
+  }
 }

@@ -80,7 +80,8 @@ extension Journal {
             "title": text("Pseudonyms, and a key file kept apart"),
             "description": text(
               "The journal holds pseudonyms only. Real names are in a separate key file (mode "
-                + "0600) that is never exported; every export passes a real-name guard."),
+                + "0600) that is never exported; exports are checked for its names (the "
+                + "real-name guard) unless a researcher turns that off for one export."),
           ]),
           .object(["title": text("Consent per scope"), "description": text(consentText)]),
           .object([
@@ -163,7 +164,8 @@ extension Journal {
         "- Formats: SQLite (the journal), CSV and REFI-QDA (.qdpx) exports.", "",
         "## Privacy and consent", "",
         "The journal holds pseudonyms only; the real names are in a separate key file (mode 0600) "
-          + "that is never exported, and every export passes a real-name guard. " + consentText, "",
+          + "that is never exported, and exports are checked for its names unless a researcher turns "
+          + "that off for one export. " + consentText, "",
         "## Retention", "", preservation, "",
         "## Integrity", "",
         "Every event is hash-chained and signed. Checkpoint of \(checkpoint.taken): Merkle root "

@@ -451,8 +451,11 @@ struct Exporter {
   }
 
   private func memoRows(_ db: Database, _ each: (Row) throws -> Void) throws {
+    // Memos about a reflection, or about a coding of one, are the researcher's own too.
+    let reflections = try MemoRow.reflectionSubjects(in: db)
     let rows =
-      try request.filter.includeRetracted ? MemoRow.all(db) : MemoRow.notAboutRetracted(db)
+      try (request.filter.includeRetracted ? MemoRow.all(db) : MemoRow.notAboutRetracted(db))
+      .filter { request.filter.includeReflections || !reflections.contains($0.aboutID) }
     for memo in try Journal.memos(rows, in: db) {
       try each(
         Row(

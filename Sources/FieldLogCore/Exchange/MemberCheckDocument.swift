@@ -16,8 +16,18 @@ public struct MemberCheckDocument: Sendable, Equatable {
     /// The codes on the entry as a whole, and on segments whose quote is withheld.
     public var codes: [String]
     public var memos: [String]
-    /// Whether quotes were left out for want of quotation consent.
+    /// Whether quotes were left out: for want of quotation consent, or because the entry names
+    /// others too.
     public var quotesWithheld: Bool
+    /// Whether the entry names other people too.
+    public var others = false
+
+    /// Why no quotes are shown.
+    var withheldNote: String {
+      others
+        ? "Dit verslag gaat ook over anderen: daarom citeren wij hier niets, alleen de onderwerpen."
+        : "Wij citeren hier niets: daarvoor is (nog) geen toestemming gegeven."
+    }
 
     public static func == (lhs: Item, rhs: Item) -> Bool {
       lhs.entry == rhs.entry && lhs.day == rhs.day && lhs.codes == rhs.codes
@@ -65,7 +75,7 @@ public struct MemberCheckDocument: Sendable, Equatable {
         "## \(item.day): \(kindName(item.kind))" + (item.cycle.map { " (\($0))" } ?? ""), "",
       ]
       if item.quotesWithheld {
-        lines += ["Wij citeren hier niets: daarvoor is (nog) geen toestemming gegeven.", ""]
+        lines += [item.withheldNote, ""]
       } else if item.quotes.isEmpty {
         lines += ["Uit dit verslag citeren wij (nog) niets.", ""]
       }
@@ -112,7 +122,7 @@ public struct MemberCheckDocument: Sendable, Equatable {
         "<h2>\(e(item.day)): \(e(kindName(item.kind)))"
           + (item.cycle.map { " (\(e($0)))" } ?? "") + "</h2>")
       if item.quotesWithheld {
-        body.append("<p>Wij citeren hier niets: daarvoor is (nog) geen toestemming gegeven.</p>")
+        body.append("<p>\(e(item.withheldNote))</p>")
       } else if item.quotes.isEmpty {
         body.append("<p>Uit dit verslag citeren wij (nog) niets.</p>")
       }
@@ -219,9 +229,15 @@ extension Journal {
       ).filter { $0.redacted == nil }.reversed()
       var items: [MemberCheckDocument.Item] = []
       for entry in entries {
-        let withheld = try !ParticipantRegister.lacking(
-          .quotation, among: entry.peopleNamed, in: db
-        ).isEmpty
+        // Quotes only from an entry about this participant alone, with their quotation consent:
+        // in an entry that names others too, a quote may be someone else's words, which this
+        // participant could tell apart.
+        let others = entry.peopleNamed.contains {
+          Text.identityFold($0) != Text.identityFold(registered)
+        }
+        let withheld =
+          try others
+          || !ParticipantRegister.lacking(.quotation, among: [registered], in: db).isEmpty
         let codings = try CodingRow.ofEntry(entry.id, in: db).map {
           Codings.record($0, nodes: nodes)
         }.filter { !$0.orphaned }
@@ -248,7 +264,8 @@ extension Journal {
             entry: entry.id,
             day: String(FieldTime.display(entry.occurredAt, in: zone).prefix(10)),
             kind: entry.kind.rawValue, cycle: entry.cycle, quotes: quotes, codes: codes,
-            memos: memos, quotesWithheld: withheld && codings.contains { $0.quote != nil }))
+            memos: memos, quotesWithheld: withheld && codings.contains { $0.quote != nil },
+            others: others))
       }
       let document = MemberCheckDocument(
         participant: registered, study: try StudyRecorder.currentProfile(db).name, items: items,

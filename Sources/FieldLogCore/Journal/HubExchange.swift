@@ -130,7 +130,8 @@ extension Journal {
                 OR json_extract(p.json, '$.about') IN (SELECT id FROM codings)))
             OR (e.type = 'member-check.recorded'
               AND (json_extract(p.json, '$.entry') IN (SELECT value FROM json_each(?1))
-                OR json_extract(p.json, '$.participant') IN (SELECT value FROM json_each(?2))))
+                OR lower(json_extract(p.json, '$.participant'))
+                  IN (SELECT lower(value) FROM json_each(?2))))
           """, arguments: [list, people]))
   }
 

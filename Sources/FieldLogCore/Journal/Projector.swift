@@ -414,12 +414,15 @@ extension Payload.ConsentChanged: EventPayload {
       ])
     }
     // The letters a participant consented on, whatever they later withdrew: `verify --consent`
-    // asks whether an entry's letter is among them.
-    if type == .consentGiven, let letter {
+    // asks whether an entry's letter is among them. Consent naming no letter ('') was given on
+    // the letter in force on its day, which is worked out on reading.
+    if type == .consentGiven {
       try Projector.insertOnce(
         "consent_letter",
-        ["participant_id": event.subject, "letter": Text.identityFold(letter), "date": date],
-        conflict: "(participant_id, letter)", in: db)
+        [
+          "participant_id": event.subject, "letter": letter.map(Text.identityFold) ?? "",
+          "date": date,
+        ], conflict: "(participant_id, letter, date)", in: db)
     }
   }
 }
@@ -511,17 +514,28 @@ extension Payload.MemberCheckRecorded: EventPayload {
 }
 
 extension Payload.DataManagementDeclared: EventPayload {
-  /// A declaration replaces the one before, so a period left out is no longer declared.
+  /// A declaration sets the fields it names and leaves the others, so colleagues who declare
+  /// different things do not undo each other's; a day to keep research data until and a number
+  /// of years after the end replace each other.
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
-    try db.execute(sql: "DELETE FROM data_management")
+    if researchDataUntil != nil {
+      try db.execute(sql: "DELETE FROM data_management WHERE field = 'research_data_years'")
+    }
+    if researchDataYears != nil {
+      try db.execute(sql: "DELETE FROM data_management WHERE field = 'research_data_until'")
+    }
     let values: [(String, String?)] = [
       ("study_end", studyEnd), ("research_data_until", researchDataUntil),
       ("research_data_years", researchDataYears.map(String.init)),
       ("key_file_until", keyFileUntil), ("sensitive_data", sensitiveData),
     ]
     for case (let field, let value?) in values {
-      try db.cachedStatement(sql: "INSERT INTO data_management (field, value) VALUES (?, ?)")
-        .execute(arguments: [field, value])
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO data_management (field, value) VALUES (?, ?)
+          ON CONFLICT (field) DO UPDATE SET value = excluded.value
+          """
+      ).execute(arguments: [field, value])
     }
   }
 }

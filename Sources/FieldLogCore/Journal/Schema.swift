@@ -420,8 +420,13 @@ enum Schema {
             participant_id TEXT NOT NULL REFERENCES participant(id),
             letter TEXT NOT NULL,
             date TEXT NOT NULL,
-            PRIMARY KEY (participant_id, letter)
+            PRIMARY KEY (participant_id, letter, date)
           ) WITHOUT ROWID, STRICT;
+          INSERT OR IGNORE INTO consent_letter (participant_id, letter, date)
+          SELECT e.subject, ifnull(lower(json_extract(p.json, '$.letter')), ''),
+            json_extract(p.json, '$.date')
+          FROM event e JOIN payload p ON p.commitment = e.commitment
+          WHERE e.type = 'consent.given';
           CREATE TABLE member_check (
             id TEXT PRIMARY KEY,
             participant_id TEXT NOT NULL REFERENCES participant(id),

@@ -95,7 +95,12 @@ extension Study {
       guard let studyEnd, let years = researchDataYears, let year = Int(studyEnd.prefix(4)) else {
         return nil
       }
-      return String(format: "%04d", year + years) + studyEnd.dropFirst(4)
+      // 29 February of a year that has none is the 28th.
+      let day = String(studyEnd.dropFirst(4))
+      let target = year + years
+      let leap = FieldTime.daysIn(month: 2, year: target) == 29
+      let kept = day == "-02-29" && !leap ? "-02-28" : day
+      return String(format: "%04d", target) + kept
     }
 
     public var isEmpty: Bool { self == Retention() }
@@ -206,6 +211,8 @@ enum ActionResearch {
       hint: "declare it first with 'fieldlog study add-letter \(typed) --date DAY'")
   }
 
+  /// Declares the fields of `retention` and `sensitiveData` that are given; the others stay as
+  /// they were. What results must hold together: years after the end need the end.
   static func declare(
     _ retention: Study.Retention, sensitiveData: String?, in db: Database, at date: Date
   ) throws {
@@ -216,20 +223,21 @@ enum ActionResearch {
     declared.studyEnd = try checked(retention.studyEnd, "end of the study")
     declared.researchDataUntil = try checked(retention.researchDataUntil, "retention day")
     declared.keyFileUntil = try checked(retention.keyFileUntil, "key file retention day")
+    if declared.researchDataUntil != nil && declared.researchDataYears != nil {
+      throw FieldLogError.invalidInput(
+        "give research data a day to keep it until, or years after the end, not both")
+    }
     if let years = retention.researchDataYears {
       guard (1...100).contains(years) else {
         throw FieldLogError.invalidInput(
           "research data kept for \(years) years: give a number of years from 1 to 100")
       }
-      guard declared.studyEnd != nil else {
+      let end = try declared.studyEnd ?? DataManagementRow.current(in: db).retention.studyEnd
+      guard end != nil else {
         throw FieldLogError.invalidInput(
           "research data kept \(years) years after the end needs the study's end day",
           hint: "give the end of the study too (study_end, or --study-end)")
       }
-    }
-    if declared.researchDataUntil != nil && declared.researchDataYears != nil {
-      throw FieldLogError.invalidInput(
-        "give research data a day to keep it until, or years after the end, not both")
     }
     let sensitive = try sensitiveData.map { text -> String in
       let folded = Text.identityFold(text)
@@ -239,6 +247,9 @@ enum ActionResearch {
           known: Study.sensitiveDataAnswers)
       }
       return folded
+    }
+    guard !declared.isEmpty || sensitive != nil else {
+      throw FieldLogError.invalidInput("nothing to declare; nothing was recorded")
     }
     try EventLog.append(
       .dataManagementDeclared, subject: StudyRecorder.studyID,
@@ -296,7 +307,7 @@ extension Journal {
     try write { db in try ActionResearch.addLetter(letter, in: db, at: Date()) }
   }
 
-  /// Declares (replacing what was declared) the study's retention and sensitive data.
+  /// Declares the study's retention and sensitive data: the fields given change, the others stay.
   public func declareDataManagement(_ retention: Study.Retention, sensitiveData: String?) throws {
     try write { db in
       try ActionResearch.declare(retention, sensitiveData: sensitiveData, in: db, at: Date())

@@ -197,7 +197,7 @@ enum Payload {
   }
 
   /// `data-management.declared`: the study's retention and sensitivity, as its study file or
-  /// `study set-retention` gives them; each declaration replaces the one before.
+  /// `study set-retention` gives them; each declaration sets the fields it names.
   struct DataManagementDeclared: Codable {
     var studyEnd, researchDataUntil: String?
     var researchDataYears: Int?

@@ -68,6 +68,7 @@ extension CodeRow: FetchableRecord {
       sql: """
         SELECT c.code_id, count(*) AS codings, count(DISTINCT c.entry_id) AS entries
         FROM coding c JOIN entry e ON e.id = c.entry_id AND e.retracted_at IS NULL
+          AND e.kind <> 'reflection'
         GROUP BY c.code_id
         """)
     {

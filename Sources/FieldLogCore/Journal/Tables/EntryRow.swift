@@ -370,9 +370,14 @@ extension EntryFilter {
         throw FieldLogError.invalidInput(
           error.message, hint: "'fieldlog participant list' shows the registered pseudonyms")
       }
+      // Named as a participant, as an interview's interviewee or as a nabije-kennis holder.
       clauses.append(
-        "EXISTS (SELECT 1 FROM entry_participant ep WHERE ep.entry_id = e.id AND ep.pseudonym = ?)")
-      _ = arguments.append(contentsOf: [registered])
+        """
+        (EXISTS (SELECT 1 FROM entry_participant ep WHERE ep.entry_id = e.id AND ep.pseudonym = ?)
+          OR lower(json_extract(e.fields, '$.interviewee')) = lower(?)
+          OR lower(json_extract(e.fields, '$.holder')) = lower(?))
+        """)
+      _ = arguments.append(contentsOf: [registered, registered, registered])
     }
     let zone = since == nil && until == nil ? nil : try StudyTimeZone.zone(in: db)
     if let since {

@@ -75,6 +75,18 @@ extension MemoRow: FetchableRecord {
         """, in: db)
   }
 
+  /// The ids of reflections and of their codings: what a memo about a reflection is about.
+  static func reflectionSubjects(in db: Database) throws -> Set<String> {
+    Set(
+      try String.fetchAll(
+        db,
+        sql: """
+          SELECT id FROM entry WHERE kind = 'reflection'
+          UNION SELECT c.id FROM coding c JOIN entry e ON e.id = c.entry_id
+          WHERE e.kind = 'reflection'
+          """))
+  }
+
   /// The memos the team chose to share (`memo add --share`) about the entries that name a
   /// participant, and about their codings, oldest first.
   static func shared(aboutEntries entries: [String], in db: Database) throws -> [MemoRow] {

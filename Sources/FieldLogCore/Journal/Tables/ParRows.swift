@@ -206,7 +206,10 @@ extension ConsentRow {
         JOIN participant p ON p.folded = lower(x.pseudonym) OR p.pseudonym = x.pseudonym
         WHERE x.letter IS NOT NULL AND NOT EXISTS (
           SELECT 1 FROM consent_letter cl
-          WHERE cl.participant_id = p.id AND cl.letter = lower(x.letter))
+          WHERE cl.participant_id = p.id AND (cl.letter = lower(x.letter) OR (cl.letter = ''
+            AND lower(x.letter) = (
+              SELECT l.folded FROM letter l WHERE l.date <= cl.date
+              ORDER BY l.date DESC, l.folded DESC LIMIT 1))))
         ORDER BY x.id, p.folded
         """
     ).map { ($0["id"], $0["pseudonym"], $0["letter"]) }
