@@ -170,7 +170,8 @@ enum Output {
 
   /// A plain text table: columns padded to their widest cell (in terminal columns). When the output
   /// has a width, the widest columns give way first until the table fits, and cut cells end in "…".
-  static func table(_ header: [String], _ rows: [[String]]) {
+  /// The columns in `whole` (an entry's id and time, say) never give way.
+  static func table(_ header: [String], _ rows: [[String]], whole: Set<Int> = []) {
     guard !rows.isEmpty else { return }
     // A line break in a cell would break the table's line; most cells have none.
     let rows = rows.map {
@@ -185,9 +186,10 @@ enum Output {
     }
     if let available = terminalWidth {
       let gaps = 2 * (widths.count - 1)
-      // A column never narrows below its header, or the header's first 8 columns for a long one
-      // (`SHARE-C…`), nor below 3, so the table stays readable.
-      let floors = headerWidths.map { max(3, min(8, $0)) }
+      // A column never narrows below its header, or the header's first 9 columns for a long one
+      // (`SHARE-CO…`), nor below 3, so the table stays readable.
+      var floors = headerWidths.map { max(3, min(9, $0)) }
+      for column in whole where column < floors.count { floors[column] = widths[column] }
       while widths.reduce(0, +) + gaps > available {
         let shrinkable = widths.indices.filter { widths[$0] > floors[$0] }
         guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
@@ -222,6 +224,6 @@ enum Output {
             ? [[entry.cycle, entry.phase?.rawValue].compactMap { $0 }.joined(separator: " ")]
             : [])
           + [(entry.retracted == nil ? "" : "[retracted] ") + entry.title]
-      })
+      }, whole: [0, 1])
   }
 }
