@@ -13,7 +13,7 @@ fieldlog() { "$bin/fieldlog" "$@" --journal "$journal"; }
 fieldlog coder add Ahmed >/dev/null
 
 fieldlog add observation --at "2024-03-12 10:00" --neighbourhood Holendrecht \
-  --initiative "Buurtkamer De Brug" --question RQ1 --tag koffieochtend \
+  --initiative "Buurtkamer De Brug" --question RQ1 --tag koffieochtend --phase observe \
   --title "Koffieochtend in de buurtkamer" \
   --text "Twaalf bewoners bij de koffieochtend 👩‍👩‍👧 in de buurtkamer.
 Mevrouw A. vertelt dat ze via de buurtmoeder bij het wijkteam terechtkwam.

@@ -987,6 +987,31 @@ class WorkspaceTest:
             select.select_by_value("")
             time.sleep(0.5)
 
+    def filter_by_cycle_and_phase(self):
+        """The action-research filters: the study's cycles are offered, and Phase 'observe' lists
+        only the entry given that phase (make-journal.sh)."""
+        self.page.entries_view()
+        cycles = [o.get_attribute("value") for o in Select(self.page.find("#filters [name=cycle]")).options]
+        check(cycles == ["", "C1", "C2"], f"the Cycle filter offers {cycles}, expected all, C1, C2")
+        select = Select(self.page.find("#filters [name=phase]"))
+        expected = sorted(e["title"] for e in self.journal.entries() if e.get("phase") == "observe")
+        check(expected == ["Koffieochtend in de buurtkamer"], f"the fixture's observe entries: {expected}")
+        try:
+            select.select_by_visible_text("observe")
+            titles = None
+            deadline = time.time() + 5
+            while time.time() < deadline:
+                titles = sorted(self.driver.execute_script(
+                    "return [...document.querySelectorAll('#list .item .title')].map((t) => t.textContent)"))
+                if titles == expected:
+                    break
+                time.sleep(0.2)
+            check(titles == expected, f"filtering on Phase 'observe' lists {titles}, expected {expected}")
+            self.driver.save_screenshot(os.path.join(self.shots, "phase-filter.png"))
+        finally:
+            select.select_by_value("")
+            time.sleep(0.5)
+
     # ------------------------------------------------------------------------------------------
     def run(self):
         os.makedirs(self.shots, exist_ok=True)
@@ -1013,6 +1038,7 @@ class WorkspaceTest:
             self.step("12. screenshots", self.screenshots)
             self.step("13. no view shows null or undefined as text", self.no_stray_text)
             self.step("14. a filter value with spaces (Neighbourhood 'Jan van Maijenbuurt')", self.filter_with_spaces)
+            self.step("14b. the cycle and phase filters (Phase 'observe')", self.filter_by_cycle_and_phase)
             self.step("15. on a phone the filters fold behind one button that counts them", self.phone_filters)
             self.step("11. fieldlog verify", self.verify)
         finally:
