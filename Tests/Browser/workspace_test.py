@@ -966,6 +966,18 @@ class WorkspaceTest:
         check(not page.find("#filters-toggle").is_displayed() and page.find("#filters").is_displayed(),
               "at 1280 px the filter bar is not shown whole")
 
+    def listed_titles(self, expected, seconds=5):
+        """The titles the entry list shows, sorted, once they are `expected` or the time is up."""
+        titles = None
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            titles = sorted(self.driver.execute_script(
+                "return [...document.querySelectorAll('#list .item .title')].map((t) => t.textContent)"))
+            if titles == expected:
+                break
+            time.sleep(0.2)
+        return titles
+
     def filter_with_spaces(self):
         """The filter bar with a value that holds spaces: Neighbourhood 'Jan van Maijenbuurt'."""
         self.page.entries_view()
@@ -973,14 +985,7 @@ class WorkspaceTest:
         expected = sorted(e["title"] for e in self.journal.entries() if e["neighbourhood"] == "Jan van Maijenbuurt")
         try:
             select.select_by_visible_text("Jan van Maijenbuurt")
-            titles = None
-            deadline = time.time() + 5
-            while time.time() < deadline:
-                titles = sorted(self.driver.execute_script(
-                    "return [...document.querySelectorAll('#list .item .title')].map((t) => t.textContent)"))
-                if titles == expected:
-                    break
-                time.sleep(0.2)
+            titles = self.listed_titles(expected)
             check(titles == expected, f"filtering on Neighbourhood 'Jan van Maijenbuurt' lists {titles}, "
                   f"expected {expected}; status line: {self.page.status()!r}")
         finally:
@@ -998,14 +1003,7 @@ class WorkspaceTest:
         check(expected == ["Koffieochtend in de buurtkamer"], f"the fixture's observe entries: {expected}")
         try:
             select.select_by_visible_text("observe")
-            titles = None
-            deadline = time.time() + 5
-            while time.time() < deadline:
-                titles = sorted(self.driver.execute_script(
-                    "return [...document.querySelectorAll('#list .item .title')].map((t) => t.textContent)"))
-                if titles == expected:
-                    break
-                time.sleep(0.2)
+            titles = self.listed_titles(expected)
             check(titles == expected, f"filtering on Phase 'observe' lists {titles}, expected {expected}")
             self.driver.save_screenshot(os.path.join(self.shots, "phase-filter.png"))
         finally:

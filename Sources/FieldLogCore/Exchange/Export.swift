@@ -476,11 +476,15 @@ struct Exporter {
 /// The action-research flags an entry export carries: what the participants it names said in
 /// their member checks, and whom it names without consent on its letter.
 struct ParFlags {
-  let checks: [MemberCheck]
+  /// Each participant's member checks (by lower-case pseudonym), oldest first.
+  let checks: [String: [MemberCheck]]
   let letters: [String: [String]]
 
   init(_ db: Database) throws {
-    checks = try MemberCheckRow.all(participant: nil, in: db)
+    checks = Dictionary(
+      grouping: try MemberCheckRow.all(participant: nil, in: db),
+      by: { $0.participant.lowercased() }
+    )
     var letters: [String: [String]] = [:]
     for finding in try ConsentRow.unconsentedLetters(in: db) {
       letters[finding.entry, default: []].append("\(finding.pseudonym) lacks \(finding.letter)")
@@ -492,7 +496,7 @@ struct ParFlags {
   /// everything written about them): `P-017 disagrees|P-021 agrees`.
   func memberCheck(_ entry: EntryRecord) -> String {
     entry.peopleNamed.compactMap { pseudonym -> String? in
-      let mine = checks.filter { $0.participant.lowercased() == pseudonym.lowercased() }
+      let mine = checks[pseudonym.lowercased()] ?? []
       guard
         let latest = mine.last(where: { $0.entry == entry.id })
           ?? mine.last(where: { $0.entry == nil })
