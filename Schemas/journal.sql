@@ -222,6 +222,41 @@ CREATE TABLE neighbourhood (
   description TEXT
 ) STRICT;
 
+CREATE TABLE network_member (
+  id TEXT PRIMARY KEY,
+  network_id TEXT NOT NULL REFERENCES participant(id),
+  member TEXT NOT NULL CHECK (member <> ''),
+  folded TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('client', 'family', 'friend', 'neighbour',
+    'volunteer', 'professional', 'faith-community', 'other')),
+  formal INTEGER NOT NULL CHECK (formal IN (0, 1)),
+  initiative_id TEXT REFERENCES initiative(id),
+  since TEXT NOT NULL CHECK (since GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  note TEXT,
+  author TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  event_hash BLOB NOT NULL UNIQUE,
+  UNIQUE (network_id, folded)
+) STRICT;
+
+CREATE TABLE network_tie (
+  event_hash BLOB PRIMARY KEY,
+  tie_id TEXT NOT NULL,
+  network_id TEXT NOT NULL REFERENCES participant(id),
+  a TEXT NOT NULL,
+  b TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('support', 'contact', 'conflict', 'referral')),
+  strength INTEGER CHECK (strength IS NULL OR strength BETWEEN 1 AND 3),
+  direction TEXT NOT NULL CHECK (direction IN ('none', 'a>b', 'b>a', 'mutual')),
+  date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  ended INTEGER NOT NULL CHECK (ended IN (0, 1)),
+  entry_id TEXT,
+  author TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  CHECK (a < b),
+  CHECK (ended = 1 OR strength IS NOT NULL)
+) STRICT;
+
 CREATE TABLE participant (
   id TEXT PRIMARY KEY,
   pseudonym TEXT NOT NULL,
@@ -298,6 +333,8 @@ CREATE INDEX event_by_target ON event(target) WHERE target IS NOT NULL;
 CREATE INDEX member_check_by_participant ON member_check(participant_id, date);
 
 CREATE INDEX memo_by_about ON memo(about_id);
+
+CREATE INDEX network_tie_by_network ON network_tie(network_id, tie_id, date);
 
 CREATE TRIGGER event_no_delete BEFORE DELETE ON event
 BEGIN SELECT RAISE(ABORT, 'fieldlog: events are append-only and cannot be deleted'); END;

@@ -68,6 +68,14 @@ extension FieldLog {
     }
     @Flag(help: "Record it even when an entry of this kind, time and text exists already.")
     var allowDuplicate = false
+    @Option(
+      help: ArgumentHelp(
+        "A tie of the network, on a network-conversation: A>B:kind:strength (A to B), A<>B "
+          + "(both ways), A~B (no direction); :end ends it (repeatable).",
+        valueName: "tie"))
+    var tie: [String] = []
+    @Option(help: "Whose network the ties are in (default: the entry's one participant).")
+    var network: String?
 
     func run(_ journal: Journal) throws {
       if resume {
@@ -89,6 +97,8 @@ extension FieldLog {
       draft.allowDuplicate = allowDuplicate
       draft.cycle = entry.cycle
       draft.phase = entry.phase
+      draft.ties = tie
+      draft.network = network
       if let body = try entry.body() {
         draft.body = body
         try output.print(journal.record(draft))
@@ -99,7 +109,9 @@ extension FieldLog {
         }
         try output.print(
           BodyInput.editAndRecord(draft, journal: journal, asDraft: true) {
-            try journal.record($0)
+            var edited = $0
+            (edited.ties, edited.network) = (tie, network)
+            return try journal.record(edited)
           })
       } else {
         throw EntryOptions.noBody()

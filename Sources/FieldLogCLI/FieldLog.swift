@@ -23,7 +23,7 @@ public struct FieldLog: ParsableCommand {
       Report.self, AgreementCommand.self, Export.self, Import.self, Verify.self, Rebuild.self,
       StudyCommand.self, Feeds.self, Merge.self, Conflicts.self, Snapshot.self,
       CheckpointCommand.self, Coder.self, Serve.self, Push.self, Pull.self, Sync.self,
-      Reflections.self, MemberCheckCommand.self, Retention.self, DMP.self,
+      Reflections.self, MemberCheckCommand.self, Retention.self, DMP.self, NetworkCommand.self,
     ]
   )
 

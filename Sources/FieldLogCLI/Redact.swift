@@ -108,6 +108,11 @@ extension FieldLog {
           + ": " + count(plan.versions, "version", "versions") + ", "
           + count(plan.codings, "coding", "codings") + ", " + count(plan.memos, "memo", "memos")
       ]
+      if plan.networkEvents > 0 {
+        lines.append(
+          "  and " + count(plan.networkEvents, "network event", "network events")
+            + " (members and ties that name them)")
+      }
       for item in plan.entries {
         let shown = item.title.count > 40 ? String(item.title.prefix(39)) + "…" : item.title
         lines.append(

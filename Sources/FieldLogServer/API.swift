@@ -12,6 +12,7 @@ struct API: Sendable {
 
   func add(to api: RouterGroup<BasicRequestContext>) {
     api.get("study") { _, _ in try JSONBody.response(try study()) }
+    api.get("networks") { _, _ in try JSONBody.response(try networks()) }
     api.get("changes") { _, _ in try JSONBody.response(try changes()) }
     api.get("entries") { request, _ in try JSONBody.response(try entries(request)) }
     api.get("entries/:id") { _, context in
@@ -72,6 +73,19 @@ struct API: Sendable {
   }
 
   // MARK: Reading
+
+  /// Every participant's network on the day of its latest change, drawn as an ecogram. Consent
+  /// is applied by Core; an ecogram whose text holds a real name of the key file is not drawn.
+  func networks() throws -> [NetworkView] {
+    try journal.latestNetworks().enumerated().map { index, snapshot in
+      let svg = Ecogram.svg([snapshot], idPrefix: "eco-\(index + 1)", standalone: false)
+      let named = snapshot.members.contains { screen.holdsName($0.id) }
+      return NetworkView(
+        network: named ? PageScreen.realName : snapshot.network, date: snapshot.date,
+        members: snapshot.members.count - 1, ties: snapshot.ties.count,
+        svg: named ? nil : svg)
+    }
+  }
 
   func study() throws -> StudyView {
     let study = try journal.study()

@@ -58,6 +58,7 @@ enum Pages {
         <a href="#/entries" data-view="entries">Entries</a>
         <a href="#/codes" data-view="codes">Codes</a>
         <a href="#/compare" data-view="compare">Compare coders</a>
+        <a href="#/networks" data-view="networks">Networks</a>
       </nav>
       <span id="me" class="me"></span>
       <span id="status" class="status" role="status" aria-live="polite"></span>

@@ -252,3 +252,12 @@ struct NewMemo: Decodable {
 struct Adopt: Decodable {
   var coding: String
 }
+
+/// A participant's network as the Networks view shows it: its ecogram, an SVG that Core wrote.
+struct NetworkView: Encodable {
+  var network, date: String
+  /// Members around the participant, and ties.
+  var members, ties: Int
+  /// Nil when the drawing would show a real name of the key file.
+  var svg: String?
+}

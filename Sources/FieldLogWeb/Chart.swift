@@ -37,6 +37,31 @@ public struct Chart: Sendable {
   }
 }
 
+extension Chart {
+  /// A participant's network as an ecogram (Core draws it), with its ties as the table.
+  static func network(_ snapshot: NetworkSnapshot, number: Int) -> Chart {
+    var chart = Chart(
+      id: "network-\(number)", title: "The network of \(snapshot.network) on \(snapshot.date)",
+      answers: "Who is around this participant, and who supports, refers or clashes with whom?",
+      canvas: nil,
+      note: "The day of the network's latest recorded change. Members without consent to "
+        + "recording are shown only by role. Networks are not narrowed by the report's filters.",
+      table: ReportTable(
+        columns: ["from", "to", "kind", "strength", "direction", "since"],
+        rows: snapshot.ties.map {
+          [
+            .text($0.from), .text($0.to), .text($0.kind), .count($0.strength),
+            .text($0.direction), .text($0.since),
+          ]
+        }),
+      command: ["fieldlog", "network", "show", snapshot.network, "--at", snapshot.date]
+        .map(HTMLReport.shellQuoted).joined(separator: " "))
+    chart.svg = Ecogram.svg([snapshot], idPrefix: chart.id, standalone: false)
+    chart.width = Ecogram.panel
+    return chart
+  }
+}
+
 /// The dimensions every chart shares: an A4 page's text width at 96 dpi, and the label column.
 enum Layout {
   static let width = 760.0

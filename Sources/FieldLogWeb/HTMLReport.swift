@@ -92,9 +92,13 @@ public struct HTMLReport: Sendable {
         codes, counts: perCode, colours: colours,
         command: command(["report", "codes"] + coderArguments + ["--csv"])),
     ]
+    // Where the study records networks, each participant's ecogram follows.
+    let networks = try journal.latestNetworks().enumerated().map {
+      Chart.network($0.element, number: $0.offset + 1)
+    }
     return HTMLReport(
       study: study.name, studyDescription: study.description, filters: request.filterArguments,
-      heads: checkpoint.heads, root: Hashing.hex(checkpoint.root), charts: charts)
+      heads: checkpoint.heads, root: Hashing.hex(checkpoint.root), charts: charts + networks)
   }
 
   /// A word quoted for a POSIX shell when it needs it, so a printed command runs as shown.

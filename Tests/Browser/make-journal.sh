@@ -36,6 +36,14 @@ Dat is schaduwwerk: niemand ziet het, maar het houdt mensen overeind." >/dev/nul
 # Consent: P-017 agreed to a recording, not to quotation: that entry's text is withheld on pages.
 fieldlog consent P-017 --given written --scope recording >/dev/null
 
+# P-017's network: P-021 (her sister) has not consented to recording, so pages show her by role only.
+fieldlog network member add P-017 P-021 --role family --since 2024-03-01 >/dev/null
+fieldlog network member add P-017 N-017-zoon --role family --since 2024-03-01 >/dev/null
+fieldlog network member add P-017 N-017-wijkcoach --role professional --since 2024-03-01 >/dev/null
+fieldlog network tie P-017 N-017-wijkcoach P-017 --kind support --strength 2 --directed --at 2024-03-01 >/dev/null
+fieldlog network tie P-017 P-017 N-017-zoon --kind conflict --strength 2 --mutual --at 2024-03-01 >/dev/null
+fieldlog network tie P-017 P-021 P-017 --kind support --strength 3 --directed --at 2024-03-20 >/dev/null
+
 first=$(fieldlog list --json --since 2024-03-12 --until 2024-03-12 |
   python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 interview=$(fieldlog list --json --kind interview | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')

@@ -1010,6 +1010,25 @@ class WorkspaceTest:
             select.select_by_value("")
             time.sleep(0.5)
 
+    def networks(self):
+        """The Networks view draws P-017's ecogram (make-journal.sh): the focal person, three
+        members, three ties; P-021, without consent to recording, appears only by role."""
+        self.page.nav("Networks")
+        self.page.wait("the ecogram", lambda: len(self.page.finds("#networks figure svg")) == 1)
+        svg = self.page.find("#networks figure svg")
+        circles = len(svg.find_elements(By.CSS_SELECTOR, "g circle[r='16'], g circle[r='26']"))
+        check(circles == 4, f"the ecogram draws {circles} members, expected P-017 and three around her")
+        ties = len(svg.find_elements(By.CSS_SELECTOR, "g path"))
+        check(ties == 3, f"the ecogram draws {ties} ties, expected 3")
+        page_text = self.driver.execute_script("return document.getElementById('networks').textContent")
+        check("member without consent 1" in page_text, f"no 'member without consent 1' in {page_text!r}")
+        check("P-021" not in page_text, "the Networks view names P-021, who did not consent to recording")
+        size = self.driver.execute_script(
+            "const r = document.querySelector('#networks figure svg').getBoundingClientRect(); return [r.width, r.height]")
+        check(size[0] > 300 and size[1] > 300, f"the ecogram is drawn {size[0]}x{size[1]} px")
+        self.driver.save_screenshot(os.path.join(self.shots, "networks.png"))
+        self.page.entries_view()
+
     # ------------------------------------------------------------------------------------------
     def run(self):
         os.makedirs(self.shots, exist_ok=True)
@@ -1038,6 +1057,7 @@ class WorkspaceTest:
             self.step("14. a filter value with spaces (Neighbourhood 'Jan van Maijenbuurt')", self.filter_with_spaces)
             self.step("14b. the cycle and phase filters (Phase 'observe')", self.filter_by_cycle_and_phase)
             self.step("15. on a phone the filters fold behind one button that counts them", self.phone_filters)
+            self.step("16. the Networks view draws P-017's ecogram, P-021 by role only", self.networks)
             self.step("11. fieldlog verify", self.verify)
         finally:
             if self.driver:

@@ -148,4 +148,52 @@ import Testing
       #expect(result.status == 0, "\(command): \(result)")
     }
   }
+
+  /// A journal of fieldlog 1c4d6ba (schema step v8-par-loop), made by make-par.sh: cycles,
+  /// letters, a reflection, a member check, retention, before v9-networks.
+  static let par = folder.appendingPathComponent("par-1c4d6ba.sqlite")
+
+  @Test("a v8 journal verifies unopened; after v9-networks it lists the same and takes a network")
+  func parJournalCrossesTheNetworkStep() throws {
+    let sandbox = try Sandbox()
+    let journal = sandbox.url("par.sqlite")
+    try FileManager.default.copyItem(at: Self.par, to: journal)
+    let config = sandbox.url("config")
+    try FileManager.default.copyItem(at: Self.folder.appendingPathComponent("config"), to: config)
+    let env = ["XDG_CONFIG_HOME": config.path]
+
+    let unopened = try sandbox.fieldlog(["verify"], env: env, journal: journal)
+    #expect(unopened.status == 0, "\(unopened)")
+    let steps = try sandbox.sqlite("SELECT count(*) FROM grdb_migrations", journal: journal)
+    #expect(steps.stdout == "8\n", "verify took no schema step: \(steps)")
+
+    let listed = try sandbox.fieldlog(
+      ["list", "--json", "--include-retracted", "--include-reflections"], env: env,
+      journal: journal)
+    try #require(listed.status == 0, "\(listed)")
+    let expected = try JSON.parse(
+      Data(contentsOf: Self.folder.appendingPathComponent("par-1c4d6ba.list.json")))
+    #expect(try JSON.parse(listed.stdoutData) == expected)
+    let after = try sandbox.sqlite("SELECT count(*) FROM grdb_migrations", journal: journal)
+    #expect(after.stdout == "9\n", "opening took the step v9-networks: \(after)")
+
+    // Its owner records the network of P-017, on the conversation the old fieldlog recorded.
+    for command in [
+      ["network", "member", "add", "P-017", "P-021", "--role", "family", "--since", "2024-03-01"],
+      [
+        "network", "tie", "P-017", "P-021", "P-017", "--kind", "support", "--strength", "2",
+        "--directed", "--at", "2024-03-20",
+      ],
+      ["network", "due", "--today", "2024-04-10"],
+      ["verify"], ["rebuild"], ["verify"],
+    ] {
+      let result = try sandbox.fieldlog(command, env: env, journal: journal)
+      #expect(result.status == 0, "\(command): \(result)")
+      if command.count > 1 && command[1] == "due" {
+        #expect(result.stdout.contains("buurvrouw gaat mee naar het voedselpunt"), "\(result)")
+      }
+    }
+    let independent = try sandbox.python([Paths.verifyJournal.path, journal.path])
+    #expect(independent.status == 0, "\(independent)")
+  }
 }

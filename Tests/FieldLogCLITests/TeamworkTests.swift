@@ -488,6 +488,7 @@ struct TeamworkTests {
       DROP TABLE key_file_use; DROP TABLE allowed_word;
       DROP TABLE coder; DROP TABLE study_profile; DROP TABLE vocabulary_removed;
       DROP TABLE withheld;
+      DROP TABLE network_tie; DROP TABLE network_member;
       DROP TABLE member_check; DROP TABLE consent_letter; DROP TABLE letter;
       DROP TABLE data_management; DROP TABLE cycle;
       ALTER TABLE memo RENAME TO memo_v8;

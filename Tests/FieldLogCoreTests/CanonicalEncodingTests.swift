@@ -55,6 +55,8 @@ import Testing
     case .letterAdded: return try again(Payload.LetterAdded.self)
     case .memberCheckRecorded: return try again(Payload.MemberCheckRecorded.self)
     case .dataManagementDeclared: return try again(Payload.DataManagementDeclared.self)
+    case .networkMemberAdded: return try again(Payload.NetworkMemberAdded.self)
+    case .networkTieRecorded: return try again(Payload.NetworkTieRecorded.self)
     }
   }
 

@@ -17,6 +17,7 @@ struct Route: Sendable, CustomStringConvertible {
     return [
       Route(method: .get, path: "/api/study"),
       Route(method: .get, path: "/api/changes"),
+      Route(method: .get, path: "/api/networks"),
       Route(method: .get, path: "/api/entries"),
       Route(method: .get, path: "/api/entries/\(koffie)"),
       Route(method: .get, path: "/api/codes"),

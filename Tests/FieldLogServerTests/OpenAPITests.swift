@@ -55,7 +55,7 @@ struct OpenAPITests {
   @Test("every route the API registers is documented, and every documented route is registered")
   func routesDocumented() throws {
     let registered = try Self.registeredRoutes()
-    #expect(registered.count == 16, "\(registered.sorted())")
+    #expect(registered.count == 17, "\(registered.sorted())")
     #expect(try Self.routesInSource() == registered)
     let output = try Python.run(Python.script, ["routes", Paths.openAPI])
     let documented = try #require(
@@ -106,7 +106,7 @@ struct OpenAPITests {
     let checked = result["checked"] as? [String: Int] ?? [:]
     for schema in [
       "EntryList", "EntryView", "Codes", "Code", "Compare", "Error", "Study", "Changes", "Segments",
-      "Memos", "Memo", "Coding", "requests",
+      "Memos", "Memo", "Coding", "Networks", "requests",
     ] {
       #expect((checked[schema] ?? 0) > 0, "no response was checked against \(schema): \(checked)")
     }
@@ -175,6 +175,13 @@ struct OpenAPITests {
         fields: [("consent", "none")]))
     try journal.retract(retracted.id, reason: "dubbel")
     let family = try #require(unicode.body.scalarOffset(of: "👩‍👩‍👧"))
+    // A network, drawn by /api/networks.
+    try journal.addParticipant("P-090")
+    try journal.recordConsent("P-090", form: .written, scopes: [.recording], date: "2024-01-01")
+    try journal.addNetworkMember("P-090", member: "N-090-zus", role: .family, since: "2024-03-01")
+    try journal.recordTie(
+      "P-090", TieRecord(from: "N-090-zus", to: "P-090", kind: .support, strength: 2),
+      day: "2024-03-02")
 
     return try await harness.run { client in
       var samples: [Sample] = []
@@ -186,6 +193,7 @@ struct OpenAPITests {
       let a = "a=Sanne%20de%20Vries&b=Ahmed%20Bakkali"
       add(try await client.get("/api/study"), "/api/study", "Study")
       add(try await client.get("/api/changes"), "/api/changes", "Changes")
+      add(try await client.get("/api/networks"), "/api/networks", "Networks")
       add(try await client.get("/api/entries"), "/api/entries", "EntryList")
       add(try await client.get("/api/entries?q=voedselbank"), "/api/entries", "EntryList")
       add(

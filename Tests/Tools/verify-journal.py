@@ -50,7 +50,8 @@ EVENT_TYPES = frozenset({
     "consent.withdrawn", "code.renamed", "code.moved", "code.described", "code.merged",
     "coding.applied", "coding.removed", "memo.added", "redaction", "coder.added", "study.renamed",
     "study.described", "neighbourhood.removed", "initiative.removed", "question.removed",
-    "cycle.added", "letter.added", "member-check.recorded", "data-management.declared"})
+    "cycle.added", "letter.added", "member-check.recorded", "data-management.declared",
+    "network.member-added", "network.tie-recorded"})
 DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent.parent / "Schemas" / "journal.sql"
 ZERO32 = bytes(32)
 REDACTION = "redaction"

@@ -70,6 +70,10 @@ public struct EntryDraft: Sendable, Equatable {
   public var cycle: String?
   /// The phase of the cycle as typed; never guessed.
   public var phase: String?
+  /// Ties of the network recorded with a network conversation, as typed (`A>B:support:3`).
+  public var ties: [String] = []
+  /// The participant whose network the ties are in; nil when the entry names one participant.
+  public var network: String?
 
   public init(
     kind: EntryKind, title: String? = nil, body: String = "", neighbourhood: String? = nil,
@@ -98,7 +102,7 @@ public struct EntryDraft: Sendable, Equatable {
       && lhs.participants == rhs.participants && lhs.newParticipants == rhs.newParticipants
       && lhs.baseFields == rhs.baseFields && lhs.occurredAt == rhs.occurredAt
       && lhs.allowDuplicate == rhs.allowDuplicate && lhs.cycle == rhs.cycle
-      && lhs.phase == rhs.phase
+      && lhs.phase == rhs.phase && lhs.ties == rhs.ties && lhs.network == rhs.network
       && lhs.fields.map { "\($0.0)=\($0.1)" } == rhs.fields.map { "\($0.0)=\($0.1)" }
   }
 }
@@ -205,7 +209,38 @@ extension Journal {
         try EntryRecorder.refuseDuplicate(of: payload, in: db)
       }
       try EventLog.append(.entryRecorded, subject: id, payload: payload, in: db, at: now)
+      try recordTies(of: draft, payload, entry: id.lowercased, in: db, at: now)
       return try EntryQuery.entry(id: id.lowercased, in: db)
+    }
+  }
+}
+
+extension Journal {
+  /// The ties given with a network conversation, recorded on its day in the same transaction: a
+  /// tie refused leaves the entry unrecorded too.
+  func recordTies(
+    of draft: EntryDraft, _ payload: Payload.EntryVersion, entry: String, in db: Database,
+    at now: Date
+  ) throws {
+    guard !draft.ties.isEmpty || draft.network != nil else { return }
+    guard draft.kind == .networkConversation else {
+      throw FieldLogError.invalidInput(
+        "--tie and --network go with a network-conversation, not a \(draft.kind.rawValue)")
+    }
+    let network: String
+    if let given = draft.network {
+      network = given
+    } else if payload.participants.count == 1 {
+      network = payload.participants[0].pseudonym
+    } else {
+      throw FieldLogError.invalidInput(
+        "say whose network the ties are in with --network P (the entry names "
+          + "\(payload.participants.count) participants)")
+    }
+    let day = String(payload.occurredAt.prefix(10))
+    for typed in draft.ties {
+      try Networks.recordTie(
+        network: network, try TieRecord.parse(typed), day: day, entry: entry, in: db, at: now)
     }
   }
 }

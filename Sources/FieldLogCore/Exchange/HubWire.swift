@@ -146,12 +146,15 @@ public enum WireCheck {
   public static let withholdable = Set(
     [
       EventType.entryRecorded, .entryAmended, .entryRetracted, .entryUnretracted, .codingApplied,
-      .memoAdded, .memberCheckRecorded,
+      .memoAdded, .memberCheckRecorded, .networkMemberAdded, .networkTieRecorded,
     ].map(\.rawValue))
 
   /// The event types a redaction may name: what `redact` erases.
   public static let redactable = Set(
-    [EventType.entryRecorded, .entryAmended, .codingApplied, .memoAdded].map(\.rawValue))
+    [
+      EventType.entryRecorded, .entryAmended, .codingApplied, .memoAdded, .networkMemberAdded,
+      .networkTieRecorded,
+    ].map(\.rawValue))
 
   /// A problem with what an event says, which its signature cannot catch (its writer signed it):
   /// a type this fieldlog does not know, a payload missing where it may not be, or one that is
@@ -215,6 +218,7 @@ public enum HubRole: String, CaseIterable, Codable, Sendable {
     [
       EventType.entryRecorded, .entryAmended, .entryRetracted, .entryUnretracted,
       .participantAdded, .consentGiven, .consentWithdrawn, .redaction, .memberCheckRecorded,
+      .networkMemberAdded, .networkTieRecorded,
     ].map(\.rawValue))
 }
 

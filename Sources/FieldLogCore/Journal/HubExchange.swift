@@ -106,7 +106,7 @@ extension Journal {
       if !lacking.isEmpty { entries.append(entry) }
     }
     // A member check quotes its participant: it stays here when they have not consented to
-    // sharing, as does one about an entry that stays.
+    // sharing, as does one about an entry that stays; so does a network event that names them.
     let unsharedPeople = try ParticipantRegister.lacking(
       .shareConsortium, among: try ParticipantRow.pseudonyms(in: db), in: db)
     guard !entries.isEmpty || !unsharedPeople.isEmpty else { return [] }
@@ -132,6 +132,11 @@ extension Journal {
               AND (json_extract(p.json, '$.entry') IN (SELECT value FROM json_each(?1))
                 OR lower(json_extract(p.json, '$.participant'))
                   IN (SELECT lower(value) FROM json_each(?2))))
+            OR (e.type IN ('network.member-added', 'network.tie-recorded')
+              AND (lower(json_extract(p.json, '$.network')) IN (SELECT lower(value) FROM json_each(?2))
+                OR lower(json_extract(p.json, '$.member')) IN (SELECT lower(value) FROM json_each(?2))
+                OR lower(json_extract(p.json, '$.from')) IN (SELECT lower(value) FROM json_each(?2))
+                OR lower(json_extract(p.json, '$.to')) IN (SELECT lower(value) FROM json_each(?2))))
           """, arguments: [list, people]))
   }
 

@@ -58,6 +58,8 @@ enum Projector {
       arguments: [event.hash])
     // Codings and memos of a redacted entry leave nothing behind.
     if type == .codingApplied || type == .memoAdded, redacted == true { return }
+    // A network event erased with a participant leaves nothing: the member or tie is gone.
+    if type == .networkMemberAdded || type == .networkTieRecorded, redacted == true { return }
     // An entry, coding or memo its writer did not share with this journal is not here at all.
     if redacted != true, WireCheck.withholdable.contains(type.rawValue),
       try db.tableExists("withheld"),
@@ -80,12 +82,16 @@ enum Projector {
           + "missing and no redaction names it")
     }
     let kept = try decode(Payload.Redaction.self, Data(json.utf8), event)
-    let version = type == .entryRecorded ? 1 : kept.version
+    guard let kind = kept.kind, let occurredAt = kept.occurredAt, let author = kept.author else {
+      throw FieldLogError.damaged(
+        "the redaction of event \(event.seq) of feed \(event.feed.prefix(8)) keeps no entry")
+    }
+    let version = type == .entryRecorded ? 1 : (kept.version ?? 1)
     let placeholder = Payload.EntryVersion(
-      kind: kept.kind, title: Placeholder.redacted, body: Placeholder.redacted(reason: kept.reason),
-      neighbourhood: kept.neighbourhood, initiative: kept.initiative, questions: kept.questions,
-      tags: [], participants: [], fields: [:], occurredAt: kept.occurredAt, author: kept.author,
-      reason: nil, version: version)
+      kind: kind, title: Placeholder.redacted, body: Placeholder.redacted(reason: kept.reason),
+      neighbourhood: kept.neighbourhood, initiative: kept.initiative,
+      questions: kept.questions ?? [], tags: [], participants: [], fields: [:],
+      occurredAt: occurredAt, author: author, reason: nil, version: version)
     try writeEntry(placeholder, id: event.subject, event: event, in: db)
     try redact(entry: event.subject, reason: kept.reason, in: db)
   }
@@ -429,7 +435,12 @@ extension Payload.ConsentChanged: EventPayload {
 
 extension Payload.Redaction: EventPayload {
   func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
-    try Projector.redact(entry: entry, reason: reason, in: db)
+    if let entry {
+      try Projector.redact(entry: entry, reason: reason, in: db)
+    } else if let target = event.target {
+      // A network member or tie erased with a participant (NetworkRows).
+      try NetworkRows.forget(eventHash: target, in: db)
+    }
   }
 }
 
@@ -537,5 +548,53 @@ extension Payload.DataManagementDeclared: EventPayload {
           """
       ).execute(arguments: [field, value])
     }
+  }
+}
+
+extension Payload.NetworkMemberAdded: EventPayload {
+  /// A member added twice (two practitioners, one alias) keeps the first recorded, whatever order
+  /// the events are replayed in.
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO network_member (id, network_id, member, folded, role, formal, initiative_id,
+          since, note, author, recorded_at, event_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET member = excluded.member, role = excluded.role,
+          formal = excluded.formal, initiative_id = excluded.initiative_id,
+          since = excluded.since, note = excluded.note, author = excluded.author,
+          recorded_at = excluded.recorded_at, event_hash = excluded.event_hash
+        WHERE (excluded.recorded_at, excluded.event_hash)
+          < (network_member.recorded_at, network_member.event_hash)
+        """
+    ).execute(arguments: [
+      event.subject, ParticipantRegister.id(network).lowercased, member,
+      Text.identityFold(member), role, formal, initiative, since, note, author, event.recordedAt,
+      event.hash,
+    ])
+  }
+}
+
+extension Payload.NetworkTieRecorded: EventPayload {
+  /// Every recording of a tie is kept as a row of its history; its state on a day is read from
+  /// them (NetworkRows.ties).
+  func project(_ event: StoredEvent, as type: EventType, in db: Database) throws {
+    let (a, b) = (Text.identityFold(from), Text.identityFold(to))
+    let swapped = b < a
+    let stored: String
+    switch direction {
+    case "forward": stored = swapped ? "b>a" : "a>b"
+    case "mutual": stored = "mutual"
+    default: stored = "none"
+    }
+    try Projector.insertOnce(
+      "network_tie",
+      [
+        "event_hash": event.hash, "tie_id": event.subject,
+        "network_id": ParticipantRegister.id(network).lowercased, "a": swapped ? b : a,
+        "b": swapped ? a : b, "kind": kind, "strength": ended == true ? nil : strength,
+        "direction": stored, "date": date, "ended": ended == true, "entry_id": entry,
+        "author": author, "recorded_at": event.recordedAt,
+      ], conflict: "(event_hash)", in: db)
   }
 }

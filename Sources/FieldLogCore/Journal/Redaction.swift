@@ -9,6 +9,8 @@ public struct RedactionResult: Encodable, Equatable, Sendable {
   public var payloads: Int
   /// Whether the file was compacted so that no trace of the text is left in it or its WAL.
   public var compacted: Bool
+  /// How many network events (members and ties) naming the participant were erased.
+  public var networkEvents = 0
 }
 
 /// What a redaction would erase, shown before it does: each entry with its title and counts.
@@ -24,9 +26,12 @@ public struct RedactionPlan: Encodable, Equatable, Sendable {
   public let entries: [Item]
   /// The totals over the entries, written beside them in the JSON.
   public let versions: Int, codings: Int, memos: Int
+  /// The network events (members and ties) that name the participant, which go too.
+  public let networkEvents: Int
 
-  init(entries: [Item]) {
+  init(entries: [Item], networkEvents: Int = 0) {
     self.entries = entries
+    self.networkEvents = networkEvents
     versions = entries.reduce(0) { $0 + $1.versions }
     codings = entries.reduce(0) { $0 + $1.codings }
     memos = entries.reduce(0) { $0 + $1.memos }
@@ -49,10 +54,13 @@ extension Journal {
   public func redactionPlan(participant pseudonym: String) throws -> RedactionPlan {
     try read { db in
       let ids = try Redactor.entries(naming: pseudonym, in: db)
-      guard !ids.isEmpty else {
-        throw FieldLogError.invalidInput("no entry that is not yet redacted names '\(pseudonym)'")
+      let network = try NetworkRows.events(naming: Text.identityFold(pseudonym), in: db)
+      guard !ids.isEmpty || !network.isEmpty else {
+        throw FieldLogError.invalidInput(
+          "no entry or network that is not yet redacted names '\(pseudonym)'")
       }
-      return RedactionPlan(entries: try ids.map { try Redactor.planned($0, in: db) })
+      return RedactionPlan(
+        entries: try ids.map { try Redactor.planned($0, in: db) }, networkEvents: network.count)
     }
   }
 
@@ -77,10 +85,12 @@ extension Journal {
     participant pseudonym: String, reason: String, expecting: [String]? = nil
   ) throws -> RedactionResult {
     let reason = try Text.line(reason, what: "reason")
-    let (ids, erased) = try write { db -> ([String], Int) in
+    let (ids, erased, network) = try write { db -> ([String], Int, Int) in
       let ids = try Redactor.entries(naming: pseudonym, in: db)
-      guard !ids.isEmpty else {
-        throw FieldLogError.invalidInput("no entry that is not yet redacted names '\(pseudonym)'")
+      let network = try NetworkRows.events(naming: Text.identityFold(pseudonym), in: db)
+      guard !ids.isEmpty || !network.isEmpty else {
+        throw FieldLogError.invalidInput(
+          "no entry or network that is not yet redacted names '\(pseudonym)'")
       }
       if let expecting, Set(expecting) != Set(ids) {
         throw FieldLogError.invalidInput(
@@ -89,9 +99,11 @@ extension Journal {
       }
       var erased = 0
       for id in ids { erased += try Redactor.erase(id, reason: reason, in: db) }
-      return (ids, erased)
+      try Redactor.erase(networkEvents: network, reason: reason, in: db)
+      return (ids, erased, network.count)
     }
-    return RedactionResult(entries: ids, payloads: erased, compacted: try compact())
+    return RedactionResult(
+      entries: ids, payloads: erased, compacted: try compact(), networkEvents: network)
   }
 
   /// Moves everything into the main file and rebuilds it, so erased text is left nowhere on disk.
@@ -165,6 +177,22 @@ enum Redactor {
     // FTS5 keeps deleted text in its index segments until they are merged.
     try db.execute(sql: "INSERT INTO entry_fts (entry_fts) VALUES ('optimize')")
     return leftoversOnly ? versions.count + attached.count : versions.count
+  }
+
+  /// Erases network events (a participant's members and ties): a redaction that keeps only its
+  /// reason names each, then its payload goes, and what it projected with it.
+  static func erase(
+    networkEvents events: [(hash: Data, commitment: Data)], reason: String, in db: Database
+  ) throws {
+    let redactedBy = try EventLog.author(db)
+    for event in events {
+      let subject = try String.fetchOne(
+        db, sql: "SELECT subject FROM event WHERE hash = ?", arguments: [event.hash])
+      try EventLog.append(
+        .redaction, subject: UUID(uuidString: subject ?? "") ?? UUID(), target: event.hash,
+        payload: Payload.Redaction(reason: reason, redactedBy: redactedBy), in: db)
+      try db.execute(sql: "DELETE FROM payload WHERE commitment = ?", arguments: [event.commitment])
+    }
   }
 
   /// One entry of a plan: what `erase` would delete for it.

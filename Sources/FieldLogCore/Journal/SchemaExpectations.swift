@@ -98,7 +98,7 @@ enum SchemaExpectations {
   /// Projection tables, children before parents: the order in which `rebuild` empties them. They
   /// hold nothing but a replay of the events.
   static let projectionTables = [
-    "entry_conflict", "memo", "coding", "member_check", "entry_fts", "entry_participant",
+    "network_tie", "network_member", "entry_conflict", "memo", "coding", "member_check", "entry_fts", "entry_participant",
     "entry_tag", "entry_question", "entry",
     "consent", "consent_letter",
     "participant", "cycle", "code", "initiative", "question", "neighbourhood", "writer",

@@ -2,31 +2,18 @@ import Foundation
 import GRDB
 
 /// A phase of an action-research cycle. Never guessed: only a researcher says which it was.
-public enum Phase: String, CaseIterable, Sendable, Codable {
+public enum Phase: String, CaseIterable, Sendable, Codable, TypedName {
   case plan, act, observe, reflect
 
-  public static func parse(_ text: String) throws -> Phase {
-    if let phase = Phase(rawValue: Text.identityFold(text)) { return phase }
-    let names = allCases.map(\.rawValue)
-    throw FieldLogError.unknownName(
-      kind: "phase", value: text, suggestions: Text.suggestions(for: text, among: names),
-      known: names)
-  }
+  public static let what = "phase"
 }
 
 /// What a participant said when they read what was written about them.
-public enum MemberCheckResponse: String, CaseIterable, Sendable, Codable {
+public enum MemberCheckResponse: String, CaseIterable, Sendable, Codable, TypedName {
   case agrees, amends, disagrees
   case noResponse = "no-response"
 
-  public static func parse(_ text: String) throws -> MemberCheckResponse {
-    let folded = Text.identityFold(text).replacingOccurrences(of: " ", with: "-")
-    if let response = MemberCheckResponse(rawValue: folded) { return response }
-    let names = allCases.map(\.rawValue)
-    throw FieldLogError.unknownName(
-      kind: "response", value: text, suggestions: Text.suggestions(for: text, among: names),
-      known: names)
-  }
+  public static let what = "response"
 }
 
 extension Study {
@@ -403,16 +390,10 @@ extension Journal {
 
 /// How far member checking has come: per participant or per cycle, the entries and the responses.
 public struct MemberCheckStatusReport: Sendable, Equatable, Encodable {
-  public enum Grouping: String, CaseIterable, Sendable {
+  public enum Grouping: String, CaseIterable, Sendable, TypedName {
     case participant, cycle
 
-    public static func parse(_ text: String) throws -> Grouping {
-      if let grouping = Grouping(rawValue: Text.identityFold(text)) { return grouping }
-      let names = allCases.map(\.rawValue)
-      throw FieldLogError.unknownName(
-        kind: "grouping", value: text, suggestions: Text.suggestions(for: text, among: names),
-        known: names)
-    }
+    public static let what = "grouping"
   }
 
   public struct Row: Sendable, Equatable, Encodable {

@@ -294,6 +294,8 @@
         h('section', { id: 'segments', class: 'segments', 'aria-label': 'Coded segments' }),
         h('section', { id: 'memos', class: 'memos', 'aria-label': 'Memos' })
       );
+    } else if (route === 'networks') {
+      main.replaceChildren(h('section', { id: 'networks', class: 'networks', 'aria-label': 'Networks' }));
     } else {
       main.replaceChildren(h('section', { id: 'compare', class: 'compare', 'aria-label': 'Compare coders' }));
     }
@@ -830,6 +832,35 @@
     await runCompare();
   }
 
+  // ---- networks ----
+  // Each participant's ecogram, as `fieldlog network draw` writes it. The SVG is parsed as XML
+  // and imported as nodes (never as HTML), so nothing in it can run.
+  async function renderNetworks() {
+    const box = $('#networks');
+    const networks = await api('GET', '/api/networks');
+    if (!networks.length) {
+      box.replaceChildren(
+        h('p', { class: 'empty' }, 'No networks yet. Add one with: fieldlog network member add P-017 N-017-dochter --role family')
+      );
+      return;
+    }
+    box.replaceChildren(
+      ...networks.map((network) => {
+        const figure = h('figure', { class: 'ecogram' });
+        if (network.svg) {
+          const parsed = new DOMParser().parseFromString(network.svg, 'image/svg+xml');
+          if (parsed.documentElement.nodeName === 'svg') figure.append(document.importNode(parsed.documentElement, true));
+        } else {
+          figure.append(h('p', { class: 'withheld' }, 'The drawing is withheld: it holds a real name from the key file.'));
+        }
+        figure.append(
+          h('figcaption', {}, `${network.network} on ${network.date}: ${network.members} members, ${network.ties} ties`)
+        );
+        return h('article', { class: 'network' }, h('h2', {}, `Network of ${network.network}`), figure);
+      })
+    );
+  }
+
   // ---- routing ----
   async function route() {
     const hash = location.hash || '#/entries';
@@ -839,6 +870,10 @@
         renderCodeTree();
         const code = new URLSearchParams(hash.split('?')[1] || '').get('code');
         await showCode(code);
+      } else if (hash.startsWith('#/networks')) {
+        state.codeShown = null;
+        layout('networks');
+        await renderNetworks();
       } else if (hash.startsWith('#/compare')) {
         state.codeShown = null;
         layout('compare');

@@ -39,6 +39,10 @@ public enum EventType: String, Sendable, CaseIterable {
   case memberCheckRecorded = "member-check.recorded"
   /// The study's retention periods and whether it holds special categories of personal data.
   case dataManagementDeclared = "data-management.declared"
+  /// A member of a participant's network: a participant or a network-only alias, with a role.
+  case networkMemberAdded = "network.member-added"
+  /// A tie between two members of a network as it stood from a day: recorded, changed or ended.
+  case networkTieRecorded = "network.tie-recorded"
 }
 
 /// What an event of one type carries: the members of its canonical JSON (docs/journal-format.md),
@@ -81,6 +85,8 @@ extension EventType {
     case .letterAdded: Payload.LetterAdded.self
     case .memberCheckRecorded: Payload.MemberCheckRecorded.self
     case .dataManagementDeclared: Payload.DataManagementDeclared.self
+    case .networkMemberAdded: Payload.NetworkMemberAdded.self
+    case .networkTieRecorded: Payload.NetworkTieRecorded.self
     }
   }
 }

@@ -150,18 +150,20 @@ enum Payload {
   struct VocabularyRemoved: Codable { var name: String }
 
   /// What stays of an entry version once its payload is erased: nothing that identifies anyone.
+  /// A redaction of a network event keeps only its reason and who redacted: the entry's members
+  /// are absent then.
   struct Redaction: Codable {
     var reason: String
     /// Who redacted.
     var redactedBy: String
     /// The author of the entry's latest version, which the placeholder keeps.
-    var author, entry, kind: String
+    var author, entry, kind: String?
     /// Absent for a reflection, as in the version it erases.
     var neighbourhood: String?
     var initiative: String?
-    var questions: [String]
-    var occurredAt: String
-    var version: Int
+    var questions: [String]?
+    var occurredAt: String?
+    var version: Int?
 
     enum CodingKeys: String, CodingKey {
       case reason
@@ -210,5 +212,32 @@ enum Payload {
       case keyFileUntil = "key_file_until"
       case sensitiveData = "sensitive_data"
     }
+  }
+
+  /// `network.member-added`: someone around the focal participant of a network (`network`, a
+  /// pseudonym): a participant or a network-only alias like `N-017-dochter`, never a real name.
+  struct NetworkMemberAdded: Codable {
+    var network, member, role: String
+    var formal: Bool
+    /// The initiative's id.
+    var initiative: String?
+    /// The day from which they belong to the network, `YYYY-MM-DD`.
+    var since: String
+    var note: String?
+    var author: String
+  }
+
+  /// `network.tie-recorded`: a tie between two members (`from`, `to`, as typed) of `kind` from
+  /// `date` on; recorded again it changes, and `ended` ends it. `direction` is `none`, `forward`
+  /// (from gives to to) or `mutual`.
+  struct NetworkTieRecorded: Codable {
+    var network, from, to, kind: String
+    var strength: Int?
+    var direction: String
+    var date: String
+    var ended: Bool?
+    /// The network conversation the tie was recorded on, whose intervention aimed at it.
+    var entry: String?
+    var author: String
   }
 }

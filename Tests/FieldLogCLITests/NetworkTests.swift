@@ -1,0 +1,479 @@
+import Foundation
+import Testing
+
+/// Issue 19, networks, as a practitioner meets them on the command line: members and ties over
+/// time, ties recorded on a network conversation, follow-ups due, the report, the exports read
+/// back by networkx and pandas, the ecogram read by xmllint, consent, redaction and merge.
+///
+/// Every test runs the real binary on a journal of its own made from the Amsterdam example study,
+/// with P-017 (whose network it is), P-021 and the suites' other participants registered.
+@Suite struct NetworkTests {
+  // MARK: helpers
+
+  func makeSandbox(consented: [String] = ["P-017", "P-021"]) throws -> Sandbox {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    for pseudonym in consented {
+      try ok(
+        sandbox.fieldlog([
+          "consent", pseudonym, "--given", "written", "--scope", "recording", "--date",
+          "2024-01-10",
+        ]))
+    }
+    return sandbox
+  }
+
+  @discardableResult
+  func ok(
+    _ result: ProcessResult, journal: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> ProcessResult {
+    try #require(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+    return result
+  }
+
+  func json(
+    _ sandbox: Sandbox, _ args: [String], journal: URL? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> JSON {
+    let result = try sandbox.fieldlog(args + ["--json"], journal: journal)
+    try #require(result.status == 0, "\(args): \(result)", sourceLocation: sourceLocation)
+    return try JSON.parse(result.stdoutData)
+  }
+
+  func member(
+    _ sandbox: Sandbox, _ alias: String, role: String, since: String = "2024-03-01",
+    _ extra: [String] = [], journal: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    try ok(
+      sandbox.fieldlog(
+        ["network", "member", "add", "P-017", alias, "--role", role, "--since", since] + extra,
+        journal: journal), sourceLocation: sourceLocation)
+  }
+
+  func tie(
+    _ sandbox: Sandbox, _ a: String, _ b: String, _ extra: [String], journal: URL? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    try ok(
+      sandbox.fieldlog(["network", "tie", "P-017", a, b] + extra, journal: journal),
+      sourceLocation: sourceLocation)
+  }
+
+  /// The ties of `network show P-017 --at DAY --json` as "from>to kind strength" (">" forward,
+  /// "<>" mutual, "~" none).
+  func ties(_ sandbox: Sandbox, on day: String, journal: URL? = nil) throws -> [String] {
+    let shown = try json(sandbox, ["network", "show", "P-017", "--at", day], journal: journal)
+    return (shown["ties"]?.array ?? []).map { tie in
+      let mark =
+        switch tie["direction"]?.string {
+        case "forward": ">"
+        case "mutual": "<>"
+        default: "~"
+        }
+      return "\(tie["from"]?.string ?? "?")\(mark)\(tie["to"]?.string ?? "?") "
+        + "\(tie["kind"]?.string ?? "?") \(tie["strength"]?.int.map(String.init) ?? "?")"
+    }
+  }
+
+  // MARK: ties over time
+
+  @Test("a tie recorded, changed and ended: the network on each day is what was true that day")
+  func tiesOverTime() throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-dochter", role: "family")
+    try member(sandbox, "N-017-wijkcoach", role: "professional")
+    try tie(
+      sandbox, "P-017", "N-017-dochter",
+      ["--kind", "support", "--strength", "2", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "N-017-dochter", "P-017",
+      ["--kind", "support", "--strength", "3", "--directed", "--at", "2024-04-10"])
+    try tie(
+      sandbox, "P-017", "N-017-dochter", ["--kind", "support", "--end", "--at", "2024-05-20"])
+    try tie(
+      sandbox, "N-017-wijkcoach", "P-017",
+      ["--kind", "referral", "--strength", "1", "--at", "2024-04-01"])
+
+    #expect(try ties(sandbox, on: "2024-03-04") == [])
+    #expect(try ties(sandbox, on: "2024-03-05") == ["N-017-dochter~P-017 support 2"])
+    #expect(
+      try ties(sandbox, on: "2024-04-10") == [
+        "N-017-dochter>P-017 support 3", "N-017-wijkcoach~P-017 referral 1",
+      ])
+    #expect(try ties(sandbox, on: "2024-05-20") == ["N-017-wijkcoach~P-017 referral 1"])
+
+    // The JSON has members and ties; a member belongs from their day on.
+    let before = try json(sandbox, ["network", "show", "P-017", "--at", "2024-02-01"])
+    #expect(before["members"]?.array?.compactMap { $0["id"]?.string } == ["P-017"], "\(before)")
+    let after = try json(sandbox, ["network", "show", "P-017", "--at", "2024-04-10"])
+    let members = after["members"]?.array ?? []
+    #expect(
+      members.compactMap { $0["id"]?.string } == ["P-017", "N-017-dochter", "N-017-wijkcoach"])
+    #expect(members.first?["focal"]?.bool == true)
+    #expect(members.last?["formal"]?.bool == true, "a professional is formal by default")
+
+    // The report between two days: what was gained, lost and changed.
+    let report = try json(
+      sandbox, ["network", "report", "P-017", "--from", "2024-03-05", "--to", "2024-04-10"])
+    #expect(report["before"]?["size"]?.int == 2 && report["after"]?["ties"]?.int == 2, "\(report)")
+    #expect(report["gained"]?.array?.count == 1 && report["lost"]?.array?.isEmpty == true)
+    #expect(report["changed"]?.array?.first?["after"]?.int == 3, "\(report)")
+    #expect(report["after"]?["reciprocity"] == .int(0), "one directed tie, not mutual: \(report)")
+
+    // Ending a tie that is not there, on a day it is not, is refused.
+    let again = try sandbox.fieldlog(
+      [
+        "network", "tie", "P-017", "P-017", "N-017-dochter", "--kind", "support", "--end", "--at",
+        "2024-06-01",
+      ])
+    #expect(again.status != 0 && again.stderr.contains("no support tie"), "\(again)")
+
+    // Everything verifies, by fieldlog and by the independent verifier, and rebuilds the same.
+    try ok(sandbox.fieldlog(["verify"]))
+    let independent = try sandbox.independentVerify()
+    #expect(independent.status == 0, "\(independent)")
+    let projections = try sandbox.query("SELECT * FROM network_tie ORDER BY event_hash")
+    try ok(sandbox.fieldlog(["rebuild"]))
+    #expect(try sandbox.query("SELECT * FROM network_tie ORDER BY event_hash") == projections)
+  }
+
+  // MARK: on a network conversation
+
+  @Test("--tie on a network conversation records the ties on its day, linked to it; due follow-ups")
+  func tiesOnConversation() throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-buurman", role: "neighbour")
+    let entry = try sandbox.add(
+      "network-conversation",
+      [
+        "--text", "Gesprek met P-017 en de buurman.", "--at", "2024-03-20 15:00",
+        "--neighbourhood", "Jan van Maijenbuurt", "--question", "RQ1", "--participant", "P-017",
+        "--field", "follow-up=2024-04-02", "--field", "intervention=buurman kookt op maandag",
+        "--tie", "N-017-buurman>P-017:support:2",
+      ])
+    let id = try #require(entry["id"]?.string)
+    let shown = try json(sandbox, ["network", "show", "P-017", "--at", "2024-03-20"])
+    let tie = try #require(shown["ties"]?.array?.first, "\(shown)")
+    #expect(tie["entry"]?.string == id && tie["since"]?.string == "2024-03-20", "\(shown)")
+
+    // The follow-up is due once its day has passed with no later conversation.
+    let due = try json(sandbox, ["network", "due", "--today", "2024-04-10"])
+    #expect(due.array?.count == 1, "\(due)")
+    #expect(due.array?.first?["entry"]?.string == id)
+    #expect(due.array?.first?["ties"]?.strings == ["N-017-buurman>P-017 support 2"], "\(due)")
+    let notYet = try json(sandbox, ["network", "due", "--today", "2024-04-01"])
+    #expect(notYet.array?.isEmpty == true, "\(notYet)")
+    _ = try sandbox.add(
+      "network-conversation",
+      [
+        "--text", "Tweede gesprek.", "--at", "2024-04-08 10:00", "--neighbourhood",
+        "Jan van Maijenbuurt", "--question", "RQ1", "--participant", "P-017",
+      ])
+    let done = try json(sandbox, ["network", "due", "--today", "2024-04-10"])
+    #expect(done.array?.isEmpty == true, "a later conversation took the follow-up up: \(done)")
+
+    // A tie that is refused leaves the entry unrecorded too: the journal stays as it was.
+    let state = try sandbox.state()
+    let refused = try sandbox.fieldlog([
+      "add", "network-conversation", "--text", "Nog een gesprek.", "--neighbourhood",
+      "Jan van Maijenbuurt", "--question", "RQ1", "--participant", "P-017", "--tie",
+      "N-017-onbekend>P-017:support:2",
+    ])
+    #expect(refused.status != 0 && refused.stderr.contains("N-017-onbekend"), "\(refused)")
+    #expect(try sandbox.state() == state)
+    // --tie belongs to network conversations.
+    let wrongKind = try sandbox.fieldlog([
+      "add", "observation", "--text", "Koffie.", "--neighbourhood", "Holendrecht", "--question",
+      "RQ1", "--participant", "P-017", "--tie", "N-017-buurman>P-017:support:2",
+    ])
+    #expect(wrongKind.status != 0 && wrongKind.stderr.contains("network-conversation"))
+    #expect(try sandbox.state() == state)
+  }
+
+  // MARK: bad input
+
+  @Test(
+    "bad input is refused with a message that names the value (and the valid ones); the journal is unchanged",
+    arguments: [
+      (
+        ["network", "tie", "P-017", "P-017", "N-017-zus", "--kind", "support", "--strength", "2"],
+        ["N-017-zus", "N-017-dochter"]
+      ),
+      (
+        [
+          "network", "tie", "P-017", "P-017", "N-017-dochter", "--kind", "support", "--strength",
+          "4",
+        ],
+        ["'4'", "1, 2, 3"]
+      ),
+      (
+        [
+          "network", "tie", "P-017", "N-017-dochter", "n-017-DOCHTER", "--kind", "contact",
+          "--strength", "1",
+        ],
+        ["two members"]
+      ),
+      (
+        ["network", "tie", "P-017", "P-017", "N-017-dochter", "--kind", "hulp", "--strength", "1"],
+        ["'hulp'", "support", "contact", "conflict", "referral"]
+      ),
+      (
+        ["network", "member", "add", "P-017", "N-017-oom", "--role", "oom"],
+        ["'oom'", "faith-community"]
+      ),
+      (["network", "member", "add", "P-017", "Fatma", "--role", "family"], ["real name of P-021"]),
+      (
+        [
+          "network", "member", "add", "P-017", "N-017-x", "--role", "friend", "--note",
+          "vriendin Fatma",
+        ],
+        ["note holds the real name of P-021"]
+      ),
+      (["network", "member", "add", "P-099", "N-099-x", "--role", "friend"], ["P-099"]),
+      (["network", "member", "add", "P-017", "N 017 zus", "--role", "family"], ["'N 017 zus'"]),
+      (["network", "member", "add", "P-017", "N-017-dochter", "--role", "family"], ["already"]),
+      (
+        [
+          "network", "tie", "P-017", "P-017", "N-017-dochter", "--kind", "support", "--strength",
+          "2",
+          "--at", "2024-02-01",
+        ], ["2024-03-01"]
+      ),
+      (["network", "show", "P-017", "--at", "gisteren-ish"], ["gisteren-ish"]),
+      (
+        ["network", "export", "P-017", "--format", "pajek", "-o", "x.net"], ["'pajek'", "graphml"]
+      ),
+      (["network", "report", "--by", "wijk"], ["'wijk'", "neighbourhood", "initiative"]),
+      (
+        [
+          "add", "network-conversation", "--text", "x", "--neighbourhood", "Holendrecht",
+          "--question", "RQ1", "--participant", "P-017", "--tie", "P-017=>N-017-dochter",
+        ],
+        ["P-017=>N-017-dochter", "A>B:kind:strength"]
+      ),
+    ] as [([String], [String])])
+  func badInput(arguments: [String], mentions: [String]) throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-dochter", role: "family")
+    try ok(sandbox.fieldlog(["keys", "add", "P-021", "--name", "Fatma Yılmaz"]))
+    let state = try sandbox.state()
+    let result = try sandbox.fieldlog(arguments)
+    #expect(result.status != 0, "\(result)")
+    for text in mentions { #expect(result.stderr.contains(text), "\(text): \(result)") }
+    #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack"), "\(result)")
+    #expect(try sandbox.state() == state, "the journal changed")
+  }
+
+  // MARK: exports
+
+  @Test(
+    "GraphML read back by networkx, GEXF by xmllint, CSV by pandas: counts and attributes agree")
+  func exportsReadBack() throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-dochter", role: "family")
+    try member(sandbox, "N-017-huisarts", role: "professional")
+    try member(sandbox, "P-021", role: "family", since: "2024-03-10")
+    try tie(
+      sandbox, "P-017", "N-017-dochter",
+      ["--kind", "support", "--strength", "2", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "P-017", "N-017-dochter",
+      ["--kind", "support", "--strength", "3", "--at", "2024-04-05"])
+    try tie(
+      sandbox, "P-017", "N-017-dochter",
+      ["--kind", "conflict", "--strength", "1", "--mutual", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "N-017-huisarts", "P-017",
+      ["--kind", "referral", "--strength", "2", "--directed", "--at", "2024-03-06"])
+    try tie(
+      sandbox, "P-021", "N-017-dochter",
+      ["--kind", "contact", "--strength", "1", "--at", "2024-03-12"])
+    try tie(
+      sandbox, "P-021", "N-017-dochter", ["--kind", "contact", "--end", "--at", "2024-05-01"])
+
+    let graphml = sandbox.url("p017.graphml")
+    try ok(
+      sandbox.fieldlog(["network", "export", "P-017", "--format", "graphml", "-o", graphml.path]))
+    let mode =
+      try FileManager.default.attributesOfItem(atPath: graphml.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    let script = """
+      import json, sys
+      import networkx as nx
+      g = nx.read_graphml(sys.argv[1])
+      edges = sorted((d["kind"], d["strength"], d["direction"], d["start"], d.get("end", ""))
+                     for _, _, d in g.edges(data=True))
+      roles = sorted(d["role"] for _, d in g.nodes(data=True))
+      print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+        "directed": g.is_directed(), "edgeList": [list(e) for e in edges], "roles": roles,
+        "nodeKeys": sorted({k for _, d in g.nodes(data=True) for k in d})}))
+      """
+    let read = try sandbox.python(["-c", script, graphml.path])
+    try #require(read.status == 0, "networkx: \(read)")
+    let graph = try JSON.parse(read.stdoutData)
+    #expect(graph["nodes"]?.int == 4, "\(graph)")
+    #expect(graph["edges"]?.int == 5, "\(graph)")
+    #expect(graph["directed"]?.bool == true)
+    #expect(graph["roles"]?.strings == ["client", "family", "family", "professional"], "\(graph)")
+    #expect(
+      graph["edgeList"]
+        == (try JSON.parse(
+          """
+          [["conflict",1,"mutual","2024-03-05",""],["contact",1,"none","2024-03-12","2024-05-01"],
+           ["referral",2,"forward","2024-03-06",""],["support",2,"none","2024-03-05","2024-04-05"],
+           ["support",3,"none","2024-04-05",""]]
+          """)),
+      "\(graph)")
+    #expect(
+      graph["nodeKeys"]?.strings == [
+        "focal", "formal", "member", "network", "role", "since", "withheld",
+      ], "\(graph)")
+
+    let gexf = sandbox.url("p017.gexf")
+    try ok(sandbox.fieldlog(["network", "export", "--all", "--format", "gexf", "-o", gexf.path]))
+    let lint = try Processes.run(
+      try #require(Processes.which("xmllint")), ["--noout", gexf.path])
+    #expect(lint.status == 0, "\(lint)")
+    let gexfText = try String(contentsOf: gexf, encoding: .utf8)
+    #expect(gexfText.components(separatedBy: "<edge ").count - 1 == 5)
+    #expect(gexfText.contains("endopen=\"2024-05-01\""))
+
+    let csv = sandbox.url("p017.csv")
+    try ok(sandbox.fieldlog(["network", "export", "P-017", "--format", "csv", "-o", csv.path]))
+    let counted = try sandbox.python([
+      "-c",
+      """
+      import sys, pandas as pd
+      e = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+      n = pd.read_csv(sys.argv[2], dtype=str, keep_default_na=False)
+      print(len(n), len(e), ",".join(sorted(set(e["kind"]))), int(set(e["source"]) <= set(n["id"])))
+      """, csv.path, sandbox.url("p017-nodes.csv").path,
+    ])
+    #expect(counted.stdout == "4 5 conflict,contact,referral,support 1\n", "\(counted)")
+  }
+
+  // MARK: privacy
+
+  @Test("a member without consent to recording is only a role; redact --participant takes them out")
+  func consentAndRedaction() throws {
+    let sandbox = try makeSandbox(consented: ["P-017"])
+    try member(sandbox, "P-021", role: "family")
+    try member(sandbox, "N-017-dochter", role: "family", ["--note", "woont in Almere"])
+    try tie(
+      sandbox, "P-021", "P-017", ["--kind", "support", "--strength", "2", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "P-021", "N-017-dochter",
+      ["--kind", "contact", "--strength", "1", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "N-017-dochter", "P-017",
+      ["--kind", "support", "--strength", "3", "--at", "2024-03-05"])
+
+    // P-021 has not consented to recording: shown, drawn and exported only by role.
+    let shown = try json(sandbox, ["network", "show", "P-017", "--at", "2024-04-01"])
+    let ids = shown["members"]?.array?.compactMap { $0["id"]?.string } ?? []
+    #expect(ids == ["P-017", "N-017-dochter", "member without consent 1"], "\(shown)")
+    let svg = sandbox.url("eco.svg")
+    try ok(sandbox.fieldlog(["network", "draw", "P-017", "--at", "2024-04-01", "-o", svg.path]))
+    let graphml = sandbox.url("n.graphml")
+    try ok(
+      sandbox.fieldlog(["network", "export", "--all", "--format", "graphml", "-o", graphml.path]))
+    for file in [svg, graphml] {
+      let text = try String(contentsOf: file, encoding: .utf8)
+      #expect(!text.contains("P-021"), "\(file.lastPathComponent) names P-021")
+      #expect(text.contains("member without consent 1"))
+    }
+    let text = try ok(sandbox.fieldlog(["network", "show", "P-017", "--at", "2024-04-01"])).stdout
+    #expect(!text.contains("P-021"), "\(text)")
+
+    // Consent given: P-021 appears by pseudonym.
+    try ok(sandbox.fieldlog(["consent", "P-021", "--given", "verbal", "--scope", "recording"]))
+    #expect(try ties(sandbox, on: "2024-04-01").contains("P-017~P-021 support 2"))
+
+    // Redacting P-021 erases the member and every tie naming them; verify still passes.
+    let dry = try ok(
+      sandbox.fieldlog(["redact", "--participant", "P-021", "--reason", "verzoek", "--dry-run"]))
+    #expect(dry.stdout.contains("3 network events"), "\(dry)")
+    try ok(sandbox.fieldlog(["redact", "--participant", "P-021", "--reason", "verzoek", "--yes"]))
+    #expect(try ties(sandbox, on: "2024-04-01") == ["N-017-dochter~P-017 support 3"])
+    let members = try json(sandbox, ["network", "show", "P-017", "--at", "2024-04-01"])["members"]
+    #expect(members?.array?.count == 2, "\(String(describing: members))")
+    let payloads = try sandbox.query(
+      "SELECT count(*) FROM payload WHERE json LIKE '%P-021%' AND json LIKE '%network%'")
+    #expect(payloads == "0\n", "a network payload still names P-021")
+    try ok(sandbox.fieldlog(["verify"]))
+    let independent = try sandbox.independentVerify()
+    #expect(independent.status == 0, "\(independent)")
+    try ok(sandbox.fieldlog(["rebuild"]))
+    #expect(try ties(sandbox, on: "2024-04-01") == ["N-017-dochter~P-017 support 3"])
+  }
+
+  // MARK: the HTML report
+
+  @Test("report html shows each network's ecogram and ties, consent applied; every SVG is valid")
+  func htmlReport() throws {
+    let sandbox = try makeSandbox(consented: ["P-017"])
+    _ = try sandbox.addObservation("Koffieochtend in de buurtkamer.")
+    let without = try ReportHTML.page(sandbox, name: "before.html")
+    #expect(!without.contains("id=\"network-1\""), "a study without networks has no network chart")
+
+    try member(sandbox, "P-021", role: "family")
+    try member(sandbox, "N-017-wijkcoach", role: "professional")
+    try tie(
+      sandbox, "P-021", "P-017",
+      ["--kind", "support", "--strength", "3", "--directed", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "N-017-wijkcoach", "P-017",
+      ["--kind", "referral", "--strength", "1", "--at", "2024-03-09"])
+    let page = try ReportHTML.page(sandbox)
+    let section = ReportHTML.section("network-1", in: page)
+    #expect(section.contains("The network of P-017 on 2024-03-09"), "\(section)")
+    #expect(section.contains("<svg "), "no ecogram in \(section)")
+    #expect(
+      ReportHTML.command("network-1", in: page) == "fieldlog network show P-017 --at 2024-03-09")
+    #expect(
+      ReportHTML.table("network-1", in: page) == [
+        ["from", "to", "kind", "strength", "direction", "since"],
+        ["N-017-wijkcoach", "P-017", "referral", "1", "none", "2024-03-09"],
+        ["member without consent 1", "P-017", "support", "3", "forward", "2024-03-05"],
+      ], "\(ReportHTML.table("network-1", in: page))")
+    #expect(!page.contains("P-021"), "the report names P-021, who did not consent to recording")
+    try ReportHTML.expectWellFormed(sandbox, page)
+  }
+
+  // MARK: merge
+
+  @Test("two practitioners' network events merge both ways into the same network; both verify")
+  func mergeOfTwoPractitioners() throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-dochter", role: "family")
+    let bram = sandbox.url("bram.sqlite")
+    try ok(
+      sandbox.fieldlog(["init", "--from", sandbox.journal.path, "--author", "Bram"], journal: bram))
+    try ok(sandbox.fieldlog(["merge", sandbox.journal.path], journal: bram))
+
+    // Anna records a tie; Bram, on his own journal, a member and a change to a tie of hers later.
+    try tie(
+      sandbox, "P-017", "N-017-dochter",
+      ["--kind", "support", "--strength", "2", "--at", "2024-03-05"])
+    try member(sandbox, "N-017-imam", role: "faith-community", journal: bram)
+    try tie(
+      sandbox, "N-017-imam", "P-017",
+      ["--kind", "contact", "--strength", "1", "--at", "2024-03-07"], journal: bram)
+    try tie(
+      sandbox, "P-017", "N-017-dochter",
+      ["--kind", "support", "--strength", "1", "--at", "2024-04-01"], journal: bram)
+
+    try ok(sandbox.fieldlog(["merge", bram.path]))
+    try ok(sandbox.fieldlog(["merge", sandbox.journal.path], journal: bram))
+    let anna = try json(sandbox, ["network", "show", "P-017", "--at", "2024-04-02"])
+    let his = try json(sandbox, ["network", "show", "P-017", "--at", "2024-04-02"], journal: bram)
+    #expect(anna == his, "the two journals disagree:\n\(anna)\n\(his)")
+    #expect(
+      try ties(sandbox, on: "2024-04-02") == [
+        "N-017-dochter~P-017 support 1", "N-017-imam~P-017 contact 1",
+      ])
+    #expect(try ties(sandbox, on: "2024-03-10").contains("N-017-dochter~P-017 support 2"))
+    try ok(sandbox.fieldlog(["verify"]))
+    try ok(sandbox.fieldlog(["verify"], journal: bram))
+  }
+}
