@@ -94,14 +94,16 @@ quiet network member add P-017 N-017-huisarts --role professional --since 2024-0
 quiet network member add P-017 N-017-imam --role faith-community --since 2024-03-01 \
   --initiative "Vrouwengroep Moskee Al-Amal"
 text "(and so on for P-022, N-017-zoon, N-017-wijkcoach, N-017-huisarts and N-017-imam.)" ""
-text "A tie has a kind (support, contact, conflict, referral) and a strength from 1 to 3. It has no" \
-  "direction unless \`--directed\` (the first member gives to the second) or \`--mutual\`." ""
+text "A tie has a kind (support, contact, conflict, referral) and a strength from 1 to 3. Name one" \
+  "member and the tie is between them and P-017:" ""
+step network tie P-017 N-017-imam --kind contact --strength 1 --at 2024-03-01
+text "Name two and it is between those two. A tie has no direction unless \`--directed\` (the first" \
+  "gives to the second) or \`--mutual\`." ""
 step network tie P-017 N-017-wijkcoach P-017 --kind support --strength 2 --directed --at 2024-03-01
 quiet network tie P-017 N-017-huisarts P-017 --kind support --strength 1 --directed --at 2024-03-01
 quiet network tie P-017 P-017 N-017-zoon --kind conflict --strength 2 --mutual --at 2024-03-01
 quiet network tie P-017 P-017 P-021 --kind contact --strength 1 --at 2024-03-01
 quiet network tie P-017 N-017-wijkcoach N-017-huisarts --kind contact --strength 1 --at 2024-03-01
-quiet network tie P-017 N-017-imam P-017 --kind contact --strength 1 --at 2024-03-01
 step network show P-017 --at 2024-03-01
 
 text "## The intervention" ""
@@ -183,9 +185,12 @@ text "## Privacy" ""
 text "- Members are pseudonyms; \`network member add\` refuses an alias or note with a real name of" \
   "  the key file." \
   "- A participant without consent to recording is shown and exported only as 'member without" \
-  "  consent N' with a role." \
+  "  consent N' with a role, without their note or initiative; an export names a tie by what it" \
+  "  shows. The network *of* a participant without that consent is kept out of every view and" \
+  "  export until they give it (\`export --all\` and \`report --by\` say how many they left out)." \
   "- \`redact --participant P\` erases every member and tie that names P, in every network, and the" \
-  "  journal still verifies." \
+  "  journal still verifies; \`redact --participant N-017-zoon\` erases a network-only member, with" \
+  "  their note and ties. Retracting a network conversation takes the ties recorded on it along." \
   "- Pushing to the team hub keeps back the network events of a participant without consent to" \
   "  share with the consortium."
 

@@ -107,11 +107,10 @@ extension FieldLog {
           try output.print(resumed(kept, journal: journal))
           return
         }
+        // The ties are in the template, so a draft kept after a refused tie keeps them.
         try output.print(
           BodyInput.editAndRecord(draft, journal: journal, asDraft: true) {
-            var edited = $0
-            (edited.ties, edited.network) = (tie, network)
-            return try journal.record(edited)
+            try journal.record($0)
           })
       } else {
         throw EntryOptions.noBody()

@@ -36,7 +36,9 @@ enum BodyInput {
       file = kept.url
     } else if asDraft {
       let rendered = Data(
-        EntryTemplate.render(draft, study: try journal.study(), now: try FieldTime.now()).utf8)
+        EntryTemplate.render(
+          draft, study: try journal.study(), now: try FieldTime.now(), newEntry: true
+        ).utf8)
       file = try Draft.create(rendered, kind: draft.kind, near: journal.path)
       template = rendered
     } else {

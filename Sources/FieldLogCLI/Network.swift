@@ -65,6 +65,11 @@ extension FieldLog {
         network, member: member, role: role, formal: formal ? true : (informal ? false : nil),
         initiative: initiative, since: since, note: note, guardian: guardian)
       print("added \(added) (\(role.rawValue)) to the network of \(network)")
+      if try journal.networkWithheld(network) {
+        Output.stderr(
+          "note: \(network) has not consented to recording; their network is kept out of every "
+            + "view and export until they do")
+      }
     }
   }
 
@@ -74,18 +79,21 @@ extension FieldLog {
       abstract:
         "Record a tie between two members of a network; again to change it, --end to end it.",
       discussion: """
-        A tie has no direction unless --directed (the first member gives to the second) or \
-        --mutual. On a network conversation, 'fieldlog add network-conversation --tie \
-        "P-017>N-017-dochter:support:3"' records the same with the entry.
+        With one member named, the tie is between the participant and that member \
+        ('network tie P-017 N-017-dochter'); with two, between those two \
+        ('network tie P-017 N-017-dochter N-017-zoon'). A tie has no direction unless \
+        --directed (the first gives to the second) or --mutual. On a network conversation, \
+        'fieldlog add network-conversation --tie "P-017>N-017-dochter:support:3"' records the \
+        same with the entry.
         """)
 
     @OptionGroup var journalOptions: JournalOptions
     @Argument(help: "The participant whose network it is.")
     var network: String
-    @Argument(help: "One member (the participant themselves, or a member).")
+    @Argument(help: "A member; alone, the tie is between the participant and this member.")
     var first: String
-    @Argument(help: "The other member.")
-    var second: String
+    @Argument(help: "The other member, for a tie between two members.")
+    var second: String?
     @Option(help: "support, contact, conflict or referral.")
     var kind: String
     @Option(help: "1 (weak) to 3 (strong).")
@@ -110,6 +118,7 @@ extension FieldLog {
     }
 
     func run(_ journal: Journal) throws {
+      let (first, second) = second.map { (self.first, $0) } ?? (network, self.first)
       let tie = TieRecord(
         from: first, to: second, kind: try TieKind.parse(kind),
         strength: try strength.map(TieRecord.strength),
@@ -196,6 +205,7 @@ extension FieldLog {
       if let by {
         let report = try journal.networkGroups(
           by: try NetworkGroupReport.Grouping.parse(by), on: to)
+        try NetworkText.noteWithheld(journal)
         if output.json { return try Output.json(report) }
         print("networks by \(report.by) on \(report.date)")
         print("")
@@ -247,6 +257,7 @@ extension FieldLog {
     func run(_ journal: Journal) throws {
       let format = try NetworkExport.Format.parse(format)
       let histories = try journal.networkHistories(all ? nil : network)
+      if all { try NetworkText.noteWithheld(journal) }
       guard let path = try outputFile.checked(journal) else { return }
       var files: [(String, String)] = []
       switch format {
@@ -312,7 +323,11 @@ extension FieldLog {
     static let configuration = CommandConfiguration(
       commandName: "due",
       abstract: "Follow-ups of network conversations whose day has passed without a later "
-        + "conversation.")
+        + "conversation.",
+      discussion: """
+        A conversation's follow-up is listed for the networks of its participants who have one, \
+        else for each participant; never for a participant without consent to recording.
+        """)
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var output: OutputOptions
@@ -334,6 +349,15 @@ extension FieldLog {
 
 /// The report as text: two days' measures side by side, then what changed.
 enum NetworkText {
+  /// Says on stderr how many networks a study-wide view left out for want of consent.
+  static func noteWithheld(_ journal: Journal) throws {
+    let withheld = try journal.networksWithheld()
+    guard withheld > 0 else { return }
+    Output.stderr(
+      "note: left out " + Counted.phrase(withheld, "network")
+        + " of participants without consent to recording")
+  }
+
   static func report(_ report: NetworkReport) -> String {
     func share(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "-" }
     let (a, b) = (report.before, report.after)

@@ -558,6 +558,45 @@ struct DraftTests {
     #expect(try Self.keptDrafts(sandbox).count == 1)
   }
 
+  @Test("a tie refused after the editor keeps the draft with its ties; add --resume records them")
+  func draftKeepsTies() throws {
+    let sandbox = try Sandbox()
+    try sandbox.initJournal()
+    try #require(
+      try sandbox.fieldlog([
+        "consent", "P-017", "--given", "written", "--scope", "recording", "--date", "2024-01-10",
+      ]).status == 0)
+    // Given a network conversation whose tie names a member the network does not have yet
+    let writing = try EditorTests.editor(in: sandbox, body: "Gesprek met de buurman.\n")
+    let refused = try sandbox.fieldlogOnTerminal(
+      [
+        "add", "network-conversation", "--neighbourhood", "Jan van Maijenbuurt", "--question",
+        "RQ1", "--participant", "P-017", "--at", "2024-03-20 15:00", "--phase", "act",
+        "--tie", "N-017-buurman>P-017:support:2",
+      ], env: ["VISUAL": writing.path])
+    #expect(refused.status != 0 && refused.stdout.contains("N-017-buurman"), "\(refused)")
+    #expect(
+      try EditorTests.seenTemplate(sandbox).contains(#"ties: ["N-017-buurman>P-017:support:2"]"#))
+    #expect(try sandbox.list().isEmpty)
+    let drafts = try Self.keptDrafts(sandbox)
+    try #require(drafts.count == 1, "\(refused)")
+    // Then the kept draft holds the tie, and once the member is added, --resume records both
+    #expect(try String(contentsOf: drafts[0], encoding: .utf8).contains("N-017-buurman>P-017"))
+    try #require(
+      try sandbox.fieldlog([
+        "network", "member", "add", "P-017", "N-017-buurman", "--role", "neighbour", "--since",
+        "2024-03-01",
+      ]).status == 0)
+    let resumed = try sandbox.fieldlog(["add", "--resume", "--json"])
+    try #require(resumed.status == 0, "\(resumed)")
+    let entry = try JSON.parse(resumed.stdoutData)
+    #expect(entry["phase"]?.string == "act", "the phase given on the command line: \(entry)")
+    let shown = try sandbox.fieldlog(["network", "show", "P-017", "--at", "2024-03-20", "--json"])
+    let ties = try JSON.parse(shown.stdoutData)["ties"]?.array ?? []
+    #expect(ties.count == 1 && ties.first?["entry"] == entry["id"], "\(shown)")
+    #expect(try Self.keptDrafts(sandbox).isEmpty)
+  }
+
   @Test("--resume with a kind or body is a usage error (64)")
   func resumeWithKind() throws {
     let sandbox = try Sandbox()

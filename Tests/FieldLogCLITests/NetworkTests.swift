@@ -82,14 +82,20 @@ import Testing
     let sandbox = try makeSandbox()
     try member(sandbox, "N-017-dochter", role: "family")
     try member(sandbox, "N-017-wijkcoach", role: "professional")
-    try tie(
-      sandbox, "P-017", "N-017-dochter",
-      ["--kind", "support", "--strength", "2", "--at", "2024-03-05"])
+    // As the issue writes it: one member named, the tie is with the participant.
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-dochter", "--kind", "support", "--strength", "2",
+        "--at", "2024-03-05",
+      ]))
     try tie(
       sandbox, "N-017-dochter", "P-017",
       ["--kind", "support", "--strength", "3", "--directed", "--at", "2024-04-10"])
-    try tie(
-      sandbox, "P-017", "N-017-dochter", ["--kind", "support", "--end", "--at", "2024-05-20"])
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-dochter", "--kind", "support", "--end", "--at",
+        "2024-05-20",
+      ]))
     try tie(
       sandbox, "N-017-wijkcoach", "P-017",
       ["--kind", "referral", "--strength", "1", "--at", "2024-04-01"])
@@ -148,7 +154,9 @@ import Testing
       [
         "--text", "Gesprek met P-017 en de buurman.", "--at", "2024-03-20 15:00",
         "--neighbourhood", "Jan van Maijenbuurt", "--question", "RQ1", "--participant", "P-017",
-        "--field", "follow-up=2024-04-02", "--field", "intervention=buurman kookt op maandag",
+        "--participant", "P-021", "--network", "P-017", "--field", "follow-up=2024-04-02",
+        "--field",
+        "intervention=buurman kookt op maandag",
         "--tie", "N-017-buurman>P-017:support:2",
       ])
     let id = try #require(entry["id"]?.string)
@@ -156,9 +164,11 @@ import Testing
     let tie = try #require(shown["ties"]?.array?.first, "\(shown)")
     #expect(tie["entry"]?.string == id && tie["since"]?.string == "2024-03-20", "\(shown)")
 
-    // The follow-up is due once its day has passed with no later conversation.
+    // The follow-up is due once its day has passed with no later conversation. It is listed
+    // once, for the network it concerns, not for P-021, who has no network of her own.
     let due = try json(sandbox, ["network", "due", "--today", "2024-04-10"])
     #expect(due.array?.count == 1, "\(due)")
+    #expect(due.array?.first?["participant"]?.string == "P-017", "\(due)")
     #expect(due.array?.first?["entry"]?.string == id)
     #expect(due.array?.first?["ties"]?.strings == ["N-017-buurman>P-017 support 2"], "\(due)")
     let notYet = try json(sandbox, ["network", "due", "--today", "2024-04-01"])
@@ -405,6 +415,163 @@ import Testing
     #expect(independent.status == 0, "\(independent)")
     try ok(sandbox.fieldlog(["rebuild"]))
     #expect(try ties(sandbox, on: "2024-04-01") == ["N-017-dochter~P-017 support 3"])
+
+    // A network-only member goes the same way, with their note and ties.
+    try ok(
+      sandbox.fieldlog([
+        "redact", "--participant", "N-017-dochter", "--reason", "verzoek", "--yes",
+      ]))
+    let gone = try sandbox.fieldlog(["network", "show", "P-017"])
+    #expect(gone.status != 0 && gone.stderr.contains("P-017 has no network"), "\(gone)")
+    let notes = try sandbox.query("SELECT count(*) FROM payload WHERE json LIKE '%Almere%'")
+    #expect(notes == "0\n", "the member's note is still in the journal")
+    try ok(sandbox.fieldlog(["verify"]))
+  }
+
+  @Test(
+    "nothing gives a member without consent away: not a tie's name in an export, not their initiative"
+  )
+  func withheldMemberLeavesNoTrace() throws {
+    let sandbox = try makeSandbox(consented: ["P-017"])
+    try member(
+      sandbox, "P-021", role: "faith-community",
+      ["--initiative", "Steungroep Pinkstergemeente Nieuw Leven"])
+    try member(sandbox, "N-017-dochter", role: "family")
+    try tie(
+      sandbox, "P-021", "P-017", ["--kind", "support", "--strength", "2", "--at", "2024-03-05"])
+    try tie(
+      sandbox, "N-017-dochter", "P-017",
+      ["--kind", "contact", "--strength", "1", "--at", "2024-03-05"])
+
+    // The stored id of a tie is a hash of the pseudonyms: an export that carried it would let
+    // anyone try P-000 to P-999 and find who 'member without consent 1' is. Exports name a tie by
+    // what they show, and no export, page or view holds the initiative of a withheld member.
+    let edges = sandbox.url("n.csv")
+    try ok(sandbox.fieldlog(["network", "export", "P-017", "--format", "csv", "-o", edges.path]))
+    let names = try sandbox.python([
+      "-c",
+      """
+      import sys, pandas as pd
+      e = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+      print("|".join(sorted(e["tie"])))
+      """, edges.path,
+    ])
+    #expect(
+      names.stdout == "N-017-dochter – P-017 contact|P-017 – member without consent 1 support\n",
+      "\(names)")
+    let uuid = try Regex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}")
+    var texts: [(String, String)] = []
+    for format in ["graphml", "gexf", "csv"] {
+      let file = sandbox.url("n-all.\(format)")
+      try ok(sandbox.fieldlog(["network", "export", "--all", "--format", format, "-o", file.path]))
+      texts.append((format, try String(contentsOf: file, encoding: .utf8)))
+    }
+    texts.append(
+      ("nodes", try String(contentsOf: sandbox.url("n-all-nodes.csv"), encoding: .utf8)))
+    texts.append(
+      ("show", try ok(sandbox.fieldlog(["network", "show", "P-017", "--at", "2024-04-01"])).stdout))
+    texts.append(
+      (
+        "show --json",
+        try ok(sandbox.fieldlog(["network", "show", "P-017", "--at", "2024-04-01", "--json"]))
+          .stdout
+      ))
+    texts.append(
+      (
+        "report --by initiative",
+        try ok(sandbox.fieldlog(["network", "report", "--by", "initiative", "--to", "2024-04-01"]))
+          .stdout
+      ))
+    for (what, text) in texts {
+      #expect(!text.contains("P-021"), "\(what) names P-021")
+      #expect(!text.contains("Pinkstergemeente"), "\(what) gives P-021's initiative away: \(text)")
+      #expect(text.firstMatch(of: uuid) == nil, "\(what) holds a tie's stored id: \(text)")
+    }
+  }
+
+  @Test("the network of a participant without consent to recording is kept out of every view")
+  func networkWithoutConsentIsKeptOut() throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-dochter", role: "family")
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-dochter", "--kind", "support", "--strength", "2", "--at",
+        "2024-03-05",
+      ]))
+    // P-030 gave no consent: recording their network is allowed, with a note that it stays out.
+    let added = try ok(
+      sandbox.fieldlog([
+        "network", "member", "add", "P-030", "N-030-zoon", "--role", "family", "--since",
+        "2024-03-01",
+      ]))
+    #expect(added.stderr.contains("P-030 has not consented to recording"), "\(added)")
+    for command in [
+      ["network", "show", "P-030"], ["network", "report", "P-030"],
+      ["network", "draw", "P-030", "-o", sandbox.url("p030.svg").path],
+      ["network", "export", "P-030", "--format", "csv", "-o", sandbox.url("p030.csv").path],
+    ] {
+      let refused = try sandbox.fieldlog(command)
+      #expect(
+        refused.status != 0 && refused.stderr.contains("P-030 has not consented to recording"),
+        "\(command): \(refused)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: sandbox.url("p030.svg").path))
+    // The study-wide views leave it out and say so.
+    let graphml = sandbox.url("all.graphml")
+    let all = try ok(
+      sandbox.fieldlog(["network", "export", "--all", "--format", "graphml", "-o", graphml.path]))
+    #expect(all.stderr.contains("left out 1 network"), "\(all)")
+    let exported = try String(contentsOf: graphml, encoding: .utf8)
+    #expect(!exported.contains("P-030") && !exported.contains("N-030"), "\(exported)")
+    let byPlace = try ok(sandbox.fieldlog(["network", "report", "--by", "neighbourhood"]))
+    #expect(byPlace.stderr.contains("left out 1 network"), "\(byPlace)")
+    let page = try ReportHTML.page(sandbox)
+    #expect(!page.contains("P-030") && !page.contains("N-030"), "the report shows P-030's network")
+    #expect(page.contains("The network of P-017"))
+    // Once P-030 consents, their network is there.
+    try ok(sandbox.fieldlog(["consent", "P-030", "--given", "written", "--scope", "recording"]))
+    let shown = try json(sandbox, ["network", "show", "P-030", "--at", "2024-04-01"])
+    #expect(shown["members"]?.array?.count == 2, "\(shown)")
+  }
+
+  @Test("a tie recorded on a conversation takes its day; a retracted conversation takes its ties")
+  func tiesFollowTheirConversation() throws {
+    let sandbox = try makeSandbox()
+    try member(sandbox, "N-017-buurman", role: "neighbour")
+    let entry = try sandbox.add(
+      "network-conversation",
+      [
+        "--text", "Gesprek met P-017.", "--at", "2024-03-20 15:00", "--neighbourhood",
+        "Jan van Maijenbuurt", "--question", "RQ1", "--participant", "P-017",
+      ])
+    let id = try #require(entry["id"]?.string)
+    // --entry without --at: the tie takes the day of the conversation, not today.
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-buurman", "--kind", "support", "--strength", "2",
+        "--entry", String(id.prefix(8)),
+      ]))
+    #expect(try ties(sandbox, on: "2024-03-20") == ["N-017-buurman~P-017 support 2"])
+    #expect(try ties(sandbox, on: "2024-03-19") == [])
+    // Ties go on a network conversation only.
+    let observation = try sandbox.addObservation("Koffie in de buurtkamer.")
+    let state = try sandbox.state()
+    let wrong = try sandbox.fieldlog([
+      "network", "tie", "P-017", "N-017-buurman", "--kind", "contact", "--strength", "1",
+      "--entry", try #require(observation["id"]?.string),
+    ])
+    #expect(
+      wrong.status != 0
+        && wrong.stderr.contains("not a network-conversation (its kind is observation)"),
+      "\(wrong)")
+    #expect(try sandbox.state() == state)
+    // Retracting the conversation takes its ties with it, in every view.
+    try ok(sandbox.fieldlog(["retract", String(id.prefix(8)), "--reason", "verkeerde bewoner"]))
+    #expect(try ties(sandbox, on: "2024-04-01") == [])
+    let report = try json(
+      sandbox, ["network", "report", "P-017", "--from", "2024-03-01", "--to", "2024-04-01"])
+    #expect(report["gained"]?.array?.isEmpty == true, "\(report)")
+    try ok(sandbox.fieldlog(["verify"]))
   }
 
   // MARK: the HTML report

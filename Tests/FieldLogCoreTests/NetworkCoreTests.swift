@@ -9,7 +9,7 @@ import Testing
   func journal(_ folder: TemporaryFolder) throws -> Journal {
     let journal = try Fixture.journal(in: folder)
     for pseudonym in ["P-017", "P-021"] {
-      try journal.addParticipant(pseudonym)
+      _ = try journal.addParticipant(pseudonym)
       try journal.recordConsent(pseudonym, form: .written, scopes: [.recording], date: "2024-01-01")
     }
     return journal

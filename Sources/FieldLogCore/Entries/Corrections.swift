@@ -114,6 +114,12 @@ extension Journal {
           "entry \(current.shortID) is \(current.redacted == nil ? "retracted" : "redacted"); "
             + "it cannot be amended")
       }
+      guard draft.ties.isEmpty && draft.network == nil else {
+        throw FieldLogError.invalidInput(
+          "an amendment records no ties; nothing was amended",
+          hint: "record a tie on the conversation: fieldlog network tie P A B --kind K "
+            + "--strength N --entry \(current.shortID)")
+      }
       var next = try EntryRecorder.payload(for: draft, in: db, now: now)
       next.reason = reason
       next.version = current.version + 1

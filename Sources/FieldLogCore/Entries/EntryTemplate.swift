@@ -2,8 +2,12 @@ import Foundation
 
 /// The text a researcher edits in `$EDITOR`: a YAML header with the entry's tags and fields, then the body.
 public enum EntryTemplate {
-  /// The template for a draft, pre-filled with what was given on the command line.
-  public static func render(_ draft: EntryDraft, study: Study, now: FieldTime) -> String {
+  /// The template for a draft, pre-filled with what was given on the command line. A new entry's
+  /// template (`newEntry`) also holds its cycle and phase and, for a network conversation, its
+  /// ties, so that a kept draft resumed later records everything that was given.
+  public static func render(
+    _ draft: EntryDraft, study: Study, now: FieldTime, newEntry: Bool = false
+  ) -> String {
     func quoted(_ text: String?) -> String {
       String(decoding: CanonicalJSON.encode(.string(text ?? "")), as: UTF8.self)
     }
@@ -26,8 +30,22 @@ public enum EntryTemplate {
         + study.questions.map(\.id).joined(separator: ", "),
       "tags: \(list(draft.tags))",
       "participants: \(list(draft.participants))  # pseudonyms: P-017 or P-017:role",
-      "fields:",
     ]
+    if newEntry {
+      lines.append(
+        "cycle: \(quoted(draft.cycle))  # optional; by its day unless given"
+          + (study.cycles.isEmpty ? "" : ": " + study.cycles.map(\.id).joined(separator: ", ")))
+      lines.append(
+        "phase: \(quoted(draft.phase))  # optional: "
+          + Phase.allCases.map(\.rawValue).joined(separator: ", "))
+      if draft.kind == .networkConversation {
+        lines.append(
+          "ties: \(list(draft.ties))  # A>B:kind:strength (A to B), A<>B, A~B; :end ends a tie")
+        lines.append(
+          "network: \(quoted(draft.network))  # whose network (default: the one participant)")
+      }
+    }
+    lines.append("fields:")
     let given = Dictionary(draft.fields, uniquingKeysWith: { first, _ in first })
     for spec in draft.kind.fields {
       lines.append("  \(spec.name): \(quoted(given[spec.name]))  # \(spec.help)")
@@ -74,6 +92,7 @@ public enum EntryTemplate {
     }
     let known: Set = [
       "title", "at", "neighbourhood", "initiative", "questions", "tags", "participants", "fields",
+      "cycle", "phase", "ties", "network",
     ]
     if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
       throw FieldLogError.invalidInput(
@@ -98,6 +117,11 @@ public enum EntryTemplate {
     draft.questions = strings(map["questions"])
     draft.tags = strings(map["tags"])
     draft.participants = strings(map["participants"])
+    // Only a new entry's template holds these; an amendment's leaves the draft's as they are.
+    if map.keys.contains("cycle") { draft.cycle = scalar(map["cycle"]) }
+    if map.keys.contains("phase") { draft.phase = scalar(map["phase"]) }
+    if map.keys.contains("ties") { draft.ties = strings(map["ties"]) }
+    if map.keys.contains("network") { draft.network = scalar(map["network"]) }
     var fields: [(String, String)] = []
     if let given = map["fields"], !(given is NSNull) {
       guard let fieldMap = given as? [String: Any] else {

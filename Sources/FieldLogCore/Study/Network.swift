@@ -188,7 +188,9 @@ enum Networks {
     let network = try focal(typed, in: db)
     let member = try ParticipantRef.parse(alias).pseudonym
     guard ParticipantRef.isValidPseudonym(alias.trimmingCharacters(in: .whitespaces)) else {
-      throw FieldLogError.invalidInput("'\(alias)' is not an alias")
+      throw FieldLogError.invalidInput(
+        "'\(alias)' is not an alias: an alias is up to 64 letters (a-z), digits, '-', '_' or '.', "
+          + "beginning with a letter or digit, like N-017-dochter")
     }
     try screen(member, what: "alias", guardian: guardian)
     let note = try note.map { try Text.line($0, what: "note") }
@@ -235,8 +237,9 @@ enum Networks {
           kind: "initiative", value: typed, suggestions: Text.suggestions(for: typed, among: names),
           known: names
         ).message
-        : "several neighbourhoods have an initiative '\(typed)'; give the participant a "
-          + "neighbourhood to choose")
+        : "several neighbourhoods have an initiative '\(typed)' ("
+          + found.map(\.place).joined(separator: ", ")
+          + "); give the participant a neighbourhood to choose")
   }
 
   /// Records a tie (new, changed or ended) on `day`.
@@ -280,9 +283,18 @@ enum Networks {
     if tie.end {
       let current = history.last(where: { $0.date <= day })
       guard let current, !current.ended else {
+        let pair = [Text.identityFold(from.name), Text.identityFold(to.name)].sorted()
+        let kinds = Dictionary(
+          grouping: try NetworkRows.ties(network: networkID, in: db).filter {
+            [$0.a, $0.b] == pair && $0.date <= day
+          }, by: \.kind
+        ).compactMap { kind, rows in rows.last!.ended ? nil : kind }.sorted()
         throw FieldLogError.invalidInput(
           "there is no \(tie.kind.rawValue) tie between \(from.name) and \(to.name) on \(day) "
-            + "to end")
+            + "to end; "
+            + (kinds.isEmpty
+              ? "they have no tie on that day"
+              : "their ties then: " + kinds.joined(separator: ", ")))
       }
     } else {
       guard let strength = tie.strength, (1...3).contains(strength) else {
@@ -312,6 +324,18 @@ enum Networks {
     var focalFolded: String
   }
 
+  /// The participants whose networks may be shown: those with a network who consent to
+  /// recording. The others' networks are kept out of every view and export (`withheld` counts
+  /// them).
+  static func shown(in db: Database) throws -> (
+    networks: [(id: String, pseudonym: String, place: String?)], withheld: Int
+  ) {
+    let all = try NetworkRows.networks(in: db)
+    let lacking = Set(
+      try ParticipantRegister.lacking(.recording, among: all.map(\.pseudonym), in: db))
+    return (all.filter { !lacking.contains($0.pseudonym) }, lacking.count)
+  }
+
   static func load(_ typed: String, in db: Database) throws -> Loaded {
     let network = try focal(typed, in: db)
     let id = ParticipantRegister.id(network).lowercased
@@ -321,6 +345,12 @@ enum Networks {
       throw FieldLogError.invalidInput(
         "\(network) has no network yet",
         hint: "add a member: fieldlog network member add \(network) ALIAS --role ROLE")
+    }
+    guard try ParticipantRegister.lacking(.recording, among: [network], in: db).isEmpty else {
+      throw FieldLogError.invalidInput(
+        "\(network) has not consented to recording; their network is kept out of every view "
+          + "and export",
+        hint: "once they consent: fieldlog consent \(network) --given written --scope recording")
     }
     let participants = [network] + members.compactMap(\.participant)
     let lacking = Set(
@@ -352,7 +382,8 @@ enum Networks {
       let withheld = loaded.withheld.contains(row.folded)
       return NetworkSnapshot.Member(
         id: loaded.shown[row.folded] ?? row.member, role: row.role, formal: row.formal,
-        initiative: row.initiative, since: row.since, note: withheld ? nil : row.note,
+        initiative: withheld ? nil : row.initiative, since: row.since,
+        note: withheld ? nil : row.note,
         focal: false, participant: row.participant != nil, withheld: withheld)
     }
     var ties: [NetworkSnapshot.Tie] = []
@@ -390,9 +421,7 @@ enum Networks {
   static func history(_ loaded: Loaded) -> NetworkHistory {
     let snapshot = snapshot(loaded, on: "9999-12-31")
     var periods: [NetworkTiePeriod] = []
-    for (id, history) in Dictionary(grouping: loaded.ties, by: \.tieID).sorted(by: {
-      $0.key < $1.key
-    }) {
+    for history in Dictionary(grouping: loaded.ties, by: \.tieID).values {
       // The last recording of a day is that day's state.
       var days: [NetworkTieRow] = []
       for row in history {
@@ -402,9 +431,12 @@ enum Networks {
       for (index, row) in days.enumerated() where !row.ended {
         guard let strength = row.strength else { continue }
         let shown = tie(row, strength: strength, first: days[0].date, loaded)
+        // The tie's name in an export is made of what is shown: its stored id is a hash of the
+        // pseudonyms, and would give away who a member without consent is.
+        let name = [shown.from, shown.to].sorted().joined(separator: " – ") + " " + shown.kind
         periods.append(
           NetworkTiePeriod(
-            tie: id, from: shown.from, to: shown.to, kind: shown.kind,
+            tie: name, from: shown.from, to: shown.to, kind: shown.kind,
             direction: shown.direction, strength: strength, start: row.date,
             end: index + 1 < days.count ? days[index + 1].date : nil))
       }
@@ -429,17 +461,32 @@ extension Journal {
     }
   }
 
-  /// Records a tie of a participant's network, from `day` (default today).
+  /// Records a tie of a participant's network, from `day` (default: the day of the network
+  /// conversation `entry`, else today).
   public func recordTie(
     _ network: String, _ tie: TieRecord, day: String? = nil, entry: String? = nil
   )
     throws
   {
     try write { db in
+      var conversationDay: String?
+      let entryID = try entry.map { typed in
+        let id = try EntryQuery.resolveID(typed, in: db)
+        guard let found = try NetworkRows.entryKindAndDay(id, in: db) else {
+          throw FieldLogError.invalidInput(
+            "entry \(typed) is retracted; a tie cannot be recorded on it")
+        }
+        guard found.kind == EntryKind.networkConversation.rawValue else {
+          throw FieldLogError.invalidInput(
+            "entry \(typed) is not a network-conversation (its kind is \(found.kind)); ties are "
+              + "recorded on a network-conversation")
+        }
+        conversationDay = found.day
+        return id
+      }
       let day =
         try day.map { try ActionResearch.day($0, what: "day of the tie") }
-        ?? FieldTime.now().localDate
-      let entryID = try entry.map { try EntryQuery.resolveID($0, in: db) }
+        ?? conversationDay ?? FieldTime.now().localDate
       try Networks.recordTie(network: network, tie, day: day, entry: entryID, in: db, at: Date())
     }
   }
@@ -457,11 +504,13 @@ extension Journal {
   /// Every member and every state of every tie of a network (or of all, for `--all`).
   public func networkHistories(_ network: String?) throws -> [NetworkHistory] {
     try read { db in
-      let names =
-        try network.map { [$0] } ?? NetworkRows.networks(in: db).map(\.pseudonym)
+      let shown = try Networks.shown(in: db)
+      let names = network.map { [$0] } ?? shown.networks.map(\.pseudonym)
       guard !names.isEmpty else {
         throw FieldLogError.invalidInput(
-          "the study has no networks yet",
+          shown.withheld > 0
+            ? "the study's networks are all of participants without consent to recording"
+            : "the study has no networks yet",
           hint: "add a member: fieldlog network member add P ALIAS --role ROLE")
       }
       return try names.map { Networks.history(try Networks.load($0, in: db)) }
@@ -472,7 +521,7 @@ extension Journal {
   /// what the journal holds, whatever day it is read on.
   public func latestNetworks() throws -> [NetworkSnapshot] {
     try read { db in
-      try NetworkRows.networks(in: db).map {
+      try Networks.shown(in: db).networks.map {
         let loaded = try Networks.load($0.pseudonym, in: db)
         let last = (loaded.members.map(\.since) + loaded.ties.map(\.date)).max() ?? "0000-01-01"
         return Networks.snapshot(loaded, on: last)
@@ -488,12 +537,29 @@ extension Journal {
       let day =
         try day.map { try ActionResearch.day($0, what: "day") }
         ?? FieldTime.now().localDate
-      return try NetworkRows.networks(in: db).map {
+      return try Networks.shown(in: db).networks.map {
         (
           snapshot: Networks.snapshot(try Networks.load($0.pseudonym, in: db), on: day),
           neighbourhood: $0.place
         )
       }
     }
+  }
+
+  /// Whether a participant's network is kept out of every view: they have not consented to
+  /// recording.
+  public func networkWithheld(_ network: String) throws -> Bool {
+    try read { db in
+      !(try ParticipantRegister.lacking(
+        .recording, among: [Networks.focal(network, in: db)], in: db
+      )
+      .isEmpty)
+    }
+  }
+
+  /// How many networks are kept out of the study-wide views because their participant has not
+  /// consented to recording.
+  public func networksWithheld() throws -> Int {
+    try read { db in try Networks.shown(in: db).withheld }
   }
 }

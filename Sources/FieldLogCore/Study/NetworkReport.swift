@@ -158,27 +158,46 @@ extension Journal {
         meanDensity: densities.isEmpty
           ? nil : densities.reduce(0, +) / Double(densities.count))
     }
-    let date = try all.first?.snapshot.date ?? FieldTime.now().localDate
+    let date =
+      try all.first?.snapshot.date
+      ?? day.map { try ActionResearch.day($0, what: "--to day") } ?? FieldTime.now().localDate
     return NetworkGroupReport(by: grouping.rawValue, date: date, rows: rows)
   }
 
-  /// Network conversations whose follow-up day is before `today` and after which the participant
-  /// had no later network conversation.
+  /// Network conversations whose follow-up day is before `today` and after which the network
+  /// had no later network conversation. A conversation concerns the networks of its participants
+  /// who have one (so a sister who came along is not listed as a network of her own); one whose
+  /// participants have none concerns each of them.
   public func networkFollowUpsDue(today: String? = nil) throws -> [NetworkFollowUp] {
     try read { db in
       let today =
         try today.map { try ActionResearch.day($0, what: "--today day") }
         ?? FieldTime.now().localDate
-      let conversations = try NetworkRows.conversations(in: db)
+      let networks = Set(try NetworkRows.networks(in: db).map { Text.identityFold($0.pseudonym) })
+      let recorded = try NetworkRows.conversations(in: db)
+      // Follow-ups about someone without consent to recording are left out, like their network.
+      let lacking = Set(
+        try ParticipantRegister.lacking(
+          .recording, among: recorded.flatMap(\.participants), in: db
+        ).map(Text.identityFold))
+      let conversations = recorded.map { conversation in
+        let withNetwork = conversation.participants.filter {
+          networks.contains(Text.identityFold($0))
+        }
+        let concerns = withNetwork.isEmpty ? conversation.participants : withNetwork
+        return (
+          conversation, concerns: concerns.filter { !lacking.contains(Text.identityFold($0)) }
+        )
+      }
       var latest: [String: Int] = [:]
-      for (index, conversation) in conversations.enumerated() {
+      for (index, (conversation, _)) in conversations.enumerated() {
         for person in conversation.participants { latest[Text.identityFold(person)] = index }
       }
       var due: [NetworkFollowUp] = []
-      for (index, conversation) in conversations.enumerated() {
+      for (index, (conversation, concerns)) in conversations.enumerated() {
         let fields = NetworkFollowUps.fields(conversation.fields)
         guard let followUp = fields["follow-up"], followUp < today else { continue }
-        for person in conversation.participants.sorted()
+        for person in concerns.sorted()
         where latest[Text.identityFold(person)] == index {
           let ties = try NetworkFollowUps.ties(onEntry: conversation.id, of: person, in: db)
           due.append(

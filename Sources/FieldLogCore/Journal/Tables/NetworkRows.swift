@@ -64,14 +64,18 @@ enum NetworkRows {
         """, arguments: [network])
   }
 
-  /// Every recording of every tie of a network, each tie's in the order they take effect.
+  /// Every recording of every tie of a network, each tie's in the order they take effect. A tie
+  /// recorded on a network conversation that was later retracted goes with it.
   static func ties(network: String, in db: Database) throws -> [NetworkTieRow] {
     guard try exist(db) else { return [] }
     return try NetworkTieRow.fetchAll(
       db,
       sql: """
         SELECT tie_id, a, b, kind, direction, date, author, recorded_at, strength, ended, entry_id
-        FROM network_tie WHERE network_id = ? ORDER BY tie_id, date, recorded_at, event_hash
+        FROM network_tie WHERE network_id = ?
+          AND (entry_id IS NULL
+            OR entry_id NOT IN (SELECT id FROM entry WHERE retracted_at IS NOT NULL))
+        ORDER BY tie_id, date, recorded_at, event_hash
         """, arguments: [network])
   }
 
@@ -90,17 +94,21 @@ enum NetworkRows {
     ).map { (id: $0["id"], pseudonym: $0["pseudonym"], place: $0["place"]) }
   }
 
-  /// The initiatives named `folded`, with their neighbourhood's id.
+  /// The initiatives named `folded`, with their neighbourhood's id and name.
   static func initiatives(folded: String, in db: Database) throws -> [(
-    id: String, name: String, neighbourhood: String
+    id: String, name: String, neighbourhood: String, place: String
   )] {
     try Row.fetchAll(
       db,
       sql: """
-        SELECT id, name, neighbourhood_id FROM initiative WHERE folded = ?
-          AND id NOT IN (SELECT id FROM vocabulary_removed) ORDER BY neighbourhood_id
+        SELECT i.id, i.name, i.neighbourhood_id, n.name AS place FROM initiative i
+        JOIN neighbourhood n ON n.id = i.neighbourhood_id
+        WHERE i.folded = ? AND i.id NOT IN (SELECT id FROM vocabulary_removed)
+        ORDER BY n.name
         """, arguments: [folded]
-    ).map { (id: $0["id"], name: $0["name"], neighbourhood: $0["neighbourhood_id"]) }
+    ).map {
+      (id: $0["id"], name: $0["name"], neighbourhood: $0["neighbourhood_id"], place: $0["place"])
+    }
   }
 
   /// The id of the neighbourhood of a registered participant, if they have one.
@@ -137,6 +145,18 @@ enum NetworkRows {
       guard named.contains(where: { Text.identityFold($0) == folded }) else { return nil }
       return (hash: row["hash"], commitment: row["commitment"])
     }
+  }
+
+  /// The kind and local day of an entry (nil for an entry that is retracted).
+  static func entryKindAndDay(_ id: String, in db: Database) throws -> (kind: String, day: String)?
+  {
+    try Row.fetchOne(
+      db,
+      sql: """
+        SELECT kind, substr(occurred_at, 1, 10) AS day FROM entry
+        WHERE id = ? AND retracted_at IS NULL
+        """, arguments: [id]
+    ).map { (kind: $0["kind"], day: $0["day"]) }
   }
 
   /// The network conversations not retracted or redacted: id, title, day, fields, participants.
