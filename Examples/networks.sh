@@ -85,7 +85,8 @@ text "Everyone in a network is a pseudonym: a participant of the study (P-021, h
 text "## The network before" ""
 text "The members, from the day they belong to the network. A role is one of client, family, friend," \
   "neighbour, volunteer, professional, faith-community or other; professionals are formal support" \
-  "and everyone else informal, unless \`--formal\` or \`--informal\` says otherwise." ""
+  "and everyone else informal, unless \`--formal\` or \`--informal\` says otherwise. A member" \
+  "belongs from \`--since\` (default today), or from their first tie if that is earlier." ""
 step network member add P-017 P-021 --role family --since 2024-03-01
 quiet network member add P-017 P-022 --role neighbour --since 2024-03-01
 quiet network member add P-017 N-017-zoon --role family --since 2024-03-01
@@ -174,7 +175,9 @@ text "## For network analysis" ""
 text "GraphML and GEXF are read by Gephi, igraph and networkx; CSV gives a node list and an edge" \
   "list. Every state of a tie is one edge with the day it began (\`start\`) and the day it changed" \
   "or ended (\`end\`), so Gephi's timeline plays the change; \`--all\` exports every network of the" \
-  "study. The tests read the GraphML back with networkx." ""
+  "study. Both are directed graphs: a tie without a direction is one edge with \`direction\` none," \
+  "a mutual tie one edge with \`direction\` mutual (which networkx reads from GEXF as an edge each" \
+  "way); filter on \`direction\` for measures that need it. The tests read both back with networkx." ""
 text '```' '$ fieldlog network export P-017 --format graphml -o P-017.graphml'
 fieldlog network export P-017 --format graphml -o "$work/P-017.graphml" | sed "s#$work/##" >>"$page"
 text '$ python3 -c "import networkx as nx; g = nx.read_graphml('"'"'P-017.graphml'"'"'); print(g.number_of_nodes(), g.number_of_edges())"'
@@ -186,8 +189,9 @@ text "- Members are pseudonyms; \`network member add\` refuses an alias or note 
   "  the key file." \
   "- A participant without consent to recording is shown and exported only as 'member without" \
   "  consent N' with a role, without their note or initiative; an export names a tie by what it" \
-  "  shows. The network *of* a participant without that consent is kept out of every view and" \
-  "  export until they give it (\`export --all\` and \`report --by\` say how many they left out)." \
+  "  shows. The network *of* a participant is recorded only once they consent to recording; if" \
+  "  they withdraw, it is kept out of every view and export (\`export --all\` and \`report --by\`" \
+  "  say how many they left out)." \
   "- \`redact --participant P\` erases every member and tie that names P, in every network, and the" \
   "  journal still verifies; \`redact --participant N-017-zoon\` erases a network-only member, with" \
   "  their note and ties. Retracting a network conversation takes the ties recorded on it along." \

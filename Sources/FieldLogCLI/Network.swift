@@ -65,11 +65,6 @@ extension FieldLog {
         network, member: member, role: role, formal: formal ? true : (informal ? false : nil),
         initiative: initiative, since: since, note: note, guardian: guardian)
       print("added \(added) (\(role.rawValue)) to the network of \(network)")
-      if try journal.networkWithheld(network) {
-        Output.stderr(
-          "note: \(network) has not consented to recording; their network is kept out of every "
-            + "view and export until they do")
-      }
     }
   }
 
@@ -155,7 +150,7 @@ extension FieldLog {
             $0.focal ? $0.id + " (centre)" : $0.id, $0.role, $0.formal ? "formal" : "informal",
             $0.initiative ?? "", $0.since ?? "",
           ]
-        })
+        }, whole: [0])
       print("")
       if snapshot.ties.isEmpty {
         print("no ties on \(snapshot.date)")
@@ -167,7 +162,7 @@ extension FieldLog {
               $0.from, $0.direction == "mutual" ? "<>" : $0.direction == "forward" ? ">" : "~",
               $0.to, $0.kind, String($0.strength), $0.since,
             ]
-          })
+          }, whole: [0, 2])
       }
     }
   }
@@ -195,7 +190,11 @@ extension FieldLog {
     var by: String?
 
     func validate() throws {
-      if (network == nil) == (by == nil) {
+      if network != nil && by != nil {
+        throw ValidationError(
+          "give a participant's network or --by \(by!), not both: --by reports every network")
+      }
+      if network == nil && by == nil {
         throw ValidationError("name a participant's network, or give --by neighbourhood|initiative")
       }
       if by != nil && from != nil { throw ValidationError("--by reports one day: give --to") }

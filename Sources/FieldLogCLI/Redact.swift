@@ -86,10 +86,17 @@ extension FieldLog {
       if output.json {
         try Output.json(result)
       } else {
-        print(
-          "erased \(Counted.phrase(result.payloads, "version")) of "
-            + Counted.phrase(result.entries.count, "entry", "entries") + ": "
-            + result.entries.map { String($0.prefix(8)) }.joined(separator: ", "))
+        var parts: [String] = []
+        if !result.entries.isEmpty || result.networkEvents == 0 {
+          parts.append(
+            "\(Counted.phrase(result.payloads, "version")) of "
+              + Counted.phrase(result.entries.count, "entry", "entries") + ": "
+              + result.entries.map { String($0.prefix(8)) }.joined(separator: ", "))
+        }
+        if result.networkEvents > 0 {
+          parts.append(Counted.phrase(result.networkEvents, "network event"))
+        }
+        print("erased " + parts.joined(separator: "; "))
       }
       if !result.compacted {
         Output.stderr(

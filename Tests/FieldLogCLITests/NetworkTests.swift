@@ -143,6 +143,41 @@ import Testing
     #expect(try sandbox.query("SELECT * FROM network_tie ORDER BY event_hash") == projections)
   }
 
+  @Test(
+    "a member added today keeps a tie recorded about the past; recording a tie again unchanged is no change"
+  )
+  func pastTiesAndRepeats() throws {
+    let sandbox = try makeSandbox()
+    // Added without --since (today), then a tie from March 2024, as a practitioner catching up.
+    try ok(
+      sandbox.fieldlog(["network", "member", "add", "P-017", "N-017-imam", "--role", "other"]))
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-imam", "--kind", "contact", "--strength", "2", "--at",
+        "2024-03-01",
+      ]))
+    let march = try json(sandbox, ["network", "show", "P-017", "--at", "2024-03-01"])
+    let members = march["members"]?.array ?? []
+    #expect(
+      members.map { $0["id"]?.string } == ["P-017", "N-017-imam"]
+        && members.last?["since"]?.string == "2024-03-01", "\(march)")
+    // The same tie recorded again on a later day changes nothing: it stays one state, since March.
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-imam", "--kind", "contact", "--strength", "2", "--at",
+        "2024-04-02",
+      ]))
+    let april = try json(sandbox, ["network", "show", "P-017", "--at", "2024-05-01"])
+    #expect(april["ties"]?.array?.first?["since"]?.string == "2024-03-01", "\(april)")
+    let csv = sandbox.url("imam.csv")
+    let exported = try ok(
+      sandbox.fieldlog(["network", "export", "P-017", "--format", "csv", "-o", csv.path]))
+    #expect(exported.stdout.hasSuffix(": 2 nodes, 1 edge\n"), "\(exported)")
+    let report = try json(
+      sandbox, ["network", "report", "P-017", "--from", "2024-03-15", "--to", "2024-05-01"])
+    #expect(report["changed"]?.array?.isEmpty == true, "\(report)")
+  }
+
   // MARK: on a network conversation
 
   @Test("--tie on a network conversation records the ties on its day, linked to it; due follow-ups")
@@ -243,12 +278,14 @@ import Testing
       (["network", "member", "add", "P-017", "N 017 zus", "--role", "family"], ["'N 017 zus'"]),
       (["network", "member", "add", "P-017", "N-017-dochter", "--role", "family"], ["already"]),
       (
-        [
-          "network", "tie", "P-017", "P-017", "N-017-dochter", "--kind", "support", "--strength",
-          "2",
-          "--at", "2024-02-01",
-        ], ["2024-03-01"]
+        ["network", "tie", "P-017", "N-017-dochter", "--kind", "support", "--end"],
+        ["no support tie between P-017 and N-017-dochter", "they have no tie"]
       ),
+      (
+        ["network", "member", "add", "P-030", "N-030-zus", "--role", "family"],
+        ["P-030 has not consented to recording", "fieldlog consent P-030"]
+      ),
+      (["network", "report", "P-017", "--by", "neighbourhood"], ["not both"]),
       (["network", "show", "P-017", "--at", "gisteren-ish"], ["gisteren-ish"]),
       (
         ["network", "export", "P-017", "--format", "pajek", "-o", "x.net"], ["'pajek'", "graphml"]
@@ -347,6 +384,20 @@ import Testing
     let gexfText = try String(contentsOf: gexf, encoding: .utf8)
     #expect(gexfText.components(separatedBy: "<edge ").count - 1 == 5)
     #expect(gexfText.contains("endopen=\"2024-05-01\""))
+    // networkx reads the GEXF too: a mutual tie is an edge each way, the others one edge.
+    let readGEXF = try sandbox.python([
+      "-c",
+      """
+      import sys, networkx as nx
+      g = nx.read_gexf(sys.argv[1])
+      print(g.number_of_nodes(), g.number_of_edges(), g.is_directed(),
+            sorted(d["kind"] for _, _, d in g.edges(data=True)))
+      """, gexf.path,
+    ])
+    #expect(
+      readGEXF.stdout
+        == "4 6 True ['conflict', 'conflict', 'contact', 'referral', 'support', 'support']\n",
+      "networkx: \(readGEXF)")
 
     let csv = sandbox.url("p017.csv")
     try ok(sandbox.fieldlog(["network", "export", "P-017", "--format", "csv", "-o", csv.path]))
@@ -489,7 +540,9 @@ import Testing
     }
   }
 
-  @Test("the network of a participant without consent to recording is kept out of every view")
+  @Test(
+    "a network is recorded only with its participant's consent to recording, and kept out once it is withdrawn"
+  )
   func networkWithoutConsentIsKeptOut() throws {
     let sandbox = try makeSandbox()
     try member(sandbox, "N-017-dochter", role: "family")
@@ -498,13 +551,32 @@ import Testing
         "network", "tie", "P-017", "N-017-dochter", "--kind", "support", "--strength", "2", "--at",
         "2024-03-05",
       ]))
-    // P-030 gave no consent: recording their network is allowed, with a note that it stays out.
-    let added = try ok(
+    // P-030 gave no consent to recording: their network is not recorded.
+    let state = try sandbox.state()
+    for command in [
+      ["network", "member", "add", "P-030", "N-030-zoon", "--role", "family"],
+      ["network", "tie", "P-030", "N-030-zoon", "--kind", "support", "--strength", "2"],
+    ] {
+      let refused = try sandbox.fieldlog(command)
+      #expect(
+        refused.status == 65 && refused.stderr.contains("P-030 has not consented to recording")
+          && refused.stderr.contains("fieldlog consent P-030"), "\(command): \(refused)")
+    }
+    #expect(try sandbox.state() == state)
+    // Once they consent it is; when they withdraw, it is kept out of every view.
+    try ok(
+      sandbox.fieldlog([
+        "consent", "P-030", "--given", "written", "--scope", "recording", "--date", "2024-02-01",
+      ]))
+    try ok(
       sandbox.fieldlog([
         "network", "member", "add", "P-030", "N-030-zoon", "--role", "family", "--since",
         "2024-03-01",
       ]))
-    #expect(added.stderr.contains("P-030 has not consented to recording"), "\(added)")
+    try ok(
+      sandbox.fieldlog([
+        "consent", "P-030", "--withdraw", "--scope", "recording", "--date", "2024-05-01",
+      ]))
     for command in [
       ["network", "show", "P-030"], ["network", "report", "P-030"],
       ["network", "draw", "P-030", "-o", sandbox.url("p030.svg").path],
@@ -528,7 +600,7 @@ import Testing
     let page = try ReportHTML.page(sandbox)
     #expect(!page.contains("P-030") && !page.contains("N-030"), "the report shows P-030's network")
     #expect(page.contains("The network of P-017"))
-    // Once P-030 consents, their network is there.
+    // Once P-030 consents again, their network is there.
     try ok(sandbox.fieldlog(["consent", "P-030", "--given", "written", "--scope", "recording"]))
     let shown = try json(sandbox, ["network", "show", "P-030", "--at", "2024-04-01"])
     #expect(shown["members"]?.array?.count == 2, "\(shown)")

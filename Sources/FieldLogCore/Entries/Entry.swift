@@ -320,7 +320,8 @@ enum EntryRecorder {
     var participants: [ParticipantRef] = []
     for raw in draft.participants + draft.newParticipants {
       var participant = try ParticipantRef.parse(raw)
-      participant.pseudonym = try ParticipantRegister.known(participant.pseudonym, in: db)
+      participant.pseudonym = try ParticipantRegister.known(
+        participant.pseudonym, in: db, entry: true)
       if draft.kind == .networkConversation, let role = participant.role {
         participant.role = try Fields.networkRole(role)
       }

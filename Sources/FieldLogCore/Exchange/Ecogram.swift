@@ -52,7 +52,7 @@ public enum Ecogram {
       )
     }
     let width = panel * Double(max(1, snapshots.count))
-    let height = panel + 40 + 70
+    let height = panel + 40 + 90
     let title =
       (snapshots.first?.network ?? "")
       + ": ecogram on " + snapshots.map(\.date).joined(separator: " and ")
@@ -134,7 +134,8 @@ public enum Ecogram {
         let at = point(member.id)
         let fill = member.focal ? "#ffffff" : fills[ring(member)]
         out += "<circle cx=\"\(f(at.x))\" cy=\"\(f(at.y))\" r=\"\(member.focal ? 26 : 16)\" "
-        out += "fill=\"\(fill)\" stroke=\"#333333\" stroke-width=\"\(member.focal ? 3 : 1)\""
+        out +=
+          "fill=\"\(fill)\" stroke=\"#333333\" stroke-width=\"\(member.focal ? 3 : member.withheld ? 2 : 1)\""
         if member.withheld { out += " stroke-dasharray=\"3 2\"" }
         out += "/>\n"
         // The participant's name goes inside the centre, where no tie runs under it.
@@ -143,11 +144,13 @@ public enum Ecogram {
           out += "font-size=\"10\" font-weight=\"bold\">\(escape(member.id))</text>\n"
           continue
         }
-        // A white halo keeps a label readable where a line runs under it.
+        // A white halo keeps a label readable where a line runs under it. A member in the upper
+        // half is labelled above, on the side away from the centre where their ties run.
         let halo = "paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\""
-        out += "<text x=\"\(f(at.x))\" y=\"\(f(at.y + 28))\" text-anchor=\"middle\" "
+        let (nameY, roleY) = at.y < panel / 2 - 1 ? (at.y - 31, at.y - 20) : (at.y + 28, at.y + 39)
+        out += "<text x=\"\(f(at.x))\" y=\"\(f(nameY))\" text-anchor=\"middle\" "
         out += "font-size=\"10\" \(halo)>\(escape(member.id))</text>\n"
-        out += "<text x=\"\(f(at.x))\" y=\"\(f(at.y + 39))\" text-anchor=\"middle\" "
+        out += "<text x=\"\(f(at.x))\" y=\"\(f(roleY))\" text-anchor=\"middle\" "
         out += "font-size=\"8\" fill=\"#555555\" \(halo)>\(escape(member.role))</text>\n"
       }
       out += "</g>\n"
@@ -169,6 +172,9 @@ public enum Ecogram {
         "<circle cx=\"\(f(x + 8))\" cy=\"\(f(y + 26))\" r=\"7\" fill=\"\(["#f4d6a0", "#cfe3c6", "#c9d6ee"][index])\" "
       out += "stroke=\"#333333\"/>\n<text x=\"\(f(x + 20))\" y=\"\(f(y + 30))\">\(name)</text>\n"
     }
+    out += "<circle cx=\"\(f(20 + 3 * 105 + 8))\" cy=\"\(f(y + 26))\" r=\"7\" fill=\"#ffffff\" "
+    out += "stroke=\"#333333\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n"
+    out += "<text x=\"\(f(20 + 3 * 105 + 20))\" y=\"\(f(y + 30))\">without consent</text>\n"
     out += "<text x=\"20\" y=\"\(f(y + 50))\" fill=\"#555555\">line width: strength 1–3; "
     out += "arrows: direction of the tie</text>\n</g>\n</svg>\n"
     return out

@@ -120,15 +120,12 @@ public enum NetworkExport {
     out += "      </nodes>\n      <edges>\n"
     for network in networks {
       for (index, period) in network.periods.enumerated() {
-        let type =
-          switch period.direction {
-          case "none": "undirected"
-          case "mutual": "mutual"
-          default: "directed"
-          }
+        // A tie without a direction is written as a directed edge, as in GraphML, with `none` in
+        // its direction attribute: networkx refuses an undirected edge in a directed graph.
+        let type = period.direction == "mutual" ? " type=\"mutual\"" : ""
         out += "        <edge id=\"\(escape(network.network))/e\(index + 1)\" "
         out += "source=\"\(escape(nodeID(network.network, period.from)))\" "
-        out += "target=\"\(escape(nodeID(network.network, period.to)))\" type=\"\(type)\" "
+        out += "target=\"\(escape(nodeID(network.network, period.to)))\"\(type) "
         out += "weight=\"\(period.strength)\" start=\"\(period.start)\""
         out += period.end.map { " endopen=\"\($0)\"" } ?? ""
         out += ">\n          <attvalues>\n"

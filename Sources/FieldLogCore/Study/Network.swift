@@ -171,6 +171,18 @@ enum Networks {
     try ParticipantRegister.known(typed, in: db)
   }
 
+  /// The network's participant, who must consent to recording before their network is recorded.
+  static func consentingFocal(_ typed: String, in db: Database) throws -> String {
+    let network = try focal(typed, in: db)
+    guard try ParticipantRegister.lacking(.recording, among: [network], in: db).isEmpty else {
+      throw FieldLogError.invalidInput(
+        "\(network) has not consented to recording; their network is not recorded",
+        hint: "record their consent first: fieldlog consent \(network) --given written "
+          + "--scope recording --date DAY")
+    }
+    return network
+  }
+
   /// Refuses an alias or a note that holds a real name of the key file.
   static func screen(_ text: String, what: String, guardian: NameGuard?) throws {
     guard let guardian, let pseudonym = guardian.nameFound(in: text) else { return }
@@ -185,7 +197,7 @@ enum Networks {
     initiative: String?, since: String?, note: String?, guardian: NameGuard?, in db: Database,
     at date: Date
   ) throws -> String {
-    let network = try focal(typed, in: db)
+    let network = try consentingFocal(typed, in: db)
     let member = try ParticipantRef.parse(alias).pseudonym
     guard ParticipantRef.isValidPseudonym(alias.trimmingCharacters(in: .whitespaces)) else {
       throw FieldLogError.invalidInput(
@@ -207,7 +219,10 @@ enum Networks {
       $0.folded == Text.identityFold(name)
     }) {
       throw FieldLogError.invalidInput(
-        "\(existing.member) is a member of the network of \(network) already (\(existing.role))")
+        "\(existing.member) is a member of the network of \(network) already (\(existing.role))",
+        hint: existing.participant == nil
+          ? "a member is not changed; to record them anew, erase them and their ties first: "
+            + "fieldlog redact --participant \(existing.member) --reason REASON" : nil)
     }
     let day =
       try since.map { try ActionResearch.day($0, what: "day they joined") }
@@ -247,50 +262,45 @@ enum Networks {
     network typed: String, _ tie: TieRecord, day: String, entry: String?, in db: Database,
     at date: Date
   ) throws {
-    let network = try focal(typed, in: db)
+    let network = try consentingFocal(typed, in: db)
     let networkID = ParticipantRegister.id(network).lowercased
     let members = try NetworkRows.members(network: networkID, in: db)
-    func resolve(_ alias: String) throws -> (name: String, since: String?) {
+    // A tie dated before a member's day makes them a member from the tie's day (see `load`).
+    func resolve(_ alias: String) throws -> String {
       let folded = Text.identityFold(alias)
-      if folded == Text.identityFold(network) { return (network, nil) }
-      if let member = members.first(where: { $0.folded == folded }) {
-        return (member.member, member.since)
-      }
+      if folded == Text.identityFold(network) { return network }
+      if let member = members.first(where: { $0.folded == folded }) { return member.member }
       let known = [network] + members.map(\.member)
+      let suggestions = Text.suggestions(for: alias, among: known)
       throw FieldLogError.invalidInput(
         FieldLogError.unknownName(
-          kind: "member of the network of \(network)", value: alias,
-          suggestions: Text.suggestions(for: alias, among: known), known: known
+          kind: "member of the network of \(network)", value: alias, suggestions: suggestions,
+          known: known
         ).message,
-        hint: "add them first: fieldlog network member add \(network) \(alias) --role ROLE")
+        hint: suggestions.isEmpty
+          ? "add them first: fieldlog network member add \(network) \(alias) --role ROLE" : nil)
     }
     let from = try resolve(tie.from)
     let to = try resolve(tie.to)
-    guard from.name != to.name else {
+    guard from != to else {
       throw FieldLogError.invalidInput(
         "a tie needs two members; '\(tie.from)' and '\(tie.to)' are the same")
     }
-    for end in [from, to] {
-      if let since = end.since, day < since {
-        throw FieldLogError.invalidInput(
-          "\(end.name) is a member from \(since) on; a tie on \(day) comes before that")
-      }
-    }
-    let id = tieID(network: network, from.name, to.name, kind: tie.kind)
+    let id = tieID(network: network, from, to, kind: tie.kind)
     let history = try NetworkRows.ties(network: networkID, in: db).filter {
       $0.tieID == id.lowercased
     }
     if tie.end {
       let current = history.last(where: { $0.date <= day })
       guard let current, !current.ended else {
-        let pair = [Text.identityFold(from.name), Text.identityFold(to.name)].sorted()
+        let pair = [Text.identityFold(from), Text.identityFold(to)].sorted()
         let kinds = Dictionary(
           grouping: try NetworkRows.ties(network: networkID, in: db).filter {
             [$0.a, $0.b] == pair && $0.date <= day
           }, by: \.kind
         ).compactMap { kind, rows in rows.last!.ended ? nil : kind }.sorted()
         throw FieldLogError.invalidInput(
-          "there is no \(tie.kind.rawValue) tie between \(from.name) and \(to.name) on \(day) "
+          "there is no \(tie.kind.rawValue) tie between \(from) and \(to) on \(day) "
             + "to end; "
             + (kinds.isEmpty
               ? "they have no tie on that day"
@@ -305,7 +315,7 @@ enum Networks {
     try EventLog.append(
       .networkTieRecorded, subject: id,
       payload: Payload.NetworkTieRecorded(
-        network: network, from: from.name, to: to.name, kind: tie.kind.rawValue,
+        network: network, from: from, to: to, kind: tie.kind.rawValue,
         strength: tie.end ? nil : tie.strength, direction: tie.direction.rawValue, date: day,
         ended: tie.end ? true : nil, entry: entry, author: try EventLog.author(db)),
       in: db, at: date)
@@ -339,8 +349,20 @@ enum Networks {
   static func load(_ typed: String, in db: Database) throws -> Loaded {
     let network = try focal(typed, in: db)
     let id = ParticipantRegister.id(network).lowercased
-    let members = try NetworkRows.members(network: id, in: db)
     let ties = try NetworkRows.ties(network: id, in: db)
+    // A member belongs to the network from their day, or from their first tie if that is
+    // earlier: a member added without --since (today) keeps the ties recorded about the past.
+    var firstTie: [String: String] = [:]
+    for tie in ties {
+      for end in [tie.a, tie.b] where firstTie[end].map({ tie.date < $0 }) ?? true {
+        firstTie[end] = tie.date
+      }
+    }
+    let members = try NetworkRows.members(network: id, in: db).map { row in
+      var member = row
+      if let first = firstTie[row.folded], first < row.since { member.since = first }
+      return member
+    }
     guard !members.isEmpty || !ties.isEmpty else {
       throw FieldLogError.invalidInput(
         "\(network) has no network yet",
@@ -348,8 +370,8 @@ enum Networks {
     }
     guard try ParticipantRegister.lacking(.recording, among: [network], in: db).isEmpty else {
       throw FieldLogError.invalidInput(
-        "\(network) has not consented to recording; their network is kept out of every view "
-          + "and export",
+        "\(network) has not consented to recording (any more); their network is kept out of "
+          + "every view and export",
         hint: "once they consent: fieldlog consent \(network) --given written --scope recording")
     }
     let participants = [network] + members.compactMap(\.participant)
@@ -388,10 +410,11 @@ enum Networks {
     }
     var ties: [NetworkSnapshot.Tie] = []
     for history in Dictionary(grouping: loaded.ties, by: \.tieID).values {
-      guard let current = history.last(where: { $0.date <= day }), !current.ended,
+      let states = states(history)
+      guard let current = states.last(where: { $0.date <= day }), !current.ended,
         let strength = current.strength
       else { continue }
-      let first = history.first!.date
+      let first = states[0].date
       ties.append(tie(current, strength: strength, first: first, loaded))
     }
     ties.sort { ($0.from, $0.to, $0.kind) < ($1.from, $1.to, $1.kind) }
@@ -418,16 +441,28 @@ enum Networks {
       since: row.date, first: first, entry: row.entry)
   }
 
+  /// A tie's recordings (in the order they take effect) as the states it went through: the last
+  /// recording of a day is that day's state, and one that repeats the state before it is no
+  /// change.
+  static func states(_ history: [NetworkTieRow]) -> [NetworkTieRow] {
+    var days: [NetworkTieRow] = []
+    for row in history {
+      if days.last?.date == row.date { days.removeLast() }
+      if let last = days.last, last.strength == row.strength, last.direction == row.direction,
+        last.ended == row.ended
+      {
+        continue
+      }
+      days.append(row)
+    }
+    return days
+  }
+
   static func history(_ loaded: Loaded) -> NetworkHistory {
     let snapshot = snapshot(loaded, on: "9999-12-31")
     var periods: [NetworkTiePeriod] = []
     for history in Dictionary(grouping: loaded.ties, by: \.tieID).values {
-      // The last recording of a day is that day's state.
-      var days: [NetworkTieRow] = []
-      for row in history {
-        if days.last?.date == row.date { days.removeLast() }
-        days.append(row)
-      }
+      let days = states(history)
       for (index, row) in days.enumerated() where !row.ended {
         guard let strength = row.strength else { continue }
         let shown = tie(row, strength: strength, first: days[0].date, loaded)
@@ -543,17 +578,6 @@ extension Journal {
           neighbourhood: $0.place
         )
       }
-    }
-  }
-
-  /// Whether a participant's network is kept out of every view: they have not consented to
-  /// recording.
-  public func networkWithheld(_ network: String) throws -> Bool {
-    try read { db in
-      !(try ParticipantRegister.lacking(
-        .recording, among: [Networks.focal(network, in: db)], in: db
-      )
-      .isEmpty)
     }
   }
 

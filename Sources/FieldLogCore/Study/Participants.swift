@@ -111,7 +111,9 @@ enum ParticipantRegister {
   }
 
   /// The pseudonym as registered, or an error naming the closest known ones.
-  static func known(_ pseudonym: String, in db: Database) throws -> String {
+  /// A registered participant's pseudonym as registered; `entry` says the caller records an
+  /// entry, which can register them with --new-participant.
+  static func known(_ pseudonym: String, in db: Database, entry: Bool = false) throws -> String {
     if let registered = try ParticipantRow.pseudonym(folded: Text.identityFold(pseudonym), in: db) {
       return registered
     }
@@ -121,8 +123,8 @@ enum ParticipantRegister {
       FieldLogError.unknownName(
         kind: "participant", value: pseudonym, suggestions: suggestions, known: all
       ).message,
-      hint:
-        "add them first with 'fieldlog participant add \(pseudonym)', or use --new-participant")
+      hint: "add them first with 'fieldlog participant add \(pseudonym)'"
+        + (entry ? ", or use --new-participant" : ""))
   }
 
   /// Appends a consent event for a registered participant; refuses a day after today, since a
