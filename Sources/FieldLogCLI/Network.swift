@@ -155,14 +155,13 @@ extension FieldLog {
       if snapshot.ties.isEmpty {
         print("no ties on \(snapshot.date)")
       } else {
+        // One column for the tie, so that names stay whole at 80 columns.
         Output.table(
-          ["FROM", "", "TO", "KIND", "STRENGTH", "SINCE"],
+          ["TIE", "KIND", "STRENGTH", "SINCE"],
           snapshot.ties.map {
-            [
-              $0.from, $0.direction == "mutual" ? "<>" : $0.direction == "forward" ? ">" : "~",
-              $0.to, $0.kind, String($0.strength), $0.since,
-            ]
-          }, whole: [0, 2])
+            let mark = $0.direction == "mutual" ? "<>" : $0.direction == "forward" ? ">" : "~"
+            return ["\($0.from) \(mark) \($0.to)", $0.kind, String($0.strength), $0.since]
+          }, whole: [0])
       }
     }
   }
