@@ -55,7 +55,7 @@ extension FieldLog {
     func validate() throws {
       if resume {
         if kind != nil || !entry.changes(body: nil).isEmpty || entry.text != nil
-          || entry.file != nil || entry.stdin != nil
+          || entry.file != nil || entry.stdin != nil || !tie.isEmpty || network != nil
         {
           throw ValidationError(
             "--resume takes the draft as it was kept: give no kind, body or entry options with it")
@@ -64,6 +64,12 @@ extension FieldLog {
         throw ValidationError(
           "give the kind: observation, network-conversation, interview, nabije-kennis or reflection"
         )
+      } else if !tie.isEmpty || network != nil,
+        let kind, let parsed = try? EntryKind.parse(kind), parsed != .networkConversation
+      {
+        // Refused before the editor opens, so that no draft is kept without them.
+        throw ValidationError(
+          "--tie and --network go with a network-conversation, not a \(parsed.rawValue)")
       }
     }
     @Flag(help: "Record it even when an entry of this kind, time and text exists already.")

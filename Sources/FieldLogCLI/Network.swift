@@ -380,7 +380,16 @@ enum NetworkText {
     let sections: [(String, [String])] = [
       ("ties gained", report.gained.map { tie($0) + " \($0.after ?? 0)" }),
       ("ties lost", report.lost.map { tie($0) + " (was \($0.before ?? 0))" }),
-      ("ties changed", report.changed.map { tie($0) + " \($0.before ?? 0) → \($0.after ?? 0)" }),
+      (
+        "ties changed",
+        report.changed.map { change -> String in
+          var line = tie(change) + " \(change.before ?? 0) → \(change.after ?? 0)"
+          if let before = change.directionBefore, let after = change.directionAfter {
+            line += ", \(before) → \(after)"
+          }
+          return line
+        }
+      ),
     ]
     for (title, lines) in sections {
       out += "\n\(title):" + (lines.isEmpty ? " none\n" : "\n")

@@ -176,6 +176,18 @@ import Testing
     let report = try json(
       sandbox, ["network", "report", "P-017", "--from", "2024-03-15", "--to", "2024-05-01"])
     #expect(report["changed"]?.array?.isEmpty == true, "\(report)")
+    // A change of direction alone is a change.
+    try ok(
+      sandbox.fieldlog([
+        "network", "tie", "P-017", "N-017-imam", "P-017", "--kind", "contact", "--strength", "2",
+        "--directed", "--at", "2024-04-20",
+      ]))
+    let turned = try json(
+      sandbox, ["network", "report", "P-017", "--from", "2024-03-15", "--to", "2024-05-01"])
+    let change = turned["changed"]?.array?.first
+    #expect(
+      change?["directionBefore"]?.string == "N-017-imam~P-017"
+        && change?["directionAfter"]?.string == "N-017-imam>P-017", "\(turned)")
   }
 
   // MARK: on a network conversation
@@ -216,6 +228,18 @@ import Testing
       ])
     let done = try json(sandbox, ["network", "due", "--today", "2024-04-10"])
     #expect(done.array?.isEmpty == true, "a later conversation took the follow-up up: \(done)")
+    // A conversation about P-017's network with only her sister there concerns P-017's network.
+    let sister = try sandbox.add(
+      "network-conversation",
+      [
+        "--text", "Gesprek met de zus.", "--at", "2024-04-20 10:00", "--neighbourhood",
+        "Jan van Maijenbuurt", "--question", "RQ1", "--participant", "P-021", "--network", "P-017",
+        "--tie", "N-017-buurman>P-017:support:3", "--field", "follow-up=2024-05-01",
+      ])
+    let dueAgain = try json(sandbox, ["network", "due", "--today", "2024-05-10"])
+    #expect(
+      dueAgain.array?.map { $0["participant"]?.string } == ["P-017"]
+        && dueAgain.array?.first?["entry"] == sister["id"], "\(dueAgain)")
 
     // A tie that is refused leaves the entry unrecorded too: the journal stays as it was.
     let state = try sandbox.state()

@@ -4,7 +4,7 @@ import Foundation
 public enum EntryTemplate {
   /// The template for a draft, pre-filled with what was given on the command line. A new entry's
   /// template (`newEntry`) also holds its cycle and phase and, for a network conversation, its
-  /// ties, so that a kept draft resumed later records everything that was given.
+  /// ties, so that a kept draft resumed later records them too.
   public static func render(
     _ draft: EntryDraft, study: Study, now: FieldTime, newEntry: Bool = false
   ) -> String {

@@ -43,6 +43,9 @@ public struct NetworkReport: Codable, Sendable, Equatable {
   public struct Change: Codable, Sendable, Equatable {
     public var from, to, kind: String
     public var before, after: Int?
+    /// For a changed tie whose direction changed: how it ran before and after (`A>B`, `A<>B`,
+    /// `A~B`).
+    public var directionBefore, directionAfter: String?
   }
 
   /// A network conversation between the two days, its intervention and the ties recorded on it.
@@ -115,11 +118,18 @@ extension Journal {
       }
       let gained = after.ties.filter { old[key($0)] == nil }.map { change($0, nil, $0.strength) }
       let lost = before.ties.filter { new[key($0)] == nil }.map { change($0, $0.strength, nil) }
+      func form(_ tie: NetworkSnapshot.Tie) -> String {
+        tie.from + (tie.direction == "mutual" ? "<>" : tie.direction == "forward" ? ">" : "~")
+          + tie.to
+      }
       let changed = after.ties.compactMap { tie -> NetworkReport.Change? in
-        guard let was = old[key(tie)],
-          was.strength != tie.strength || was.direction != tie.direction
+        guard let was = old[key(tie)], was.strength != tie.strength || form(was) != form(tie)
         else { return nil }
-        return change(tie, was.strength, tie.strength)
+        var changed = change(tie, was.strength, tie.strength)
+        if form(was) != form(tie) {
+          (changed.directionBefore, changed.directionAfter) = (form(was), form(tie))
+        }
+        return changed
       }
       let interventions = try NetworkFollowUps.conversations(of: loaded, in: db).filter {
         start < $0.date && $0.date <= end
@@ -178,11 +188,16 @@ extension Journal {
       // Follow-ups about someone without consent to recording are left out, like their network.
       let lacking = Set(
         try ParticipantRegister.lacking(
-          .recording, among: recorded.flatMap(\.participants), in: db
+          .recording, among: recorded.flatMap { $0.participants + $0.networks }, in: db
         ).map(Text.identityFold))
       let conversations = recorded.map { conversation in
-        let withNetwork = conversation.participants.filter {
-          networks.contains(Text.identityFold($0))
+        // The networks its ties are in, and those of its participants who have one.
+        var withNetwork = conversation.networks
+        for person in conversation.participants
+        where networks.contains(Text.identityFold(person))
+          && !withNetwork.contains(where: { Text.identityFold($0) == Text.identityFold(person) })
+        {
+          withNetwork.append(person)
         }
         let concerns = withNetwork.isEmpty ? conversation.participants : withNetwork
         return (
@@ -191,7 +206,9 @@ extension Journal {
       }
       var latest: [String: Int] = [:]
       for (index, (conversation, _)) in conversations.enumerated() {
-        for person in conversation.participants { latest[Text.identityFold(person)] = index }
+        for person in conversation.participants + conversation.networks {
+          latest[Text.identityFold(person)] = index
+        }
       }
       var due: [NetworkFollowUp] = []
       for (index, (conversation, concerns)) in conversations.enumerated() {
@@ -248,7 +265,7 @@ enum NetworkFollowUps {
     -> [NetworkReport.Intervention]
   {
     try NetworkRows.conversations(in: db).filter {
-      $0.participants.contains { Text.identityFold($0) == loaded.focalFolded }
+      ($0.participants + $0.networks).contains { Text.identityFold($0) == loaded.focalFolded }
     }.map { conversation in
       let fields = fields(conversation.fields)
       return NetworkReport.Intervention(

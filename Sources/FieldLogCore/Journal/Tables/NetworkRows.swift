@@ -159,28 +159,37 @@ enum NetworkRows {
     ).map { (kind: $0["kind"], day: $0["day"]) }
   }
 
-  /// The network conversations not retracted or redacted: id, title, day, fields, participants.
+  /// The network conversations not retracted or redacted: id, title, day, fields, participants,
+  /// and the participants whose networks have ties recorded on it.
   static func conversations(in db: Database) throws -> [(
-    id: String, title: String, day: String, fields: String, participants: [String]
+    id: String, title: String, day: String, fields: String, participants: [String],
+    networks: [String]
   )] {
-    try Row.fetchAll(
+    let networks =
+      try exist(db)
+      ? """
+      (SELECT json_group_array(DISTINCT p.pseudonym) FROM network_tie t
+       JOIN participant p ON p.id = t.network_id WHERE t.entry_id = e.id)
+      """ : "'[]'"
+    return try Row.fetchAll(
       db,
       sql: """
         SELECT e.id, e.title, substr(e.occurred_at, 1, 10) AS day, e.fields,
           (SELECT json_group_array(ep.pseudonym) FROM entry_participant ep
-           WHERE ep.entry_id = e.id) AS people
+           WHERE ep.entry_id = e.id) AS people,
+          \(networks) AS networks
         FROM entry e
         WHERE e.kind = 'network-conversation' AND e.retracted_at IS NULL
           AND e.redaction_reason IS NULL
         ORDER BY e.occurred_utc, e.recorded_at
         """
     ).map { row in
-      let people =
-        (try? JSONDecoder().decode([String].self, from: Data((row["people"] as String).utf8)))
-        ?? []
+      func names(_ column: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data((row[column] as String).utf8))) ?? []
+      }
       return (
         id: row["id"], title: row["title"], day: row["day"], fields: row["fields"],
-        participants: people
+        participants: names("people"), networks: names("networks")
       )
     }
   }
