@@ -199,6 +199,17 @@ extension FieldLog {
     func run(_ journal: Journal) throws {
       let keys = try keyFile.openExisting(journal: journal)
       let records = try keys.people().map(\.pseudonym)
+      // What is due comes from the journal's tables; a purge cannot be undone, so it trusts them
+      // only once the journal verifies (a table edited by hand could make a record look due).
+      let verified = try journal.verify()
+      guard verified.ok else {
+        throw CommandFailure(
+          message:
+            "the journal does not verify (\(Counted.phrase(verified.problems.count, "problem"))), "
+            + "so what is due cannot be trusted; nothing was purged",
+          hint: "see 'fieldlog verify'; 'fieldlog rebuild' heals tables that were edited",
+          exitCode: 1)
+      }
       let report = try journal.retention(keyRecords: records)
       var chosen = report.keyRecordsDue
       if !due {

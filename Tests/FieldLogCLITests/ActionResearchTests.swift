@@ -734,6 +734,16 @@ import Testing
     #expect(try Data(contentsOf: keyFile(sandbox)) == keysBefore)
     #expect(try sandbox.state() == journalBefore)
 
+    // A table edited by hand that makes P-017's record look due: the purge does not trust it
+    try ok(
+      sandbox.sqlite(
+        "UPDATE data_management SET value = '2020-01-01' WHERE field = 'key_file_until'"))
+    let tampered = try sandbox.fieldlog(["keys", "purge", "--due", "--yes"])
+    #expect(
+      tampered.status == 1 && tampered.stderr.contains("does not verify"), "\(tampered)")
+    #expect(try Data(contentsOf: keyFile(sandbox)) == keysBefore)
+    try ok(sandbox.fieldlog(["rebuild"]))
+
     // With --yes: P-030's record goes, P-017's stays, the research data is untouched
     let purged = try sandbox.fieldlog(["keys", "purge", "--due", "--yes"])
     #expect(purged.status == 0, "\(purged)")
