@@ -428,6 +428,23 @@ struct TamperTableTests {
       try f.tamper("UPDATE memo SET text = 'Vervalst memo'")
       return [Expected(feed: nil, seq: nil, fragment: "the projection table memo differs")]
     },
+    // The action-research tables (issue 18): a cycle stretched, a consent letter dated earlier,
+    // and the key file's day moved into the past, which would make key records look due.
+    Case(name: "cycle end moved", outcome: .healed) { f in
+      try f.tamper("UPDATE cycle SET ends = '2030-12-31' WHERE code = 'C1'")
+      return [Expected(feed: nil, seq: nil, fragment: "the projection table cycle differs")]
+    },
+    Case(name: "letter date changed", outcome: .healed) { f in
+      try f.tamper("UPDATE letter SET date = '2023-01-01'")
+      return [Expected(feed: nil, seq: nil, fragment: "the projection table letter differs")]
+    },
+    Case(name: "key file's day moved into the past", outcome: .healed) { f in
+      try f.tamper(
+        "UPDATE data_management SET value = '2020-01-01' WHERE field = 'key_file_until'")
+      return [
+        Expected(feed: nil, seq: nil, fragment: "the projection table data_management differs")
+      ]
+    },
   ]
 
   @Test("the table has the cases issue 7 asks for")
