@@ -159,8 +159,7 @@ extension FieldLog {
         Output.table(
           ["TIE", "KIND", "STRENGTH", "SINCE"],
           snapshot.ties.map {
-            let mark = $0.direction == "mutual" ? "<>" : $0.direction == "forward" ? ">" : "~"
-            return ["\($0.from) \(mark) \($0.to)", $0.kind, String($0.strength), $0.since]
+            ["\($0.from) \($0.mark) \($0.to)", $0.kind, String($0.strength), $0.since]
           }, whole: [0])
       }
     }

@@ -125,6 +125,9 @@ public struct NetworkSnapshot: Codable, Sendable, Equatable {
     public var since, first: String
     /// The network conversation it was last recorded on.
     public var entry: String?
+
+    /// How it runs between `from` and `to`: `>`, `<>`, or `~` without a direction.
+    public var mark: String { direction == "mutual" ? "<>" : direction == "forward" ? ">" : "~" }
   }
 
   /// The focal participant, as shown (withheld like any member).
@@ -287,17 +290,14 @@ enum Networks {
         "a tie needs two members; '\(tie.from)' and '\(tie.to)' are the same")
     }
     let id = tieID(network: network, from, to, kind: tie.kind)
-    let history = try NetworkRows.ties(network: networkID, in: db).filter {
-      $0.tieID == id.lowercased
-    }
+    let ties = try NetworkRows.ties(network: networkID, in: db)
+    let history = ties.filter { $0.tieID == id.lowercased }
     if tie.end {
       let current = history.last(where: { $0.date <= day })
       guard let current, !current.ended else {
         let pair = [Text.identityFold(from), Text.identityFold(to)].sorted()
         let kinds = Dictionary(
-          grouping: try NetworkRows.ties(network: networkID, in: db).filter {
-            [$0.a, $0.b] == pair && $0.date <= day
-          }, by: \.kind
+          grouping: ties.filter { [$0.a, $0.b] == pair && $0.date <= day }, by: \.kind
         ).compactMap { kind, rows in rows.last!.ended ? nil : kind }.sorted()
         throw FieldLogError.invalidInput(
           "there is no \(tie.kind.rawValue) tie between \(from) and \(to) on \(day) "

@@ -118,10 +118,7 @@ extension Journal {
       }
       let gained = after.ties.filter { old[key($0)] == nil }.map { change($0, nil, $0.strength) }
       let lost = before.ties.filter { new[key($0)] == nil }.map { change($0, $0.strength, nil) }
-      func form(_ tie: NetworkSnapshot.Tie) -> String {
-        tie.from + (tie.direction == "mutual" ? "<>" : tie.direction == "forward" ? ">" : "~")
-          + tie.to
-      }
+      func form(_ tie: NetworkSnapshot.Tie) -> String { tie.from + tie.mark + tie.to }
       let changed = after.ties.compactMap { tie -> NetworkReport.Change? in
         guard let was = old[key(tie)], was.strength != tie.strength || form(was) != form(tie)
         else { return nil }
